@@ -83,7 +83,7 @@ public final class SettingsResolver {
 
     return new ProxySettings(
         first(cli.listenHost, () -> first(file.listen.host, () -> "0.0.0.0")),
-        port("--port", first(cli.port, () -> first(file.listen.port, () -> 6432)), false),
+        port("--port", first(cli.port, () -> first(file.listen.port, () -> 6432)), true),
         port("--http-port", first(cli.httpPort, () -> first(file.http.port, () -> 9930)), true),
         upstream, clientTls, tlsRequired,
         ClientAuthMethod.parse(first(cli.clientAuth, () -> first(file.clientAuth.method, () -> "scram-sha-256"))),
