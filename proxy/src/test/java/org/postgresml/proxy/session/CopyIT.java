@@ -89,22 +89,27 @@ class CopyIT {
 
     @Override
     public int read(byte[] buffer, int offset, int length) {
-      if (position == current.length) {
-        if (next > rows) {
-          return -1;
+      int total = 0;
+      while (total < length) {
+        if (position == current.length) {
+          if (next > rows) {
+            break;
+          }
+          // Seven-digit ids (1000000 and up), so every row has the same length and comes back unchanged.
+          String id = Integer.toString(999_999 + next);
+          String payload = String.format("%016x", next * 0x9E3779B97F4A7C15L).repeat(6);
+          current = (id + "\t" + payload.substring(0, (int) ROW_BYTES - 9) + "\n").getBytes(StandardCharsets.US_ASCII);
+          position = 0;
+          next++;
         }
-        String id = String.format("%07d", next);
-        String payload = String.format("%016x", next * 0x9E3779B97F4A7C15L).repeat(6);
-        current = (id + "\t" + payload.substring(0, (int) ROW_BYTES - 9) + "\n").getBytes(StandardCharsets.US_ASCII);
-        position = 0;
-        next++;
+        int count = Math.min(length - total, current.length - position);
+        System.arraycopy(current, position, buffer, offset + total, count);
+        digest.update(current, position, count);
+        position += count;
+        total += count;
       }
-      int count = Math.min(length, current.length - position);
-      System.arraycopy(current, position, buffer, offset, count);
-      digest.update(current, position, count);
-      position += count;
-      bytes += count;
-      return count;
+      bytes += total;
+      return total == 0 && length > 0 ? -1 : total;
     }
   }
 
