@@ -27,7 +27,8 @@ public final class RunningProxy implements AutoCloseable {
   }
 
   public static RunningProxy start(List<String> arguments, Map<String, String> env) {
-    List<String> args = new ArrayList<>(List.of("--listen-host", "127.0.0.1", "--port", "0", "--http-port", "0"));
+    List<String> args = new ArrayList<>(List.of("--listen-host", "127.0.0.1", "--port", "0", "--http-port",
+        Integer.toString(org.postgresml.testing.FreePorts.next())));
     args.addAll(arguments);
     StringWriter errors = new StringWriter();
     CommandLineParser.Outcome outcome = CommandLineParser.parse(args.toArray(String[]::new), env,
