@@ -96,6 +96,35 @@ class TlsIT {
   }
 
   @Test
+  void cancelReachesTheUpstreamWhenClientsMustUseTls() throws Exception {
+    try (RunningProxy proxy = proxy(upstreamCa, "--tls-required");
+         Connection connection = proxy.connect(UpstreamDatabase.USER, upstream.password(), verifyFull());
+         Statement statement = connection.createStatement()) {
+      java.util.concurrent.CompletableFuture<Void> running = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          statement.execute("SELECT pg_sleep(30)");
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      int pid = connection.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+        try (Connection observer = upstream.cluster().connect(); Statement query = observer.createStatement();
+             ResultSet rows = query.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid
+                 + " AND state = 'active' AND query LIKE 'SELECT pg_sleep%'")) {
+          rows.next();
+          return rows.getInt(1) == 1;
+        }
+      });
+      long started = System.nanoTime();
+      statement.cancel();
+      assertThatThrownBy(() -> running.get(2, java.util.concurrent.TimeUnit.SECONDS)).rootCause()
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("57014"));
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
   void tlsRequiredRefusesPlainClients() throws SQLException {
     try (RunningProxy proxy = proxy(upstreamCa, "--tls-required")) {
       assertThatThrownBy(() -> proxy.connect(UpstreamDatabase.USER, upstream.password()).close())
