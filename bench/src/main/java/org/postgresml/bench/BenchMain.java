@@ -69,6 +69,10 @@ public final class BenchMain implements Callable<Integer> {
       + " tpcb, prepared, idle, copy, operator.")
   Set<String> only = new LinkedHashSet<>();
 
+  @Option(names = "--pgbouncer-plain-password", description = "Give PgBouncer the plain password in its userlist"
+      + " instead of the SCRAM secret (it then derives the SCRAM key at every login).")
+  boolean plainUserlist;
+
   @Option(names = "--name", description = "Results file name without extension (default: the date, -quick for --quick).")
   String name;
 
@@ -85,15 +89,15 @@ public final class BenchMain implements Callable<Integer> {
     String date = LocalDate.now(ZoneOffset.UTC).toString();
     String fileName = Optional.ofNullable(name).orElse(date + (quick ? "-quick" : ""));
     Report report = new Report("pgml-proxy benchmark " + date + (quick ? " (quick smoke run)" : ""));
-    List<Pooler> poolers = List.of(new PgBouncer(), new PgmlProxy(proxyJar.toAbsolutePath()));
-    describe(report, settings, poolers);
-
     String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
     try (PostgresCluster postgres = PostgresCluster.builder().setting("max_connections", "800")
         .setting("shared_buffers", "128MB").start()) {
       postgres.createUser(USER, password);
       postgres.execute("postgres", "CREATE DATABASE " + DATABASE + " OWNER " + USER);
       Endpoint upstream = new Endpoint(postgres.host(), postgres.port(), DATABASE, USER, password);
+      Optional<String> secret = plainUserlist ? Optional.empty() : Optional.of(scramSecret(postgres));
+      List<Pooler> poolers = List.of(new PgBouncer(secret), new PgmlProxy(proxyJar.toAbsolutePath()));
+      describe(report, settings, poolers);
       report.environment("PostgreSQL", serverVersion(postgres) + " (testing/ fixture: embedded binaries, fsync off,"
           + " shared_buffers 128MB, max_connections 800, scram-sha-256)");
       LOG.info("pgbench -i -s {}", settings.pgbenchScale());
@@ -151,6 +155,18 @@ public final class BenchMain implements Callable<Integer> {
       report.note("Quick run: rounds of " + settings.runTime().toSeconds() + " s are a smoke check, not a"
           + " measurement; the full run (`bench/run.sh`) uses " + BenchSettings.full(null, null, null, Set.of()).rounds()
           + " rounds of 10 s.");
+    }
+  }
+
+  private static String scramSecret(PostgresCluster postgres) {
+    try (Connection connection = postgres.connect(); Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery("SELECT rolpassword FROM pg_authid WHERE rolname = '" + USER + "'")) {
+      if (!rows.next()) {
+        throw new IllegalStateException("no role " + USER + " in pg_authid");
+      }
+      return rows.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read the SCRAM secret of " + USER + ": " + e.getMessage(), e);
     }
   }
 

@@ -68,6 +68,7 @@ public final class DelayRelay implements AutoCloseable {
       Channel server = new ServerBootstrap().group(group).channel(TRANSPORT.server())
           .childOption(ChannelOption.AUTO_READ, false)
           .childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel client) {
@@ -134,6 +135,7 @@ public final class DelayRelay implements AutoCloseable {
       }
       new Bootstrap().group(client.eventLoop()).channel(TRANSPORT.client())
           .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
           .handler(new DelayedForwarder(client, oneWayNanos, MAX_IN_FLIGHT_BYTES))
           .connect(upstream)
           .addListener((ChannelFutureListener) connected -> {

@@ -6,6 +6,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 
@@ -56,6 +58,33 @@ final class DelayedForwarder extends ChannelInboundHandlerAdapter {
       } else if (inFlightBytes <= maxInFlightBytes / 2 && !ctx.channel().config().isAutoRead()) {
         ctx.channel().config().setAutoRead(true);
       }
+    });
+  }
+
+  /**
+   * One side finished sending (a TCP half-close): pass the FIN on after the delay, once every byte
+   * before it is written; when both directions have finished, close both.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (!(event instanceof ChannelInputShutdownEvent)) {
+      ctx.fireUserEventTriggered(event);
+      return;
+    }
+    later(ctx, () -> {
+      if (!destination.isActive()) {
+        ctx.close();
+        return;
+      }
+      destination.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
+        DuplexChannel target = (DuplexChannel) destination;
+        target.shutdownOutput().addListener(done -> {
+          if (target.isInputShutdown()) {
+            target.close();
+            ctx.close();
+          }
+        });
+      });
     });
   }
 

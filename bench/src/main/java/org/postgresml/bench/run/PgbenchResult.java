@@ -30,7 +30,9 @@ public record PgbenchResult(double tps, double latencyMs, long transactions, Opt
     Optional<String> error = Optional.empty();
     if (exitCode != 0 || failedTxns > 0 || processed == 0) {
       Matcher line = ERROR_LINE.matcher(stderr);
-      String first = line.find() ? line.group().trim() : "exit status " + exitCode + " without an error line";
+      String first = line.find() ? line.group().trim()
+          : exitCode == 0 ? "no transaction finished within -T (the clients' logins took the whole run)"
+          : "exit status " + exitCode + " without an error line";
       error = Optional.of(first.length() > 200 ? first.substring(0, 200) + "…" : first);
     }
     return new PgbenchResult(tps, latency, processed, error);
