@@ -90,7 +90,7 @@ public final class BenchMain implements Callable<Integer> {
     String fileName = Optional.ofNullable(name).orElse(date + (quick ? "-quick" : ""));
     Report report = new Report("pgml-proxy benchmark " + date + (quick ? " (quick smoke run)" : ""));
     String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
-    try (PostgresCluster postgres = PostgresCluster.builder().setting("max_connections", "800")
+    try (PostgresCluster postgres = PostgresCluster.builder().setting("max_connections", "1000")
         .setting("shared_buffers", "128MB").start()) {
       postgres.createUser(USER, password);
       postgres.execute("postgres", "CREATE DATABASE " + DATABASE + " OWNER " + USER);
@@ -99,7 +99,7 @@ public final class BenchMain implements Callable<Integer> {
       List<Pooler> poolers = List.of(new PgBouncer(secret), new PgmlProxy(proxyJar.toAbsolutePath()));
       describe(report, settings, poolers);
       report.environment("PostgreSQL", serverVersion(postgres) + " (testing/ fixture: embedded binaries, fsync off,"
-          + " shared_buffers 128MB, max_connections 800, scram-sha-256)");
+          + " shared_buffers 128MB, max_connections 1000, scram-sha-256)");
       LOG.info("pgbench -i -s {}", settings.pgbenchScale());
       Pgbench.initialize(upstream, settings.pgbenchScale());
       try (BenchContext context = new BenchContext(settings, report, postgres, upstream, poolers)) {

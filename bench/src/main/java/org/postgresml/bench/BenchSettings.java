@@ -16,6 +16,7 @@ public record BenchSettings(
     boolean quick,
     int rounds,
     Duration runTime,
+    Duration warmUp,
     List<Integer> selectOnlyClients,
     int cpuClients,
     int cpuTransactionsPerClient,
@@ -34,13 +35,13 @@ public record BenchSettings(
     Set<String> only) {
 
   public static BenchSettings full(Path proxyJar, Path resultsDir, Path workDir, Set<String> only) {
-    return new BenchSettings(false, 5, Duration.ofSeconds(10), List.of(1, 16, 64, 256), 16, 5000,
+    return new BenchSettings(false, 5, Duration.ofSeconds(10), Duration.ofSeconds(5), List.of(1, 16, 64, 256), 16, 5000,
         List.of(Duration.ofMillis(10), Duration.ofMillis(50)), List.of(Duration.ofMillis(10), Duration.ofMillis(50)),
         200, 10_000, 1L << 30, 16, 20, 300, 0, proxyJar, resultsDir, workDir, only);
   }
 
   public static BenchSettings quick(Path proxyJar, Path resultsDir, Path workDir, Set<String> only) {
-    return new BenchSettings(true, 2, Duration.ofSeconds(1), List.of(1, 64), 16, 500,
+    return new BenchSettings(true, 2, Duration.ofSeconds(1), Duration.ofSeconds(1), List.of(16), 16, 500,
         List.of(Duration.ofMillis(10)), List.of(Duration.ofMillis(10)),
         10, 500, 100L << 20, 4, 20, 300, 0, proxyJar, resultsDir, workDir, only);
   }
@@ -63,7 +64,7 @@ public record BenchSettings(
 
   public String describe() {
     return (quick ? "quick (smoke check: too short for conclusions)" : "full") + ": " + rounds + " rounds of "
-        + runTime.toSeconds() + " s per configuration, targets alternated round by round (rotated start), "
+        + runTime.toSeconds() + " s per configuration after a " + warmUp.toSeconds() + " s warm-up, targets alternated round by round (rotated start), "
         + "pgbench scale " + pgbenchScale + ", select-only clients " + selectOnlyClients + ", WAN RTTs "
         + wanRoundTrips.stream().map(d -> d.toMillis() + " ms").toList() + ", " + dblinkCalls + " dblink calls per"
         + " target and configuration, " + idleConnections + " idle connections, COPY of " + (copyBytes >> 20) + " MiB";

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.postgresml.bench.target.Target;
 
 /**
  * One configuration (say select-only, 16 clients, transaction mode) measured on every target,
@@ -86,9 +85,5 @@ public final class Comparison {
 
   public boolean has(String target) {
     return rounds.containsKey(target);
-  }
-
-  public static boolean isDirect(String target) {
-    return Target.DIRECT.equals(target);
   }
 }

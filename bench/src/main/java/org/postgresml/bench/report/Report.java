@@ -43,10 +43,6 @@ public final class Report {
     return section;
   }
 
-  public synchronized Map<String, String> environment() {
-    return Map.copyOf(environment);
-  }
-
   public synchronized List<Map.Entry<String, String>> environmentEntries() {
     return List.copyOf(environment.entrySet());
   }

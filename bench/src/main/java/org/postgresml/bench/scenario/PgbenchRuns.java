@@ -22,17 +22,21 @@ final class PgbenchRuns {
 
   /**
    * pgbench's -T clock includes the clients' logins, and a SCRAM login costs milliseconds of CPU on
-   * each side: give every 32 clients one more second so that hundreds of clients still get the
+   * each side, and more on a loaded machine: give every 16 clients one more second so that hundreds of clients still get the
    * full measured time (pgbench reports TPS without the initial connection time).
    */
   static long seconds(BenchContext context, int clients) {
-    return context.settings().runTime().toSeconds() + clients / 32;
+    return context.settings().runTime().toSeconds() + clients / 16;
   }
 
-  /** A short untimed run so pools are warm and plans cached before the first measured round. */
+  /**
+   * An unmeasured run before the first round, so pools are warm and a JVM's JIT has compiled the hot
+   * path (a JVM pooler's first seconds would otherwise count its compiler's work as its own).
+   */
   static void warmUp(BenchContext context, Target target, int clients, String... options) {
     List<String> args = new ArrayList<>(List.of(options));
-    args.addAll(List.of("-c", Integer.toString(clients), "-j", Pgbench.threadsFor(clients), "-t", "20"));
+    args.addAll(List.of("-c", Integer.toString(clients), "-j", Pgbench.threadsFor(clients),
+        "-T", Long.toString(context.settings().warmUp().toSeconds())));
     Pgbench.run(target.endpoint(), args, context.settings().pgbenchLimit());
   }
 

@@ -27,6 +27,7 @@ public final class PreparedStatements implements Scenario {
     section.text("A failed run is shown with its first error line: PgBouncer before 1.21 does not track named"
         + " prepared statements across server connections.");
     try (TargetSet set = context.targets(context.poolerSettings(PoolMode.TRANSACTION), Duration.ZERO)) {
+      set.poolers().forEach(pooler -> PgbenchRuns.warmUp(context, pooler, 4, "-S"));
       section.table(Rounds.compare("-M prepared -S, " + CLIENTS + " clients, transaction mode", "TPS", set,
           context.settings().rounds(),
           target -> PgbenchRuns.timed(context, target, CLIENTS, "-M", "prepared", "-S")));

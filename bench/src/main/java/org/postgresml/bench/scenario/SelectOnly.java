@@ -24,7 +24,7 @@ public final class SelectOnly implements Scenario {
         + " in transaction mode.");
     for (PoolMode mode : PoolMode.values()) {
       try (TargetSet set = context.targets(context.poolerSettings(mode), Duration.ZERO)) {
-        for (Target target : set.targets()) {
+        for (Target target : set.poolers()) {
           PgbenchRuns.warmUp(context, target, 4, "-S");
         }
         for (int clients : context.settings().selectOnlyClients()) {

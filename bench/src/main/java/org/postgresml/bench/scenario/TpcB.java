@@ -23,7 +23,7 @@ public final class TpcB implements Scenario {
     Section section = context.report().section("2. TPC-B-like (pgbench default script), 16 clients, loopback");
     for (PoolMode mode : PoolMode.values()) {
       try (TargetSet set = context.targets(context.poolerSettings(mode), Duration.ZERO)) {
-        for (Target target : set.targets()) {
+        for (Target target : set.poolers()) {
           PgbenchRuns.warmUp(context, target, 2);
         }
         section.table(Rounds.compare("TPC-B, " + CLIENTS + " clients, " + PgbenchRuns.modeLabel(mode), "TPS", set,
