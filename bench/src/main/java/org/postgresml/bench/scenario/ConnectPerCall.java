@@ -1,8 +1,6 @@
 package org.postgresml.bench.scenario;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import org.postgresml.bench.BenchContext;
 import org.postgresml.bench.Rounds;
@@ -33,10 +31,7 @@ public final class ConnectPerCall implements Scenario {
     section.text("Every transaction opens a new connection with a SCRAM-SHA-256 login, as each unnamed `dblink()`"
         + " call does. Across the WAN the delay relay sits between the pooler and PostgreSQL (direct: between"
         + " pgbench and PostgreSQL).");
-    List<Duration> roundTrips = new ArrayList<>();
-    roundTrips.add(Duration.ZERO);
-    roundTrips.addAll(context.settings().wanRoundTrips());
-    for (Duration roundTrip : roundTrips) {
+    for (Duration roundTrip : context.settings().connectRoundTrips()) {
       for (PoolMode mode : PoolMode.values()) {
         try (TargetSet set = context.targets(context.poolerSettings(mode), roundTrip)) {
           for (Target target : set.poolers()) {

@@ -53,7 +53,7 @@ public final class RelaySelfCheck implements Scenario {
       section.text(line);
       context.report().headline(line);
       double base = medianMillis(viaDirect, WAN_QUERIES);
-      for (Duration rtt : context.settings().wanRoundTrips()) {
+      for (Duration rtt : context.settings().connectRoundTrips().stream().filter(d -> !d.isZero()).toList()) {
         Endpoint across = context.upstreamAcross(rtt);
         try (Connection viaWan = Probe.connect(across)) {
           double measured = medianMillis(viaWan, WAN_QUERIES) - base;
