@@ -66,7 +66,8 @@ public final class BenchContext implements AutoCloseable {
     if (roundTrip.isZero()) {
       return upstream;
     }
-    DelayRelay relay = relays.computeIfAbsent(roundTrip, rtt -> DelayRelay.start(upstream.host(), upstream.port(), rtt));
+    DelayRelay relay = relays.computeIfAbsent(roundTrip,
+        rtt -> DelayRelay.start(upstream.host(), upstream.port(), rtt));
     return upstream.at(relay.host(), relay.port());
   }
 

@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
 
 /** {@code bench/run.sh}: every scenario against direct PostgreSQL, PgBouncer and pgml-proxy in one run. */
 @Command(name = "pgml-proxy-bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks pgml-proxy against direct PostgreSQL and PgBouncer; writes bench/results/<date>.md and .svg.")
+    description = "Benchmarks pgml-proxy against direct PostgreSQL and PgBouncer;"
+        + " writes bench/results/<date>.md and .svg.")
 public final class BenchMain implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(BenchMain.class);
@@ -55,14 +56,16 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--quick", description = "Smoke check in under three minutes (2 short rounds, small sizes).")
   boolean quick;
 
-  @Option(names = "--proxy-jar", description = "pgml-proxy's runnable jar (env PGML_PROXY_JAR; default ${DEFAULT-VALUE}).",
+  @Option(names = "--proxy-jar",
+      description = "pgml-proxy's runnable jar (env PGML_PROXY_JAR; default ${DEFAULT-VALUE}).",
       defaultValue = "${env:PGML_PROXY_JAR:-proxy/target/pgml-proxy.jar}")
   Path proxyJar;
 
   @Option(names = "--results-dir", defaultValue = "bench/results", description = "Where results go (${DEFAULT-VALUE}).")
   Path resultsDir;
 
-  @Option(names = "--work-dir", defaultValue = "bench/work", description = "Pooler configs and logs (${DEFAULT-VALUE}).")
+  @Option(names = "--work-dir", defaultValue = "bench/work",
+      description = "Pooler configs and logs (${DEFAULT-VALUE}).")
   Path workDir;
 
   @Option(names = "--only", split = ",", description = "Run only these scenarios: relay, cpu, connect, dblink, select,"
@@ -73,7 +76,8 @@ public final class BenchMain implements Callable<Integer> {
       + " instead of the SCRAM secret (it then derives the SCRAM key at every login).")
   boolean plainUserlist;
 
-  @Option(names = "--name", description = "Results file name without extension (default: the date, -quick for --quick).")
+  @Option(names = "--name",
+      description = "Results file name without extension (default: the date, -quick for --quick).")
   String name;
 
   public static void main(String[] args) {
@@ -153,8 +157,7 @@ public final class BenchMain implements Callable<Integer> {
         + " connect-per-call figures, which are stable.");
     if (settings.quick()) {
       report.note("Quick run: rounds of " + settings.runTime().toSeconds() + " s are a smoke check, not a"
-          + " measurement; the full run (`bench/run.sh`) uses " + BenchSettings.full(null, null, null, Set.of()).rounds()
-          + " rounds of 10 s.");
+          + " measurement; the full run (`bench/run.sh`) uses 5 rounds of 10 s.");
     }
   }
 

@@ -36,7 +36,8 @@ public record BenchSettings(
 
   public static BenchSettings full(Path proxyJar, Path resultsDir, Path workDir, Set<String> only) {
     return new BenchSettings(false, 5, Duration.ofSeconds(10), Duration.ofSeconds(5), List.of(1, 16, 64, 256), 16, 5000,
-        List.of(Duration.ZERO, Duration.ofMillis(10), Duration.ofMillis(50)), List.of(Duration.ofMillis(10), Duration.ofMillis(50)),
+        List.of(Duration.ZERO, Duration.ofMillis(10), Duration.ofMillis(50)),
+        List.of(Duration.ofMillis(10), Duration.ofMillis(50)),
         200, 10_000, 1L << 30, 16, 20, 300, 0, proxyJar, resultsDir, workDir, only);
   }
 
@@ -64,7 +65,8 @@ public record BenchSettings(
 
   public String describe() {
     return (quick ? "quick (smoke check: too short for conclusions)" : "full") + ": " + rounds + " rounds of "
-        + runTime.toSeconds() + " s per configuration after a " + warmUp.toSeconds() + " s warm-up, targets alternated round by round (rotated start), "
+        + runTime.toSeconds() + " s per configuration after a " + warmUp.toSeconds() + " s warm-up,"
+        + " targets alternated round by round (rotated start), "
         + "pgbench scale " + pgbenchScale + ", select-only clients " + selectOnlyClients + ", connect-per-call RTTs "
         + connectRoundTrips.stream().map(d -> d.toMillis() + " ms").toList() + ", " + dblinkCalls + " dblink calls per"
         + " target and configuration, " + idleConnections + " idle connections, COPY of " + (copyBytes >> 20) + " MiB";

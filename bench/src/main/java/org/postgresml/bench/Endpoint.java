@@ -15,7 +15,7 @@ public record Endpoint(String host, int port, String database, String user, Stri
 
   public String jdbcUrl() {
     return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + SSL_MODE
-        + "&connectTimeout=10&ApplicationName=pgml-bench";
+        + "&connectTimeout=10&loginTimeout=20&socketTimeout=120&ApplicationName=pgml-bench";
   }
 
   /** A libpq connection string, as dblink takes it. */

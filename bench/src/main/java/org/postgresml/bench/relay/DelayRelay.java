@@ -41,7 +41,8 @@ public final class DelayRelay implements AutoCloseable {
       Class<? extends Channel> client, String name) {
     static Transport best() {
       return Epoll.isAvailable()
-          ? new Transport(EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class, "epoll")
+          ? new Transport(EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class,
+              "epoll")
           : new Transport(NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class, "nio");
     }
   }

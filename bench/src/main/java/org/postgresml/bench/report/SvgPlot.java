@@ -55,7 +55,8 @@ public final class SvgPlot {
     int width = LABEL_WIDTH + BAR_AREA + 90;
     StringBuilder svg = new StringBuilder();
     svg.append(String.format(Locale.ROOT,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">%n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\""
+            + " font-size=\"11\">%n",
         width, height));
     svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
     svg.append("<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">Throughput relative to direct PostgreSQL"
@@ -73,7 +74,8 @@ public final class SvgPlot {
         svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\"/>%n",
             x, TOP - 6, x, chartBottom, major ? "#bbb" : "#eee"));
         if (major || m == 2 || m == 5) {
-          svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%s×</text>%n",
+          svg.append(String.format(Locale.ROOT,
+              "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%s×</text>%n",
               x, chartBottom + 14, trim(value)));
         }
       }

@@ -27,7 +27,8 @@ public final class ConnectPerCall implements Scenario {
 
   @Override
   public void run(BenchContext context) {
-    Section section = context.report().section("4. Connect per transaction (pgbench -C -S -c 8): loopback and simulated WAN");
+    Section section = context.report()
+        .section("4. Connect per transaction (pgbench -C -S -c 8): loopback and simulated WAN");
     section.text("Every transaction opens a new connection with a SCRAM-SHA-256 login, as each unnamed `dblink()`"
         + " call does. Across the WAN the delay relay sits between the pooler and PostgreSQL (direct: between"
         + " pgbench and PostgreSQL).");

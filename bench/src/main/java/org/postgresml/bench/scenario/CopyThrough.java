@@ -70,7 +70,8 @@ public final class CopyThrough implements Scenario {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    String rss = pid == null ? "–" : String.format(Locale.ROOT, "%.1f", (ProcStat.peakRssKib(pid) - rssBefore) / 1024.0);
+    String rss = pid == null ? "–"
+        : String.format(Locale.ROOT, "%.1f", (ProcStat.peakRssKib(pid) - rssBefore) / 1024.0);
     String heapGrowth = "–";
     if (heap != null) {
       OptionalDouble growth = heap.growthKib();

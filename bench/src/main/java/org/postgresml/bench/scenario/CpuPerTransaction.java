@@ -22,6 +22,9 @@ import org.postgresml.bench.target.Target;
  */
 public final class CpuPerTransaction implements Scenario {
 
+  /** A fixed count of transactions takes as long as the slowest target needs, within reason. */
+  private static final Duration FIXED_RUN_LIMIT = Duration.ofMinutes(5);
+
   @Override
   public String id() {
     return "cpu";
@@ -43,7 +46,8 @@ public final class CpuPerTransaction implements Scenario {
           PgbenchRuns.warmUp(context, pooler, clients, "-S");
         }
         Comparison comparison = Rounds.compare("CPU per select-only transaction, " + PgbenchRuns.modeLabel(mode),
-            "µs CPU/txn", set, poolers, context.settings().rounds(), pooler -> measure(context, pooler, clients, perClient));
+            "µs CPU/txn", set, poolers, context.settings().rounds(),
+            pooler -> measure(context, pooler, clients, perClient));
         section.table(comparison);
         for (String name : comparison.targets()) {
           context.report().headline(String.format(Locale.ROOT, "CPU per transaction, %s, %s mode: %s µs", name,
@@ -59,7 +63,7 @@ public final class CpuPerTransaction implements Scenario {
     long pid = pooler.pid().orElseThrow();
     double before = ProcStat.cpuSeconds(pid);
     PgbenchResult result = Pgbench.run(pooler.endpoint(), List.of("-S", "-c", Integer.toString(clients), "-j",
-        Pgbench.threadsFor(clients), "-t", Integer.toString(perClient)), context.settings().pgbenchLimit());
+        Pgbench.threadsFor(clients), "-t", Integer.toString(perClient)), FIXED_RUN_LIMIT);
     double after = ProcStat.cpuSeconds(pid);
     if (result.failed()) {
       return Measurement.of(result);

@@ -42,7 +42,8 @@ public final class DblinkEmbed implements Scenario {
   public void run(BenchContext context) {
     int calls = context.settings().dblinkCalls();
     int perRound = Math.max(1, calls / context.settings().rounds());
-    Section section = context.report().section("5. dblink embed call from a second PostgreSQL across the simulated WAN");
+    Section section = context.report()
+        .section("5. dblink embed call from a second PostgreSQL across the simulated WAN");
     section.text("`SELECT * FROM dblink('postgresml', 'SELECT pgml.embed(''" + MODEL + "'', ''" + TEXT
         + "'')') AS t(embedding real[])` run from another PostgreSQL (a `postgres_fdw` server per target), "
         + perRound * context.settings().rounds() + " calls per target in " + context.settings().rounds()
@@ -55,6 +56,9 @@ public final class DblinkEmbed implements Scenario {
         for (PoolMode mode : PoolMode.values()) {
           try (TargetSet set = context.targets(context.poolerSettings(mode), roundTrip);
                Connection caller = rds.connect()) {
+            try (Statement bound = caller.createStatement()) {
+              bound.execute("SET statement_timeout = '60s'"); // a hung call fails instead of stalling the run
+            }
             for (Target target : set.targets()) {
               defineServer(caller, target);
               call(caller, target); // warm-up
@@ -63,7 +67,8 @@ public final class DblinkEmbed implements Scenario {
                     + PgbenchRuns.modeLabel(mode), "calls/s", set, context.settings().rounds(),
                 target -> batch(caller, target, perRound)));
           } catch (SQLException e) {
-            section.text("dblink at " + roundTrip.toMillis() + " ms, " + mode.key() + " mode failed: " + e.getMessage());
+            section.text("dblink at " + roundTrip.toMillis() + " ms, " + mode.key() + " mode failed: "
+                + e.getMessage());
           }
         }
       }

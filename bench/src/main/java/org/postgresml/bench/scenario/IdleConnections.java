@@ -35,7 +35,8 @@ public final class IdleConnections implements Scenario {
     int wanted = context.settings().idleConnections();
     Duration limit = context.settings().quick() ? Duration.ofSeconds(30) : Duration.ofMinutes(6);
     Section section = context.report().section("6a. Memory per idle client connection");
-    StringBuilder table = new StringBuilder("| pooler | connections held | RSS before MiB | RSS after MiB | KiB per connection |\n"
+    StringBuilder table = new StringBuilder(
+        "| pooler | connections held | RSS before MiB | RSS after MiB | KiB per connection |\n"
         + "|---|---:|---:|---:|---:|\n");
     PoolerSettings base = context.poolerSettings(PoolMode.TRANSACTION);
     PoolerSettings settings = new PoolerSettings(base.mode(), base.poolSize(), base.minPoolSize(), wanted + 100);
