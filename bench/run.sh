@@ -22,9 +22,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   systemctl stop pgbouncer >/dev/null 2>&1 || true
 fi
 
-export MAVEN_ARGS="${MAVEN_ARGS:-} -B -ntp"
-./mvnw -q -Pbench -pl bench -am package -DskipTests
+# Build the harness only when a source is newer than its jar (shading the PostgreSQL binaries is slow).
+jar=bench/target/pgml-proxy-bench.jar
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml bench/pom.xml bench/src testing/pom.xml testing/src -newer "$jar" -print -quit)" ]; then
+  export MAVEN_ARGS="${MAVEN_ARGS:-} -B -ntp"
+  ./mvnw -q -Pbench -pl bench -am package -DskipTests
+fi
 
 # Idle-connection scenario: 10,000 client sockets in this JVM and as many in the pooler.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-exec java -Xmx2g -jar bench/target/pgml-proxy-bench.jar "$@"
+exec java -Xmx2g -jar "$jar" "$@"

@@ -30,6 +30,7 @@ public final class BenchContext implements AutoCloseable {
   private final Endpoint upstream;
   private final List<Pooler> poolers;
   private final Map<Duration, DelayRelay> relays = new LinkedHashMap<>();
+  private final Map<String, TargetSet> running = new LinkedHashMap<>();
 
   public BenchContext(BenchSettings settings, Report report, PostgresCluster postgres, Endpoint upstream,
       List<Pooler> poolers) {
@@ -75,14 +76,27 @@ public final class BenchContext implements AutoCloseable {
     return settings.poolerSettings(mode);
   }
 
-  /** Direct PostgreSQL and every available pooler, in front of PostgreSQL across {@code roundTrip}. */
-  public TargetSet targets(PoolerSettings poolerSettings, Duration roundTrip) {
+  /**
+   * Direct PostgreSQL and every available pooler, in front of PostgreSQL across {@code roundTrip}.
+   * Poolers are started once per settings and round-trip time and shared by the scenarios.
+   */
+  public synchronized TargetSet targets(PoolerSettings poolerSettings, Duration roundTrip) {
+    String key = poolerSettings + "@" + roundTrip;
+    TargetSet known = running.get(key);
+    if (known != null && known.poolers().stream().allMatch(Target::isRunning)) {
+      return known;
+    }
+    if (known != null) {
+      known.poolers().forEach(Target::close);
+    }
     Endpoint across = upstreamAcross(roundTrip);
     Map<String, String> skipped = new LinkedHashMap<>();
     List<Target> targets = new ArrayList<>();
     targets.add(Target.direct(across));
     targets.addAll(startPoolers(poolerSettings, across, skipped));
-    return new TargetSet(targets, skipped);
+    TargetSet started = new TargetSet(targets, skipped);
+    running.put(key, started);
+    return started;
   }
 
   private List<Target> startPoolers(PoolerSettings poolerSettings, Endpoint across, Map<String, String> skipped) {
@@ -105,6 +119,8 @@ public final class BenchContext implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    running.values().forEach(set -> set.poolers().forEach(Target::close));
+    running.clear();
     relays.values().forEach(DelayRelay::close);
     relays.clear();
   }

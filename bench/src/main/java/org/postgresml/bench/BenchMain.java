@@ -156,8 +156,8 @@ public final class BenchMain implements Callable<Integer> {
         + " noisy (11–17% between runs here, a single pair up to 40%); read the per-round ratios and the CPU and"
         + " connect-per-call figures, which are stable.");
     if (settings.quick()) {
-      report.note("Quick run: rounds of " + settings.runTime().toSeconds() + " s are a smoke check, not a"
-          + " measurement; the full run (`bench/run.sh`) uses 5 rounds of 10 s.");
+      report.note("Quick run: one round of " + settings.runTime().toSeconds() + " s per configuration is a smoke"
+          + " check that everything runs, not a measurement; the full run (`bench/run.sh`) uses 5 rounds of 10 s.");
     }
   }
 

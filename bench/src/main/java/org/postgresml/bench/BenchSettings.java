@@ -42,9 +42,10 @@ public record BenchSettings(
   }
 
   public static BenchSettings quick(Path proxyJar, Path resultsDir, Path workDir, Set<String> only) {
-    return new BenchSettings(true, 2, Duration.ofSeconds(1), Duration.ofSeconds(1), List.of(16), 16, 500,
+    // One round: a smoke check that every scenario runs against every target, not a comparison.
+    return new BenchSettings(true, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), List.of(16), 16, 300,
         List.of(Duration.ofMillis(10)), List.of(Duration.ofMillis(10)),
-        10, 500, 100L << 20, 4, 20, 300, 0, proxyJar, resultsDir, workDir, only);
+        6, 300, 100L << 20, 4, 20, 300, 0, proxyJar, resultsDir, workDir, only);
   }
 
   /** The pool size a mode gets: session mode must seat every client (as direct does), transaction mode shares. */

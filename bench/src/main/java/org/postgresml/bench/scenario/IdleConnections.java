@@ -33,7 +33,7 @@ public final class IdleConnections implements Scenario {
   @Override
   public void run(BenchContext context) {
     int wanted = context.settings().idleConnections();
-    Duration limit = context.settings().quick() ? Duration.ofSeconds(30) : Duration.ofMinutes(6);
+    Duration limit = context.settings().quick() ? Duration.ofSeconds(15) : Duration.ofMinutes(6);
     Section section = context.report().section("6a. Memory per idle client connection");
     StringBuilder table = new StringBuilder(
         "| pooler | connections held | RSS before MiB | RSS after MiB | KiB per connection |\n"
