@@ -58,8 +58,9 @@ public final class RelaySelfCheck implements Scenario {
         try (Connection viaWan = Probe.connect(across)) {
           double measured = medianMillis(viaWan, WAN_QUERIES) - base;
           section.text(String.format(Locale.ROOT, "Configured RTT %d ms: measured %.2f ms extra per round trip"
-              + " (median of %d `SELECT 1`; relay transport %s).",
-              rtt.toMillis(), measured, WAN_QUERIES, DelayRelay.transport()));
+              + " (median of %d `SELECT 1`; relay transport %s, relay thread %s).",
+              rtt.toMillis(), measured, WAN_QUERIES, DelayRelay.transport(),
+              DelayRelay.priorityRaised() ? "at nice -10" : "at normal priority"));
         }
       }
     } catch (SQLException e) {
