@@ -45,6 +45,11 @@ public final class PoolManager<C extends PooledConnection> implements AutoClosea
     });
   }
 
+  /** The pool of a key if a client or the warm-up created it. */
+  public java.util.Optional<Pool<C>> find(PoolKey key) {
+    return java.util.Optional.ofNullable(pools.get(key));
+  }
+
   public Collection<Map.Entry<PoolKey, Pool<C>>> pools() {
     return List.copyOf(pools.entrySet());
   }

@@ -14,6 +14,9 @@ package org.postgresml.proxy.pool;
 public record PoolStats(int active, int idle, int checking, int connecting, int waiting, long maxWaitMicros,
     boolean paused) {
 
+  /** A pool that does not exist (yet). */
+  public static final PoolStats EMPTY = new PoolStats(0, 0, 0, 0, 0, 0, false);
+
   public int open() {
     return active + idle + checking;
   }
