@@ -23,7 +23,7 @@ public final class Main {
     LogSetup.apply(settings.logFormat());
     ProxyServer server;
     try {
-      server = new ProxyServer(settings).start();
+      server = new ProxyServer(settings, outcome.reloader()).start();
     } catch (ConfigException e) {
       err.println("pgml-proxy: " + e.getMessage());
       System.exit(CommandLineParser.EXIT_USAGE);
@@ -37,6 +37,8 @@ public final class Main {
       System.exit(1);
       return;
     }
+    // SIGHUP re-reads the configuration, as PgBouncer and PostgreSQL do.
+    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> server.reloadLogged());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.shutdown(settings.shutdownTimeout());
