@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.postgresml.bench.relay.DelayRelay;
+import org.postgresml.testing.net.DelayRelay;
 import org.postgresml.bench.report.Report;
 import org.postgresml.bench.target.PoolMode;
 import org.postgresml.bench.target.Pooler;

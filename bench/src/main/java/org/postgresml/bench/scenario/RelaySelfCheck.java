@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.postgresml.bench.BenchContext;
 import org.postgresml.bench.Endpoint;
-import org.postgresml.bench.relay.DelayRelay;
+import org.postgresml.testing.net.DelayRelay;
 import org.postgresml.bench.report.Section;
 import org.postgresml.bench.report.Stats;
 import org.postgresml.bench.target.Probe;

@@ -2,6 +2,8 @@ package org.postgresml.bench.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.postgresml.testing.net.DelayRelay;
+
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.postgresml.bench.relay;
+package org.postgresml.testing.net;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;

@@ -1,4 +1,4 @@
-package org.postgresml.bench.relay;
+package org.postgresml.testing.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
