@@ -3,6 +3,8 @@ package org.postgresml.operator.testing;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -30,18 +32,27 @@ public final class OperatorUnderTest implements AutoCloseable {
   }
 
   public static OperatorUnderTest start(KubernetesClient client) {
+    return start(client, new OperatorSettings(Set.of(), IMAGE, false, OperatorSettings.DEFAULT_LEASE_NAME,
+        null, Duration.ofMillis(200), RESYNC), null);
+  }
+
+  /** @param metrics also told about reconciliations (may be null) */
+  public static OperatorUnderTest start(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
     installCrd(client);
-    OperatorSettings settings = new OperatorSettings(Set.of(), IMAGE, false, OperatorSettings.DEFAULT_LEASE_NAME,
-        null, Duration.ofMillis(200), RESYNC);
     // The only test-specific switch: the Fabric8 mock server does not implement server-side apply
     // (creating a dependent answers 404, patching status 415), so tests use JOSDK's classic
     // create/update with its generic matcher. Production keeps server-side apply.
-    CountingMetrics metrics = new CountingMetrics();
-    Operator operator = PgmlProxyOperator.create(client, settings, metrics, o -> o
+    CountingMetrics counting = new CountingMetrics(metrics);
+    Operator operator = PgmlProxyOperator.create(client, settings, counting, o -> o
         .withSSABasedCreateUpdateMatchForDependentResources(false)
-        .withUseSSAToPatchPrimaryResource(false));
+        .withUseSSAToPatchPrimaryResource(false)
+        // Production exits when it loses the Lease (a restart rejoins the election); a test JVM must not.
+        .withLeaderElectionConfiguration(!settings.leaderElection() ? null : new LeaderElectionConfiguration(
+            settings.leaseName(), settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, null, false)));
     operator.start();
-    return new OperatorUnderTest(operator, metrics);
+    return new OperatorUnderTest(operator, counting);
   }
 
   /** The mock server learns the PgmlProxy kind (plural, scope, subresources) from its CRD. */
@@ -49,6 +60,10 @@ public final class OperatorUnderTest implements AutoCloseable {
     CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
         .load(Path.of("target/classes/META-INF/fabric8/pgmlproxies.postgresml.org-v1.yml").toFile()).item();
     client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(c -> c.update());
+  }
+
+  public Operator operator() {
+    return operator;
   }
 
   @Override
