@@ -81,6 +81,7 @@ class PgmlProxyReconcilerIT extends MockClusterTest {
     client.resource(Fixtures.urlSecret(Fixtures.URL)).createOr(r -> r.update());
     client.resource(Fixtures.proxy("stable-pw")).create();
     Secret first = awaitExists(Secret.class, "stable-pw-client-auth");
+    awaitExists(Deployment.class, "stable-pw");
     String hashBefore = configHash("stable-pw");
 
     editSpec("stable-pw", spec -> spec.pool.size = 7);

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
@@ -56,11 +57,15 @@ public abstract class MockClusterTest {
     return client.resources(PgmlProxy.class).inNamespace(NAMESPACE).withName(name).get();
   }
 
-  /** Changes the spec as a user would (a patch, so racing status writes do not conflict). */
+  /** Changes the spec as a user would. */
   protected static void editSpec(String name, java.util.function.Consumer<org.postgresml.operator.api.spec.PgmlProxySpec> change) {
-    client.resources(PgmlProxy.class).inNamespace(NAMESPACE).withName(name).edit(p -> {
-      change.accept(p.getSpec());
-      return p;
+    // The operator's status writes race with the test's edit; a conflict (409) is retried on fresh data.
+    await().atMost(WAIT).ignoreException(KubernetesClientException.class).until(() -> {
+      client.resources(PgmlProxy.class).inNamespace(NAMESPACE).withName(name).edit(p -> {
+        change.accept(p.getSpec());
+        return p;
+      });
+      return true;
     });
   }
 
@@ -86,12 +91,15 @@ public abstract class MockClusterTest {
 
   /** Plays the Deployment controller, which the mock server lacks: all replicas updated and ready. */
   protected static void markDeploymentReady(String name) {
-    Deployment deployment = get(Deployment.class, name).orElseThrow();
-    int replicas = deployment.getSpec().getReplicas();
-    deployment.setStatus(new DeploymentStatusBuilder()
-        .withReplicas(replicas).withReadyReplicas(replicas).withUpdatedReplicas(replicas)
-        .withAvailableReplicas(replicas).withObservedGeneration(deployment.getMetadata().getGeneration())
-        .build());
-    client.resource(deployment).updateStatus();
+    await().atMost(WAIT).ignoreException(KubernetesClientException.class).until(() -> {
+      Deployment deployment = get(Deployment.class, name).orElseThrow();
+      int replicas = deployment.getSpec().getReplicas();
+      deployment.setStatus(new DeploymentStatusBuilder()
+          .withReplicas(replicas).withReadyReplicas(replicas).withUpdatedReplicas(replicas)
+          .withAvailableReplicas(replicas).withObservedGeneration(deployment.getMetadata().getGeneration())
+          .build());
+      client.resource(deployment).updateStatus();
+      return true;
+    });
   }
 }
