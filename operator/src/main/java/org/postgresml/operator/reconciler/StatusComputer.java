@@ -39,7 +39,7 @@ public final class StatusComputer {
       Optional<Deployment> deployment, Optional<Service> service) {
     PgmlProxyStatus status = base(proxy);
     int desired = deployment.map(d -> d.getSpec().getReplicas()).orElse(0);
-    int replicas = deployment.map(d -> d.getStatus() == null ? null : d.getStatus().getReplicas()).map(n -> n).orElse(0);
+    int replicas = deployment.map(d -> d.getStatus() == null ? null : d.getStatus().getReplicas()).orElse(0);
     int ready = deployment.map(d -> d.getStatus() == null ? null : d.getStatus().getReadyReplicas()).orElse(0);
     int updated = deployment.map(d -> d.getStatus() == null ? null : d.getStatus().getUpdatedReplicas()).orElse(0);
     boolean observed = deployment.map(d -> d.getStatus() != null && d.getStatus().getObservedGeneration() != null

@@ -26,10 +26,7 @@ public final class ServiceMonitorRenderer {
 
   public static GenericKubernetesResource render(PgmlProxy proxy) {
     MonitoringSpec spec = proxy.getSpec().monitoring;
-    ObjectMeta metadata = ObjectMetas.of(proxy, FleetNames.fleet(proxy));
-    Map<String, String> labels = new LinkedHashMap<>(spec.labels);
-    labels.putAll(metadata.getLabels());
-    metadata.setLabels(labels);
+    ObjectMeta metadata = ObjectMetas.of(proxy, FleetNames.fleet(proxy), spec.labels);
 
     Map<String, Object> endpoint = new LinkedHashMap<>();
     endpoint.put("port", ContainerLayout.HTTP_PORT_NAME);

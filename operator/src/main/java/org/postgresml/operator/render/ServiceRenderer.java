@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import org.postgresml.operator.api.PgmlProxy;
 import org.postgresml.operator.api.spec.ServiceSpec;
 import org.postgresml.operator.api.spec.ServiceType;
@@ -20,10 +19,7 @@ public final class ServiceRenderer {
 
   public static Service render(PgmlProxy proxy) {
     ServiceSpec spec = proxy.getSpec().service;
-    ObjectMeta metadata = ObjectMetas.of(proxy, FleetNames.fleet(proxy));
-    Map<String, String> labels = new LinkedHashMap<>(spec.labels);
-    labels.putAll(metadata.getLabels());
-    metadata.setLabels(labels);
+    ObjectMeta metadata = ObjectMetas.of(proxy, FleetNames.fleet(proxy), spec.labels);
     metadata.setAnnotations(new LinkedHashMap<>(spec.annotations));
     boolean loadBalancer = spec.type == ServiceType.LoadBalancer;
     return new ServiceBuilder()
