@@ -3,6 +3,7 @@ package org.postgresml.proxy;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.postgresml.proxy.config.CliOptions;
 import org.postgresml.proxy.config.ConfigException;
 import org.postgresml.proxy.config.ProxySettings;
@@ -18,8 +19,15 @@ public final class CommandLineParser {
 
   public static final int EXIT_USAGE = 2;
 
-  /** Settings to run with, or the status to exit with. */
-  public record Outcome(Optional<ProxySettings> settings, int exitCode) {}
+  /**
+   * Settings to run with, or the status to exit with; {@code reloader} reads the same flags,
+   * environment and file again (for RELOAD, SIGHUP and a changed file).
+   */
+  public record Outcome(Optional<ProxySettings> settings, int exitCode, Supplier<ProxySettings> reloader) {
+    Outcome(Optional<ProxySettings> settings, int exitCode) {
+      this(settings, exitCode, null);
+    }
+  }
 
   private CommandLineParser() {}
 
@@ -44,7 +52,8 @@ public final class CommandLineParser {
       return new Outcome(Optional.empty(), 0);
     }
     try {
-      return new Outcome(Optional.of(new SettingsResolver(options, env).resolve()), 0);
+      return new Outcome(Optional.of(new SettingsResolver(options, env).resolve()), 0,
+          () -> new SettingsResolver(options, env).resolve());
     } catch (ConfigException e) {
       err.println("pgml-proxy: " + firstLine(e.getMessage()));
       err.flush();

@@ -23,21 +23,22 @@ public final class Main {
     LogSetup.apply(settings.logFormat());
     ProxyServer server;
     try {
-      server = new ProxyServer(settings).start();
+      server = new ProxyServer(settings, outcome.reloader()).start();
     } catch (ConfigException e) {
       err.println("pgml-proxy: " + e.getMessage());
       System.exit(CommandLineParser.EXIT_USAGE);
       return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      System.exit(1);
-      return;
-    } catch (RuntimeException e) {
-      // Typically the port is taken; one line, the cause's own words.
+    } catch (Exception e) { // also the undeclared BindException Netty rethrows from sync()
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      // Typically the port is taken: one line, the cause's own words.
       err.println("pgml-proxy: cannot start: " + e.getMessage());
       System.exit(1);
       return;
     }
+    // SIGHUP re-reads the configuration, as PgBouncer and PostgreSQL do.
+    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> server.reloadLogged());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.shutdown(settings.shutdownTimeout());

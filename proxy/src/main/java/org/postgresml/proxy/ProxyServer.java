@@ -12,8 +12,20 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.postgresml.proxy.admin.AdminConsole;
+import org.postgresml.proxy.config.ConfigException;
+import org.postgresml.proxy.config.ConfigFileWatcher;
+import org.postgresml.proxy.pool.PoolKey;
+import org.postgresml.proxy.pool.PoolSettings;
+import org.postgresml.proxy.session.AdminAccess;
+import org.postgresml.proxy.session.PooledConnectionProvider;
+import org.postgresml.proxy.session.ProxyAdmin;
 import org.postgresml.proxy.auth.ClientUsers;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.observe.HealthServer;
@@ -21,7 +33,6 @@ import org.postgresml.proxy.observe.ProxyMetrics;
 import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.session.CancelKeys;
 import org.postgresml.proxy.session.ClientSession;
-import org.postgresml.proxy.session.DirectConnectionProvider;
 import org.postgresml.proxy.session.NegotiationHandler;
 import org.postgresml.proxy.session.SessionContext;
 import org.postgresml.proxy.session.SessionRegistry;
@@ -36,30 +47,124 @@ public final class ProxyServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
-  private final ProxySettings settings;
+  /** Pools keep a connection's server lifetime within ±10% of server_lifetime, so a fleet spreads its reconnects. */
+  private static final double LIFETIME_JITTER = 0.1;
+  /** How often the configuration file is compared with what was loaded. */
+  private static final long CONFIG_CHECK_MILLIS = 1000;
+
+  private volatile ProxySettings settings;
+  private final Supplier<ProxySettings> reloadSource;
   private final ProxyMetrics metrics = new ProxyMetrics();
   private final SessionRegistry registry = new SessionRegistry();
   private final EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
   private final UpstreamConnector connector;
+  private final PooledConnectionProvider servers;
   private final SessionContext context;
   private final HealthServer health;
   private volatile boolean draining;
+  private ConfigFileWatcher configWatcher;
   private Channel listener;
   private InetSocketAddress address;
   private Optional<InetSocketAddress> httpAddress = Optional.empty();
 
   public ProxyServer(ProxySettings settings) {
+    this(settings, null);
+  }
+
+  /**
+   * @param reloadSource reads the settings afresh (flags, environment, file) for RELOAD, SIGHUP and a
+   *     changed file; null when there is nothing to re-read
+   */
+  public ProxyServer(ProxySettings settings, Supplier<ProxySettings> reloadSource) {
     this.settings = settings;
+    this.reloadSource = reloadSource;
     this.connector = new UpstreamConnector(settings.upstream(), UpstreamTlsContext.create(settings.upstream()), metrics);
+    this.servers = new PooledConnectionProvider(connector, workers, settings.pool().mode(), poolSettings(settings),
+        settings.pool().serverResetQuery(), metrics.registry());
+    ProxyAdmin admin = new ProxyAdmin(registry, servers, () -> this.settings, new ProxyAdmin.Levers() {
+      @Override
+      public CompletionStage<Void> reload() {
+        return ProxyServer.this.reload();
+      }
+
+      @Override
+      public void shutdown() {
+        new Thread(() -> ProxyServer.this.shutdown(ProxyServer.this.settings.shutdownTimeout()),
+            "pgml-proxy-admin-shutdown").start();
+      }
+    });
     this.context = new SessionContext(settings, settings.clientTls().map(ClientTlsContext::create),
-        new ClientUsers(settings.clientUsers()), new CancelKeys(settings.replicaId()),
-        new DirectConnectionProvider(connector), registry, metrics);
+        new ClientUsers(settings.clientUsers()), new CancelKeys(settings.replicaId()), servers, registry, metrics,
+        new AdminAccess(() -> this.settings.adminUsers(), new AdminConsole(admin)));
     this.health = new HealthServer(metrics, connector, () -> draining);
+  }
+
+  static PoolSettings poolSettings(ProxySettings settings) {
+    ProxySettings.PoolSettings pool = settings.pool();
+    return new PoolSettings(pool.size(), pool.minSize(), pool.queryWaitTimeout(), pool.serverIdleTimeout(),
+        pool.serverLifetime(), LIFETIME_JITTER, pool.serverIdleCheck(), settings.upstream().connectTimeout());
+  }
+
+  /**
+   * Reads the settings again and applies what can change while running: users, pool sizes and
+   * timers, pool mode and reset query for new sessions. Sessions stay. When the upstream changed,
+   * the pools retire their connections as clients release them. Settings that need a restart
+   * (ports, TLS files) are logged as such.
+   */
+  public CompletionStage<Void> reload() {
+    if (reloadSource == null) {
+      return CompletableFuture.failedFuture(new ConfigException("nothing to reload: the proxy was started without a"
+          + " configuration source"));
+    }
+    ProxySettings next;
+    try {
+      next = reloadSource.get();
+    } catch (ConfigException e) {
+      LOG.atWarn().addKeyValue("reason", e.getMessage()).log("reload rejected, keeping the running configuration");
+      return CompletableFuture.failedFuture(e);
+    }
+    ProxySettings previous = settings;
+    settings = next;
+    context.reload(next, new ClientUsers(next.clientUsers()));
+    servers.update(next.pool().mode(), poolSettings(next), next.pool().serverResetQuery());
+    if (!Objects.equals(previous.upstream(), next.upstream())) {
+      LOG.atWarn().log("the upstream changed: a restart applies it; pools keep the running upstream");
+    }
+    if (previous.port() != next.port() || previous.httpPort() != next.httpPort()
+        || !previous.listenHost().equals(next.listenHost()) || !previous.clientTls().equals(next.clientTls())) {
+      LOG.atWarn().log("listen address, ports and TLS files change only with a restart");
+    }
+    LOG.atInfo().addKeyValue("pool_mode", next.pool().mode()).addKeyValue("pool_size", next.pool().size())
+        .log("configuration reloaded");
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** Reload for SIGHUP and a changed file: the outcome goes to the log (reload() logs a rejection). */
+  public void reloadLogged() {
+    reload();
+  }
+
+  public ProxySettings settings() {
+    return settings;
   }
 
   /** Binds both ports; returns once clients can connect. */
   public ProxyServer start() throws InterruptedException {
+    try {
+      bind();
+    } catch (Exception e) { // a taken port surfaces here as an undeclared BindException
+      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+    LOG.atInfo().addKeyValue("address", address).addKeyValue("http", httpAddress.map(String::valueOf).orElse("off"))
+        .addKeyValue("upstream", settings.upstream().url()).addKeyValue("sslmode", settings.upstream().sslMode().text())
+        .log("pgml-proxy listening");
+    return this;
+  }
+
+  private void bind() throws InterruptedException {
     listener = new ServerBootstrap().group(acceptor, workers).channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -75,13 +180,13 @@ public final class ProxyServer implements AutoCloseable {
         })
         .bind(settings.listenHost(), settings.port()).sync().channel();
     address = (InetSocketAddress) listener.localAddress();
+    settings.configFile().ifPresent(file -> configWatcher = new ConfigFileWatcher(file, this::reloadLogged)
+        .start(acceptor, CONFIG_CHECK_MILLIS));
+    // Warm connections of the URL's own pool open before any client arrives (the WAN win).
+    servers.warmUp(new PoolKey(settings.upstream().url().user(), settings.upstream().url().database()));
     if (settings.httpPort() > 0) {
       httpAddress = Optional.of(health.start(acceptor, settings.listenHost(), settings.httpPort()));
     }
-    LOG.atInfo().addKeyValue("address", address).addKeyValue("http", httpAddress.map(String::valueOf).orElse("off"))
-        .addKeyValue("upstream", settings.upstream().url()).addKeyValue("sslmode", settings.upstream().sslMode().text())
-        .log("pgml-proxy listening");
-    return this;
   }
 
   public InetSocketAddress address() {
@@ -124,6 +229,10 @@ public final class ProxyServer implements AutoCloseable {
       registry.terminateAll(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command");
     }
     health.stop();
+    if (configWatcher != null) {
+      configWatcher.close();
+    }
+    servers.close();
     workers.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     acceptor.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     LOG.info("pgml-proxy stopped");

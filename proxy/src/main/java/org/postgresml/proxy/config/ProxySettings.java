@@ -20,7 +20,8 @@ public record ProxySettings(
     Duration clientLoginTimeout,
     Duration shutdownTimeout,
     LogFormat logFormat,
-    int replicaId) {
+    int replicaId,
+    Optional<Path> configFile) {
 
   /** Where the proxy connects and how. */
   public record Upstream(DatabaseUrl url, SslMode sslMode, Optional<Path> sslRootCert, Duration connectTimeout) {}

@@ -92,7 +92,7 @@ public final class SettingsResolver {
         duration("timeouts.shutdown", file.timeouts.shutdown, "30s"),
         LogFormat.parse(first(cli.logFormat, () -> first(env.get(ENV_LOG_FORMAT), () -> first(file.log.format,
             () -> "text")))),
-        replicaId);
+        replicaId, Optional.ofNullable(configPath));
   }
 
   private ProxySettings.PoolSettings pool(ConfigFile.Pool pool) {

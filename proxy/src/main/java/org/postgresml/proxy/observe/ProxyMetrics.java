@@ -78,6 +78,11 @@ public final class ProxyMetrics {
         .description("ErrorResponses sent to clients, by SQLSTATE class").register(registry).increment();
   }
 
+  /** For meters that other parts register (the pools'). */
+  public io.micrometer.core.instrument.MeterRegistry registry() {
+    return registry;
+  }
+
   public String scrape() {
     return registry.scrape();
   }

@@ -1,6 +1,7 @@
 package org.postgresml.proxy.session;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,8 +12,16 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.postgresml.proxy.admin.AdminConsole;
+import org.postgresml.proxy.config.PoolMode;
+import org.postgresml.proxy.prepared.ClientStatements;
+import org.postgresml.proxy.prepared.StatementRewriter;
 import org.postgresml.proxy.auth.AuthenticationFailedException;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
@@ -33,7 +42,10 @@ import org.postgresml.proxy.upstream.UpstreamException;
 /**
  * One client, from its StartupMessage to its last byte: login against the proxy's users, a server
  * connection from the {@link ServerConnectionProvider}, then the relay of untouched frames both ways
- * with backpressure. Everything runs on the client channel's event loop.
+ * with backpressure. Session mode holds one server connection until the client leaves; transaction
+ * mode gives it back at every ReadyForQuery that leaves no transaction open and takes one again at
+ * the client's next message. The session's state lives on the client channel's event loop; server
+ * callbacks from another loop hop onto it.
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter implements ServerListener {
 
@@ -47,6 +59,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     CONNECTING,
     /** Frames flow both ways. */
     RELAYING,
+    /** Transaction mode, between transactions: logged in, holding no server connection. */
+    IDLE,
+    /** Transaction mode: the client spoke, its frames wait for a server connection. */
+    ACQUIRING,
+    /** Logged in to the admin console (database pgml_proxy); no server connection. */
+    ADMIN,
     /** Gone or being closed; nothing more is read or written. */
     CLOSED
   }
@@ -55,14 +73,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final SessionEvents events;
   /** Frames a client sent before its server connection was ready (clients rarely pipeline that early). */
   private final Queue<ByteBuf> early = new ArrayDeque<>();
-  private State state = State.AWAITING_STARTUP;
+  private volatile State state = State.AWAITING_STARTUP;
   private Channel channel;
-  private StartupMessage startup;
+  private volatile StartupMessage startup;
   private ClientAuthenticator authenticator;
-  private ServerConnection server;
+  private volatile ServerConnection server;
   /** The key this client got; it maps back to this session for CancelRequests. */
   private BackendKeyData clientKey;
   private ScheduledFuture<?> loginTimeout;
+  /** The pool mode this session was born with (a reload changes it for new sessions only). */
+  private PoolMode mode = PoolMode.SESSION;
+  /** The settings the client's startup packet asked for, applied to every server connection it gets. */
+  private ClientParameters clientParameters;
+  /** Transaction mode: the client's prepared statements, which outlive server connections. */
+  private final ClientStatements statements = new ClientStatements();
+  private final TransactionTracker tracker = new TransactionTracker();
+  private AdminConnection admin;
 
   public ClientSession(SessionContext context) {
     this.context = context;
@@ -101,14 +127,30 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       fatal(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by pgml-proxy");
       return;
     }
-    if (!context.servers().serves(message.database())) {
+    if (context.registry().size() > context.settings().pool().maxClientConn()) {
+      fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already (max_client_conn is "
+          + context.settings().pool().maxClientConn() + ")");
+      return;
+    }
+    try {
+      clientParameters = ClientParameters.of(message.parameters());
+    } catch (IllegalArgumentException e) {
+      fatal(SqlState.FEATURE_NOT_SUPPORTED, e.getMessage());
+      return;
+    }
+    boolean adminDatabase = AdminConsole.DATABASE.equals(message.database());
+    if (adminDatabase && !context.admin().mayUse(user)) {
+      fatal(SqlState.INVALID_AUTHORIZATION, "user \"" + user + "\" is not an admin of the proxy");
+      return;
+    }
+    if (!adminDatabase && !context.servers().serves(message.database())) {
       fatal("3D000", "database \"" + message.database() + "\" does not exist on this proxy");
       return;
     }
     authenticator = new ClientAuthenticator(context.settings().clientAuthMethod(), context.users(), user);
     ByteBuf request = authenticator.start(ctx.alloc());
     if (request == null) {
-      acquireServer();
+      loggedIn();
     } else {
       state = State.AUTHENTICATING;
       ctx.writeAndFlush(request);
@@ -127,7 +169,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           frame.release();
         }
       }
-      case CONNECTING -> early.add(frame);
+      case CONNECTING, ACQUIRING -> early.add(frame);
+      case IDLE -> startTransaction(frame);
+      case ADMIN -> admin.onFrame(frame);
       default -> ReferenceCountUtil.release(frame);
     }
   }
@@ -152,13 +196,25 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       ctx.writeAndFlush(step.reply());
     }
     if (step.authenticated()) {
-      acquireServer();
+      loggedIn();
     }
   }
 
-  private void acquireServer() {
-    state = State.CONNECTING;
+  private void loggedIn() {
     events.authenticated();
+    if (AdminConsole.DATABASE.equals(startup.database())) {
+      state = State.ADMIN;
+      loginTimeout.cancel(false);
+      admin = new AdminConnection(channel, context.admin().console());
+      admin.greet(context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this));
+      return;
+    }
+    mode = context.servers().mode();
+    acquireServer();
+  }
+
+  private void acquireServer() {
+    state = state == State.IDLE ? State.ACQUIRING : State.CONNECTING;
     channel.config().setAutoRead(false);
     Future<ServerConnection> acquired = context.servers().acquire(channel.eventLoop(), startup);
     acquired.addListener(done -> {
@@ -175,20 +231,54 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void serverReady(ServerConnection connection) {
-    if (state != State.CONNECTING || !channel.isActive()) {
-      context.servers().release(connection, connection.transactionStatus() == TransactionStatus.IDLE);
+    if ((state != State.CONNECTING && state != State.ACQUIRING) || !channel.isActive()) {
+      context.servers().release(connection, true);
       return;
     }
-    server = connection;
-    clientKey = context.cancelKeys().register(connection.backendKey().processId(), this);
+    if (state == State.CONNECTING) {
+      greet(connection);
+      if (mode == PoolMode.TRANSACTION && early.isEmpty()) {
+        // The connection only lent its parameters to the login; the first transaction takes one again.
+        state = State.IDLE;
+        context.servers().release(connection, true);
+        channel.config().setAutoRead(true);
+        return;
+      }
+    }
+    attachServer(connection);
+  }
+
+  // The login's end: what the server reported (with the client's own settings), the cancel key, ReadyForQuery.
+  private void greet(ServerConnection connection) {
+    // Session mode: the real backend pid, as clients use it (pg_terminate_backend, pg_stat_activity).
+    // Transaction mode: no backend is this client's for long, so the pid is the proxy's own.
+    int processId = mode == PoolMode.SESSION ? connection.backendKey().processId()
+        : ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+    clientKey = context.cancelKeys().register(processId, this);
     channel.write(AuthenticationOk.INSTANCE.encode(channel.alloc()));
-    connection.parameters().forEach((name, value) ->
+    clientParameters.reported(connection).forEach((name, value) ->
         channel.write(new ParameterStatus(name, value).encode(channel.alloc())));
     channel.write(clientKey.encode(channel.alloc()));
-    channel.writeAndFlush(new ReadyForQuery(connection.transactionStatus()).encode(channel.alloc()));
-    state = State.RELAYING;
+    channel.writeAndFlush(new ReadyForQuery(TransactionStatus.IDLE).encode(channel.alloc()));
     loginTimeout.cancel(false);
     events.relaying(connection.upstreamAddress(), connection.backendKey().processId());
+  }
+
+  private void attachServer(ServerConnection connection) {
+    server = connection;
+    tracker.reset();
+    String settings = clientParameters.applyTo(connection);
+    if (!settings.isEmpty()) {
+      // Sent ahead of the client's own messages: no round trip; a refused value ends the session.
+      connection.runInternal(settings, error -> error.ifPresent(refused -> onLoop(() -> {
+        if (server == connection) {
+          server = null;
+          context.servers().release(connection, false);
+        }
+        fatal(refused.sqlState(), refused.message());
+      })));
+    }
+    state = State.RELAYING;
     connection.attach(this);
     for (ByteBuf frame = early.poll(); frame != null; frame = early.poll()) {
       relayToServer(frame);
@@ -197,15 +287,45 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     channel.config().setAutoRead(connection.isWritable());
   }
 
+  /** Transaction mode: the transaction ended; the server connection goes back to its pool. */
+  private void releaseServer() {
+    ServerConnection connection = server;
+    server = null;
+    state = State.IDLE;
+    connection.detach();
+    context.servers().release(connection, true);
+    channel.config().setAutoRead(true);
+  }
+
   private void relayToServer(ByteBuf frame) {
-    if (FrameDecoder.type(frame) == MessageType.TERMINATE) {
+    byte type = FrameDecoder.type(frame);
+    if (type == MessageType.TERMINATE) {
       frame.release();
       state = State.CLOSED;
       channel.close();
       return;
     }
     context.metrics().bytesFromClient(frame.readableBytes());
-    server.write(frame);
+    tracker.clientSent(type);
+    if (mode == PoolMode.TRANSACTION) {
+      for (ByteBuf out : StatementRewriter.toServer(frame, statements, server.statements(), channel.alloc())) {
+        server.write(out);
+      }
+    } else {
+      server.write(frame);
+    }
+  }
+
+  /** A client frame in transaction mode with no server connection held: the next transaction begins. */
+  private void startTransaction(ByteBuf frame) {
+    if (FrameDecoder.type(frame) == MessageType.TERMINATE) {
+      frame.release();
+      state = State.CLOSED;
+      channel.close();
+      return;
+    }
+    early.add(frame);
+    acquireServer();
   }
 
   @Override
@@ -227,33 +347,63 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   @Override
   public void onServerFrame(ByteBuf frame) {
+    if (!channel.eventLoop().inEventLoop()) {
+      channel.eventLoop().execute(() -> onServerFrame(frame));
+      return;
+    }
     if (state != State.RELAYING) {
       frame.release();
       return;
     }
+    byte type = FrameDecoder.type(frame);
+    if (mode == PoolMode.TRANSACTION && !StatementRewriter.toClient(frame, server.statements())) {
+      frame.release(); // the reply to the proxy's own Parse or Close
+      return;
+    }
+    boolean transactionDone = false;
+    if (type == MessageType.READY_FOR_QUERY) {
+      transactionDone = tracker.serverSentReady(ReadyForQuery.decode(Codec.body(frame)).status());
+    }
     context.metrics().bytesToClient(frame.readableBytes());
     channel.write(frame, channel.voidPromise());
+    if (transactionDone && mode == PoolMode.TRANSACTION) {
+      releaseServer();
+    }
   }
 
   @Override
   public void onServerReadComplete() {
-    channel.flush();
+    onLoop(channel::flush);
   }
 
   @Override
   public void onServerWritabilityChanged(boolean writable) {
-    if (state == State.RELAYING) {
-      channel.config().setAutoRead(writable);
+    onLoop(() -> {
+      if (state == State.RELAYING) {
+        channel.config().setAutoRead(writable);
+      }
+    });
+  }
+
+  private void onLoop(Runnable task) {
+    if (channel.eventLoop().inEventLoop()) {
+      task.run();
+    } else {
+      channel.eventLoop().execute(task);
     }
   }
 
   @Override
   public void onServerClosed() {
+    if (!channel.eventLoop().inEventLoop()) {
+      channel.eventLoop().execute(this::onServerClosed);
+      return;
+    }
     // The server's own FATAL (pg_terminate_backend, shutdown) has been relayed already; end the client too.
     if (state == State.RELAYING) {
       state = State.CLOSED;
       events.upstreamClosed();
-      channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
   }
 
@@ -270,7 +420,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       context.cancelKeys().remove(clientKey);
     }
     if (server != null) {
-      context.servers().release(server, server.transactionStatus() == TransactionStatus.IDLE);
+      context.servers().release(server, tracker.isClean());
       server = null;
     }
     context.registry().remove(this);
@@ -312,6 +462,49 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         fatal(sqlState, message);
       }
     });
+  }
+
+  /** This session as a line of SHOW CLIENTS (read from another thread: a snapshot, maybe a moment old). */
+  org.postgresml.proxy.admin.AdminContext.ConnectionInfo describe() {
+    java.net.InetSocketAddress remote = (java.net.InetSocketAddress) channel.remoteAddress();
+    java.net.InetSocketAddress local = (java.net.InetSocketAddress) channel.localAddress();
+    ServerConnection held = server;
+    StartupMessage login = startup;
+    State now = state;
+    String shown = switch (now) {
+      case RELAYING, ADMIN -> "active";
+      case IDLE -> "idle";
+      case CONNECTING, ACQUIRING -> "waiting";
+      default -> "login";
+    };
+    return new org.postgresml.proxy.admin.AdminContext.ConnectionInfo("C",
+        login == null ? null : login.user(), login == null ? null : login.database(), shown,
+        remote == null ? null : remote.getAddress().getHostAddress(), remote == null ? 0 : remote.getPort(),
+        local == null ? null : local.getAddress().getHostAddress(), local == null ? 0 : local.getPort(),
+        events.connectedAt().toString(), null, 0, Integer.toHexString(System.identityHashCode(this)),
+        held == null ? null : Integer.toHexString(System.identityHashCode(held)),
+        held == null ? null : held.backendKey().processId(),
+        channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null ? "" : "TLS",
+        login == null ? null : login.parameters().get("application_name"));
+  }
+
+  /** The server connection this session holds now, if any. */
+  ServerConnection heldServer() {
+    return server;
+  }
+
+  String database() {
+    StartupMessage login = startup;
+    return login == null ? null : login.database();
+  }
+
+  String user() {
+    StartupMessage login = startup;
+    return login == null ? null : login.user();
+  }
+
+  boolean isWaiting() {
+    return state == State.CONNECTING || state == State.ACQUIRING;
   }
 
   /** A CancelRequest with this session's key arrived: cancel what its server runs. */

@@ -2,12 +2,13 @@ package org.postgresml.proxy.session;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;
 
 /**
- * Where a client session gets its server connection and gives it back. The plain relay opens one
- * per client and closes it after; the pool (issue 5) hands out warm ones and resets them on release.
+ * Where a client session gets its server connection and gives it back. The pools hand out warm
+ * connections and reset (session mode) or simply take back (transaction mode) what clients return.
  */
 public interface ServerConnectionProvider {
 
@@ -26,6 +27,9 @@ public interface ServerConnectionProvider {
 
   /** The upstream, for messages (host:port, never credentials). */
   String describe();
+
+  /** How long a client holds a server connection: its whole session, or one transaction. */
+  PoolMode mode();
 
   /** Cancels what the connection is running now. */
   void cancel(EventLoop loop, ServerConnection connection);

@@ -6,12 +6,69 @@ import org.postgresml.proxy.auth.ClientUsers;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.observe.ProxyMetrics;
 
-/** What every client session shares: settings, TLS, users, cancel keys, the connection source. */
-public record SessionContext(
-    ProxySettings settings,
-    Optional<SslContext> clientTls,
-    ClientUsers users,
-    CancelKeys cancelKeys,
-    ServerConnectionProvider servers,
-    SessionRegistry registry,
-    ProxyMetrics metrics) {}
+/**
+ * What every client session shares: settings, TLS, users, cancel keys, the connection source. The
+ * settings and users change on reload; a session reads them when it needs them.
+ */
+public final class SessionContext {
+
+  private volatile ProxySettings settings;
+  private volatile ClientUsers users;
+  private final Optional<SslContext> clientTls;
+  private final CancelKeys cancelKeys;
+  private final ServerConnectionProvider servers;
+  private final SessionRegistry registry;
+  private final ProxyMetrics metrics;
+  private final AdminAccess admin;
+
+  public SessionContext(ProxySettings settings, Optional<SslContext> clientTls, ClientUsers users,
+      CancelKeys cancelKeys, ServerConnectionProvider servers, SessionRegistry registry, ProxyMetrics metrics,
+      AdminAccess admin) {
+    this.settings = settings;
+    this.clientTls = clientTls;
+    this.users = users;
+    this.cancelKeys = cancelKeys;
+    this.servers = servers;
+    this.registry = registry;
+    this.metrics = metrics;
+    this.admin = admin;
+  }
+
+  /** New settings and users for sessions that log in from now on. */
+  public void reload(ProxySettings newSettings, ClientUsers newUsers) {
+    settings = newSettings;
+    users = newUsers;
+  }
+
+  public ProxySettings settings() {
+    return settings;
+  }
+
+  public Optional<SslContext> clientTls() {
+    return clientTls;
+  }
+
+  public ClientUsers users() {
+    return users;
+  }
+
+  public CancelKeys cancelKeys() {
+    return cancelKeys;
+  }
+
+  public ServerConnectionProvider servers() {
+    return servers;
+  }
+
+  public SessionRegistry registry() {
+    return registry;
+  }
+
+  public ProxyMetrics metrics() {
+    return metrics;
+  }
+
+  public AdminAccess admin() {
+    return admin;
+  }
+}

@@ -14,9 +14,14 @@ final class SessionEvents {
   private static final Logger LOG = LoggerFactory.getLogger("org.postgresml.proxy.session");
 
   private final long connectedAt = System.nanoTime();
+  private final java.time.Instant connectedTime = java.time.Instant.now();
   private String client = "?";
   private String user;
   private String database;
+
+  java.time.Instant connectedAt() {
+    return connectedTime;
+  }
 
   void connected(SocketAddress remote) {
     client = String.valueOf(remote);

@@ -16,6 +16,11 @@ public final class SessionRegistry {
     sessions.remove(session);
   }
 
+  /** The sessions open now, for the admin console. */
+  java.util.List<ClientSession> sessions() {
+    return java.util.List.copyOf(sessions);
+  }
+
   public int size() {
     return sessions.size();
   }

@@ -3,18 +3,33 @@ package org.postgresml.proxy.upstream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.postgresml.proxy.pool.CloseReason;
+import org.postgresml.proxy.pool.PooledConnection;
+import org.postgresml.proxy.prepared.ServerStatements;
 import org.postgresml.proxy.protocol.backend.BackendKeyData;
+import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
+import org.postgresml.proxy.protocol.frontend.Query;
 import org.postgresml.proxy.protocol.frontend.Terminate;
 
 /**
  * One authenticated connection to the upstream, with what the server told it at startup. It
- * outlives clients once a pool holds it: a client session attaches, relays, and detaches.
+ * outlives clients once a pool holds it: a client session attaches, relays, and detaches. Clients
+ * may live on other event loops; attach, detach and the proxy's own queries run on this
+ * connection's loop, in the order they were asked for.
  */
-public final class ServerConnection {
+public final class ServerConnection implements PooledConnection {
+
+  /** Prepared statements a pool keeps per server connection in transaction mode. */
+  private static final int MAX_PREPARED_STATEMENTS = 1000;
+
 
   private final Channel channel;
   private final String upstreamAddress;
@@ -22,7 +37,14 @@ public final class ServerConnection {
   private final BackendKeyData backendKey;
   /** Run-time parameters as last reported by the server (replayed to each client that attaches). */
   private final Map<String, String> parameters;
+  /** The session defaults the server started with: what {@code DISCARD ALL} returns to. */
+  private final Map<String, String> startupParameters;
+  /** Values the proxy set for its clients since the last reset (only the holder touches it). */
+  private final Map<String, String> clientSettings = new HashMap<>();
   private final ServerRelayHandler relay;
+  /** Transaction mode: what this connection has prepared under proxy names (only the holder touches it). */
+  private ServerStatements statements;
+  private volatile boolean broken;
   /** Updated at every ReadyForQuery: the boundary where a pool may take the connection back. */
   private volatile TransactionStatus transactionStatus = TransactionStatus.IDLE;
 
@@ -31,21 +53,88 @@ public final class ServerConnection {
     this.channel = channel;
     this.upstreamAddress = upstreamAddress;
     this.backendKey = backendKey;
-    this.parameters = new LinkedHashMap<>(parameters);
+    this.parameters = new ConcurrentHashMap<>(parameters);
+    this.startupParameters = Map.copyOf(parameters);
     this.relay = relay;
     relay.bind(this);
   }
 
   /** Routes this connection's backend messages to a client and starts reading. */
   public void attach(ServerListener listener) {
-    relay.attach(listener);
-    channel.config().setAutoRead(true);
+    onLoop(() -> {
+      relay.attach(listener);
+      channel.config().setAutoRead(true);
+    });
   }
 
-  /** Stops routing; what arrives until the next attach is held back. */
+  /** Stops routing; what arrives until the next attach is held back (the pool reads it again). */
   public void detach() {
-    channel.config().setAutoRead(false);
-    relay.attach(null);
+    onLoop(() -> relay.attach(null));
+  }
+
+  /**
+   * Sends a query of the proxy's own ahead of whatever the next holder sends; its replies up to
+   * ReadyForQuery are consumed here, never relayed. {@code done} gets the server's error, if any.
+   */
+  public void runInternal(String sql, Consumer<Optional<ErrorResponse>> done) {
+    onLoop(() -> {
+      relay.expectInternal(done);
+      channel.writeAndFlush(new Query(sql).encode(channel.alloc()), channel.voidPromise());
+      channel.config().setAutoRead(true);
+    });
+  }
+
+  @Override
+  public boolean isUsable() {
+    return channel.isActive() && !broken;
+  }
+
+  /** Never hand this connection out again (a reset failed, a protocol state is unknown). */
+  public void markBroken() {
+    broken = true;
+  }
+
+  @Override
+  public CompletionStage<Boolean> checkHealth() {
+    CompletableFuture<Boolean> healthy = new CompletableFuture<>();
+    runInternal("", error -> healthy.complete(error.isEmpty()));
+    return healthy;
+  }
+
+  @Override
+  public void close(CloseReason reason) {
+    close();
+  }
+
+  /** The session defaults the server reported at login. */
+  public Map<String, String> startupParameters() {
+    return startupParameters;
+  }
+
+  /** Client settings (application_name, TimeZone, …) the proxy applied since the last reset. */
+  public Map<String, String> clientSettings() {
+    return clientSettings;
+  }
+
+  /** The prepared statements of this connection, for transaction mode. */
+  public ServerStatements statements() {
+    if (statements == null) {
+      statements = new ServerStatements(MAX_PREPARED_STATEMENTS);
+    }
+    return statements;
+  }
+
+  /** Records a value the proxy set on the server, before the server's own report of it arrives. */
+  public void expectParameter(String name, String value) {
+    parameters.put(name, value);
+  }
+
+  private void onLoop(Runnable task) {
+    if (channel.eventLoop().inEventLoop()) {
+      task.run();
+    } else {
+      channel.eventLoop().execute(task);
+    }
   }
 
   /** Queues a frontend frame (ownership passes to the channel). */
@@ -84,7 +173,7 @@ public final class ServerConnection {
   }
 
   public Map<String, String> parameters() {
-    return Collections.unmodifiableMap(parameters);
+    return Map.copyOf(parameters);
   }
 
   public TransactionStatus transactionStatus() {

@@ -5,7 +5,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.function.Consumer;
 import org.postgresml.proxy.observe.ProxyMetrics;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
@@ -18,12 +20,15 @@ import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 /**
  * The upstream side of the relay: passes every backend frame untouched to the attached listener
  * and looks only at the few messages the proxy must know about (ReadyForQuery, ParameterStatus,
- * ErrorResponse). Frames that arrive while nobody is attached wait in a queue.
+ * ErrorResponse). Frames that arrive while nobody is attached wait in a queue. Replies to the
+ * proxy's own queries (a reset, a SET, a health check) come first and are consumed here.
  */
 final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
 
   private final ProxyMetrics metrics;
   private final Queue<ByteBuf> unattached = new ArrayDeque<>();
+  /** The proxy's own queries in flight, oldest first; each takes the replies up to its ReadyForQuery. */
+  private final Queue<InternalQuery> internal = new ArrayDeque<>();
   private ServerConnection connection;
   private ServerListener listener;
   private boolean closed;
@@ -53,6 +58,14 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  void expectInternal(Consumer<Optional<ErrorResponse>> done) {
+    if (closed) {
+      done.accept(Optional.of(ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "server connection closed")));
+      return;
+    }
+    internal.add(new InternalQuery(done));
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf frame = (ByteBuf) msg;
@@ -61,6 +74,10 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
     } catch (RuntimeException e) {
       ReferenceCountUtil.release(frame);
       throw e;
+    }
+    if (!internal.isEmpty()) {
+      consumeInternalReply(frame);
+      return;
     }
     if (listener != null) {
       listener.onServerFrame(frame);
@@ -82,6 +99,21 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  private void consumeInternalReply(ByteBuf frame) {
+    try {
+      InternalQuery head = internal.peek();
+      byte type = FrameDecoder.type(frame);
+      if (type == MessageType.ERROR_RESPONSE) {
+        head.error = ErrorResponse.decode(Codec.body(frame));
+      } else if (type == MessageType.READY_FOR_QUERY) {
+        internal.poll();
+        head.done.accept(Optional.ofNullable(head.error));
+      }
+    } finally {
+      frame.release();
+    }
+  }
+
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (listener != null) {
@@ -100,6 +132,10 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closed = true;
+    for (InternalQuery query = internal.poll(); query != null; query = internal.poll()) {
+      query.done.accept(Optional.of(query.error != null ? query.error
+          : ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "server connection closed")));
+    }
     if (listener != null) {
       listener.onServerClosed();
     }
@@ -118,5 +154,15 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
     UpstreamLog.LOG.atDebug().setCause(cause).addKeyValue("upstream", connection.upstreamAddress())
         .log("upstream connection failed");
     ctx.close();
+  }
+
+  /** One of the proxy's own queries awaiting its ReadyForQuery. */
+  private static final class InternalQuery {
+    final Consumer<Optional<ErrorResponse>> done;
+    ErrorResponse error;
+
+    InternalQuery(Consumer<Optional<ErrorResponse>> done) {
+      this.done = done;
+    }
   }
 }

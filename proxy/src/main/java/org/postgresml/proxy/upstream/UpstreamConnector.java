@@ -70,11 +70,16 @@ public final class UpstreamConnector {
    * Fails with an {@link UpstreamException} (SQLSTATE class 08) naming the upstream host.
    */
   public Future<ServerConnection> connect(EventLoop loop, Map<String, String> clientParameters) {
+    return connect(loop, settings.url().database(), clientParameters);
+  }
+
+  /** As {@link #connect(EventLoop, Map)}, to another database of the same upstream (pools serve any). */
+  public Future<ServerConnection> connect(EventLoop loop, String database, Map<String, String> clientParameters) {
     Promise<ServerConnection> result = loop.newPromise();
     long started = System.nanoTime();
     Map<String, String> parameters = new LinkedHashMap<>();
     parameters.put("user", settings.url().user());
-    parameters.put("database", settings.url().database());
+    parameters.put("database", database);
     for (String name : FORWARDED_PARAMETERS) {
       if (clientParameters.containsKey(name)) {
         parameters.put(name, clientParameters.get(name));

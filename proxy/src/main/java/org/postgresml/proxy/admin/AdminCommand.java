@@ -1,0 +1,15 @@
+package org.postgresml.proxy.admin;
+
+import java.util.concurrent.CompletionStage;
+
+/** One admin console command ({@code SHOW POOLS}, {@code RELOAD}, …), PgBouncer's names and columns. */
+public interface AdminCommand {
+
+  /** The words that select the command, upper case, e.g. {@code SHOW POOLS}. */
+  String syntax();
+
+  /** One line for {@code SHOW HELP}. */
+  String description();
+
+  CompletionStage<AdminTable> run(AdminContext context);
+}

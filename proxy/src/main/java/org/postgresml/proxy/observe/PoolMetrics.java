@@ -1,0 +1,96 @@
+package org.postgresml.proxy.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.postgresml.proxy.pool.CloseReason;
+import org.postgresml.proxy.pool.PoolKey;
+import org.postgresml.proxy.pool.PoolListener;
+import org.postgresml.proxy.pool.PoolStats;
+
+/**
+ * The meters of one pool, tagged with its user and database: servers active/idle, clients
+ * waiting, the wait-time histogram, connections opened and closed by reason. Transactions and
+ * queries are counted by the sessions ({@link #transaction}, {@link #query}).
+ */
+public final class PoolMetrics implements PoolListener {
+
+  private final MeterRegistry registry;
+  private final Tags tags;
+  private final Timer wait;
+  private final Timer connect;
+  private final Counter connectFailures;
+  private final Counter waitTimeouts;
+  private final Timer transactions;
+  private final Timer queries;
+
+  public PoolMetrics(MeterRegistry registry, PoolKey key, Supplier<PoolStats> stats) {
+    this.registry = registry;
+    this.tags = Tags.of("user", key.user(), "database", key.database());
+    gauge("pgml_proxy_pool_servers_active", "server connections held by clients", stats, PoolStats::active);
+    gauge("pgml_proxy_pool_servers_idle", "server connections ready in the pool", stats, PoolStats::idle);
+    gauge("pgml_proxy_pool_servers_connecting", "server connections being opened", stats, PoolStats::connecting);
+    gauge("pgml_proxy_pool_clients_waiting", "clients waiting for a server connection", stats, PoolStats::waiting);
+    wait = Timer.builder("pgml_proxy_pool_wait").tags(tags)
+        .description("time a client waited for a server connection")
+        .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(2)).register(registry);
+    connect = Timer.builder("pgml_proxy_pool_server_connect").tags(tags)
+        .description("time to open and log in a pooled server connection")
+        .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+    connectFailures = Counter.builder("pgml_proxy_pool_server_connect_failures").tags(tags)
+        .description("pooled server connections that could not be opened").register(registry);
+    waitTimeouts = Counter.builder("pgml_proxy_pool_wait_timeouts").tags(tags)
+        .description("clients that gave up after query_wait_timeout").register(registry);
+    transactions = Timer.builder("pgml_proxy_pool_transactions").tags(tags)
+        .description("transactions run through the pool and their duration")
+        .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+    queries = Timer.builder("pgml_proxy_pool_queries").tags(tags)
+        .description("queries run through the pool and their duration")
+        .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+  }
+
+  private void gauge(String name, String description, Supplier<PoolStats> stats,
+      java.util.function.ToIntFunction<PoolStats> value) {
+    Gauge.builder(name, () -> value.applyAsInt(stats.get())).tags(tags).description(description).register(registry);
+  }
+
+  @Override
+  public void connectionOpened(Duration connectTime) {
+    connect.record(connectTime);
+    Counter.builder("pgml_proxy_pool_server_connections_opened").tags(tags)
+        .description("pooled server connections opened").register(registry).increment();
+  }
+
+  @Override
+  public void connectFailed(Throwable cause) {
+    connectFailures.increment();
+  }
+
+  @Override
+  public void connectionClosed(CloseReason reason) {
+    Counter.builder("pgml_proxy_pool_server_connections_closed").tags(tags.and("reason", reason.label()))
+        .description("pooled server connections closed, by reason").register(registry).increment();
+  }
+
+  @Override
+  public void acquired(Duration waited) {
+    wait.record(waited);
+  }
+
+  @Override
+  public void waitTimedOut() {
+    waitTimeouts.increment();
+  }
+
+  public void transaction(Duration duration) {
+    transactions.record(duration);
+  }
+
+  public void query(Duration duration) {
+    queries.record(duration);
+  }
+}

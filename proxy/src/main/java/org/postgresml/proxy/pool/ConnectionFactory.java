@@ -1,0 +1,14 @@
+package org.postgresml.proxy.pool;
+
+import java.util.concurrent.CompletionStage;
+
+/** Opens one authenticated server connection for a pool; the pool calls it, never a client. */
+@FunctionalInterface
+public interface ConnectionFactory<C extends PooledConnection> {
+
+  /**
+   * Starts a connection. The stage completes with a ready connection (authenticated, first
+   * {@code ReadyForQuery} seen) or exceptionally with the cause a waiting client should see.
+   */
+  CompletionStage<C> connect();
+}

@@ -1,0 +1,505 @@
+package org.postgresml.proxy.pool;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The server connections of one (user, database): at most {@code size} open, {@code minSize} kept
+ * warm, clients served first come first served. Connections are reused most-recently-released first,
+ * so that under light load the rest idle out and warm ones stay hot.
+ *
+ * <p>All state sits behind one lock; futures are completed and connections closed after it is
+ * released, so a client's continuation never runs under the pool's lock.
+ */
+public final class Pool<C extends PooledConnection> implements AutoCloseable {
+
+  private static final Duration MAINTENANCE_INTERVAL = Duration.ofMillis(500);
+  private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private final String name;
+  private final ConnectionFactory<C> factory;
+  private final ScheduledExecutorService timer;
+  private final PoolListener listener;
+  private final LongSupplier nanoClock;
+
+  private final Object lock = new Object();
+  private final Map<C, Entry<C>> entries = new IdentityHashMap<>();
+  private final ArrayDeque<Entry<C>> idle = new ArrayDeque<>();
+  private final ArrayDeque<Waiter<C>> waiters = new ArrayDeque<>();
+  private PoolSettings settings;
+  private int connecting;
+  private int checking;
+  private int generation;
+  private boolean paused;
+  private boolean closed;
+  private int consecutiveConnectFailures;
+  private long backoffUntilNanos;
+  private Throwable lastConnectFailure;
+  private ScheduledFuture<?> retry;
+  private ScheduledFuture<?> maintenance;
+  private final List<CompletableFuture<Void>> pauseWaiters = new ArrayList<>();
+
+  public Pool(String name, PoolSettings settings, ConnectionFactory<C> factory, ScheduledExecutorService timer,
+      PoolListener listener) {
+    this(name, settings, factory, timer, listener, System::nanoTime);
+  }
+
+  Pool(String name, PoolSettings settings, ConnectionFactory<C> factory, ScheduledExecutorService timer,
+      PoolListener listener, LongSupplier nanoClock) {
+    this.name = name;
+    this.settings = settings;
+    this.factory = factory;
+    this.timer = timer;
+    this.listener = listener;
+    this.nanoClock = nanoClock;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public PoolSettings settings() {
+    synchronized (lock) {
+      return settings;
+    }
+  }
+
+  /** Opens the warm connections and starts the timer that keeps them warm and trims idle ones. */
+  public void start() {
+    long interval = MAINTENANCE_INTERVAL.toMillis();
+    maintenance = timer.scheduleWithFixedDelay(this::maintain, interval, interval, TimeUnit.MILLISECONDS);
+    runAfterUnlock(dispatchLocked());
+  }
+
+  /**
+   * A server connection for one client. Completes when one is free, or exceptionally with
+   * {@link PoolExhaustedException} after {@code queryWaitTimeout}, with the connect error when the
+   * upstream stays unreachable past {@code serverConnectTimeout}, or {@link PoolClosedException}.
+   */
+  public CompletableFuture<C> acquire() {
+    CompletableFuture<C> result = new CompletableFuture<>();
+    List<Runnable> after;
+    synchronized (lock) {
+      if (closed) {
+        result.completeExceptionally(new PoolClosedException(name));
+        return result;
+      }
+      Waiter<C> waiter = new Waiter<>(result, nanoClock.getAsLong());
+      waiters.addLast(waiter);
+      long timeout = settings.queryWaitTimeout().toNanos();
+      waiter.timeout = timer.schedule(() -> expire(waiter), timeout, TimeUnit.NANOSECONDS);
+      after = dispatchLocked();
+    }
+    runAfterUnlock(after);
+    return result;
+  }
+
+  /**
+   * Gives a connection back. {@code reusable} is the caller's word that the session left it clean
+   * (idle, no transaction, no COPY, reset sent); otherwise, or when it is too old, it is closed.
+   */
+  public void release(C connection, boolean reusable) {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (lock) {
+      Entry<C> entry = entries.get(connection);
+      if (entry == null || entry.state != EntryState.ACTIVE) {
+        after.add(() -> connection.close(CloseReason.DRAINED));
+      } else {
+        long now = nanoClock.getAsLong();
+        CloseReason reason = !reusable || !connection.isUsable() ? CloseReason.DIRTY
+            : closed || entry.generation != generation ? CloseReason.DRAINED
+            : now - entry.createdNanos >= entry.lifetimeNanos ? CloseReason.LIFETIME
+            : entries.size() > settings.size() ? CloseReason.POOL_SHRUNK
+            : null;
+        if (reason != null) {
+          removeLocked(entry, reason, after);
+        } else {
+          entry.state = EntryState.IDLE;
+          entry.lastUsedNanos = now;
+          idle.addFirst(entry);
+        }
+        after.addAll(dispatchLocked());
+        completePauseIfQuiet(after);
+      }
+    }
+    runAfterUnlock(after);
+  }
+
+  /** A connection that died or must not be used again, held or idle; the pool refills as needed. */
+  public void discard(C connection, CloseReason reason) {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (lock) {
+      Entry<C> entry = entries.get(connection);
+      if (entry == null) {
+        return;
+      }
+      if (entry.state == EntryState.IDLE) {
+        idle.remove(entry);
+      }
+      removeLocked(entry, reason, after);
+      after.addAll(dispatchLocked());
+      completePauseIfQuiet(after);
+    }
+    runAfterUnlock(after);
+  }
+
+  /** New sizes and timers; existing connections stay, extra idle ones close, new waiters may be served. */
+  public void updateSettings(PoolSettings newSettings) {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (lock) {
+      settings = newSettings;
+      while (entries.size() > settings.size() && !idle.isEmpty()) {
+        removeLocked(idle.pollLast(), CloseReason.POOL_SHRUNK, after);
+      }
+      after.addAll(dispatchLocked());
+    }
+    runAfterUnlock(after);
+  }
+
+  /**
+   * Retires every connection: idle ones close now, held ones when released. For a reload that
+   * changed the upstream or its credentials; clients keep their sessions until they leave.
+   */
+  public void drain() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (lock) {
+      generation++;
+      while (!idle.isEmpty()) {
+        removeLocked(idle.pollFirst(), CloseReason.DRAINED, after);
+      }
+      after.addAll(dispatchLocked());
+    }
+    runAfterUnlock(after);
+  }
+
+  /** Holds new acquisitions; completes when no connection is held any more (PgBouncer's PAUSE). */
+  public CompletableFuture<Void> pause() {
+    CompletableFuture<Void> quiet = new CompletableFuture<>();
+    List<Runnable> after = new ArrayList<>();
+    synchronized (lock) {
+      paused = true;
+      pauseWaiters.add(quiet);
+      completePauseIfQuiet(after);
+    }
+    runAfterUnlock(after);
+    return quiet;
+  }
+
+  public void resume() {
+    List<Runnable> after;
+    synchronized (lock) {
+      paused = false;
+      after = dispatchLocked();
+    }
+    runAfterUnlock(after);
+  }
+
+  public PoolStats stats() {
+    synchronized (lock) {
+      long now = nanoClock.getAsLong();
+      long maxWait = waiters.isEmpty() ? 0 : (now - waiters.peekFirst().sinceNanos) / 1000;
+      int active = entries.size() - idle.size() - checking;
+      return new PoolStats(active, idle.size(), checking, connecting, waiters.size(), maxWait, paused);
+    }
+  }
+
+  /** Closes idle connections and fails waiting clients; held connections close when released. */
+  @Override
+  public void close() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      generation++;
+      if (maintenance != null) {
+        maintenance.cancel(false);
+      }
+      if (retry != null) {
+        retry.cancel(false);
+      }
+      while (!idle.isEmpty()) {
+        removeLocked(idle.pollFirst(), CloseReason.SHUTDOWN, after);
+      }
+      while (!waiters.isEmpty()) {
+        Waiter<C> waiter = waiters.pollFirst();
+        waiter.cancelTimeout();
+        after.add(() -> waiter.future.completeExceptionally(new PoolClosedException(name)));
+      }
+      pauseWaiters.forEach(quiet -> after.add(() -> quiet.complete(null)));
+      pauseWaiters.clear();
+    }
+    runAfterUnlock(after);
+  }
+
+  // Hands idle connections to waiters, health-checks stale ones first, and opens new connections
+  // while waiters (or the warm minimum) need them and the cap and back-off allow.
+  private List<Runnable> dispatchLocked() {
+    List<Runnable> after = new ArrayList<>();
+    if (closed) {
+      return after;
+    }
+    long now = nanoClock.getAsLong();
+    while (!paused && !waiters.isEmpty() && !idle.isEmpty()) {
+      Entry<C> entry = idle.pollFirst();
+      if (!entry.connection.isUsable()) {
+        removeLocked(entry, CloseReason.SERVER_GONE, after);
+      } else if (now - entry.lastUsedNanos > settings.serverIdleCheck().toNanos()) {
+        startHealthCheckLocked(entry, after);
+      } else {
+        Waiter<C> waiter = waiters.pollFirst();
+        waiter.cancelTimeout();
+        entry.state = EntryState.ACTIVE;
+        Duration waited = Duration.ofNanos(now - waiter.sinceNanos);
+        after.add(() -> {
+          listener.acquired(waited);
+          if (!waiter.future.complete(entry.connection)) {
+            release(entry.connection, true); // the client gave up in the meantime
+          }
+        });
+      }
+    }
+    int wanted = Math.max(paused ? 0 : waiters.size() - checking, settings.minSize() - entries.size());
+    while (connecting < wanted && entries.size() + connecting < settings.size()) {
+      if (now < backoffUntilNanos) {
+        scheduleRetryLocked(backoffUntilNanos - now);
+        break;
+      }
+      connecting++;
+      int connectGeneration = generation;
+      long started = now;
+      after.add(() -> openConnection(connectGeneration, started));
+    }
+    return after;
+  }
+
+  private void openConnection(int connectGeneration, long startedNanos) {
+    try {
+      factory.connect().whenComplete((connection, failure) -> {
+        if (failure != null) {
+          connectFailed(failure);
+        } else {
+          connected(connection, connectGeneration, startedNanos);
+        }
+      });
+    } catch (RuntimeException e) {
+      connectFailed(e);
+    }
+  }
+
+  private void connected(C connection, int connectGeneration, long startedNanos) {
+    List<Runnable> after = new ArrayList<>();
+    long now = nanoClock.getAsLong();
+    synchronized (lock) {
+      connecting--;
+      consecutiveConnectFailures = 0;
+      backoffUntilNanos = 0;
+      lastConnectFailure = null;
+      if (closed || connectGeneration != generation) {
+        after.add(() -> connection.close(closed ? CloseReason.SHUTDOWN : CloseReason.DRAINED));
+      } else {
+        Entry<C> entry = new Entry<>(connection, now, lifetimeNanos(), generation);
+        entries.put(connection, entry);
+        idle.addFirst(entry);
+      }
+      after.addAll(dispatchLocked());
+    }
+    listener.connectionOpened(Duration.ofNanos(now - startedNanos));
+    runAfterUnlock(after);
+  }
+
+  private void connectFailed(Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    List<Runnable> after = new ArrayList<>();
+    synchronized (lock) {
+      connecting--;
+      consecutiveConnectFailures++;
+      lastConnectFailure = cause;
+      long now = nanoClock.getAsLong();
+      long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(consecutiveConnectFailures - 1, 10));
+      backoffUntilNanos = now + backoff;
+      failWaitersPastConnectTimeoutLocked(now, after);
+      after.addAll(dispatchLocked());
+    }
+    listener.connectFailed(cause);
+    runAfterUnlock(after);
+  }
+
+  // Clients that have waited past the connect timeout while the upstream keeps refusing get its error.
+  private void failWaitersPastConnectTimeoutLocked(long now, List<Runnable> after) {
+    if (lastConnectFailure == null || !idle.isEmpty()) {
+      return;
+    }
+    Throwable cause = lastConnectFailure;
+    long limit = settings.serverConnectTimeout().toNanos();
+    for (Iterator<Waiter<C>> it = waiters.iterator(); it.hasNext(); ) {
+      Waiter<C> waiter = it.next();
+      if (now - waiter.sinceNanos >= limit) {
+        it.remove();
+        waiter.cancelTimeout();
+        after.add(() -> waiter.future.completeExceptionally(cause));
+      }
+    }
+  }
+
+  private void scheduleRetryLocked(long delayNanos) {
+    if (retry == null || retry.isDone()) {
+      retry = timer.schedule(() -> {
+        List<Runnable> after;
+        synchronized (lock) {
+          after = dispatchLocked();
+          failWaitersPastConnectTimeoutLocked(nanoClock.getAsLong(), after);
+        }
+        runAfterUnlock(after);
+      }, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void startHealthCheckLocked(Entry<C> entry, List<Runnable> after) {
+    entry.state = EntryState.CHECKING;
+    checking++;
+    after.add(() -> entry.connection.checkHealth().whenComplete((healthy, failure) -> {
+      List<Runnable> next = new ArrayList<>();
+      synchronized (lock) {
+        checking--;
+        if (entry.state == EntryState.CLOSED) {
+          next.addAll(dispatchLocked()); // discarded while its check ran
+        } else if (failure == null && Boolean.TRUE.equals(healthy) && !closed && entry.generation == generation) {
+          entry.state = EntryState.IDLE;
+          entry.lastUsedNanos = nanoClock.getAsLong();
+          idle.addFirst(entry);
+        } else {
+          removeLocked(entry, failure == null && Boolean.TRUE.equals(healthy) ? CloseReason.DRAINED
+              : CloseReason.HEALTH_CHECK_FAILED, next);
+        }
+        next.addAll(dispatchLocked());
+        completePauseIfQuiet(next);
+      }
+      runAfterUnlock(next);
+    }));
+  }
+
+  // The timer's round: trim idle connections past their idle timeout or lifetime (down to the warm
+  // minimum), ping warm ones that idled past the check interval, and refill to the minimum.
+  private void maintain() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      long now = nanoClock.getAsLong();
+      for (Iterator<Entry<C>> it = idle.descendingIterator(); it.hasNext(); ) {
+        Entry<C> entry = it.next();
+        long idleFor = now - entry.lastUsedNanos;
+        boolean aboveMinimum = entries.size() > settings.minSize();
+        if (!entry.connection.isUsable()) {
+          it.remove();
+          removeLocked(entry, CloseReason.SERVER_GONE, after);
+        } else if (now - entry.createdNanos >= entry.lifetimeNanos) {
+          it.remove();
+          removeLocked(entry, CloseReason.LIFETIME, after);
+        } else if (aboveMinimum && idleFor >= settings.serverIdleTimeout().toNanos()) {
+          it.remove();
+          removeLocked(entry, CloseReason.IDLE_TIMEOUT, after);
+        } else if (idleFor > settings.serverIdleCheck().toNanos()) {
+          it.remove();
+          startHealthCheckLocked(entry, after);
+        }
+      }
+      after.addAll(dispatchLocked());
+    }
+    runAfterUnlock(after);
+  }
+
+  private void expire(Waiter<C> waiter) {
+    boolean expired;
+    PoolSettings current;
+    synchronized (lock) {
+      expired = waiters.remove(waiter);
+      current = settings;
+    }
+    if (expired) {
+      listener.waitTimedOut();
+      Duration waited = Duration.ofNanos(nanoClock.getAsLong() - waiter.sinceNanos);
+      waiter.future.completeExceptionally(new PoolExhaustedException(name, current.size(), waited));
+    }
+  }
+
+  private void removeLocked(Entry<C> entry, CloseReason reason, List<Runnable> after) {
+    entries.remove(entry.connection);
+    entry.state = EntryState.CLOSED;
+    after.add(() -> {
+      entry.connection.close(reason);
+      listener.connectionClosed(reason);
+    });
+  }
+
+  private void completePauseIfQuiet(List<Runnable> after) {
+    if (paused && entries.size() - idle.size() - checking == 0 && !pauseWaiters.isEmpty()) {
+      List<CompletableFuture<Void>> done = List.copyOf(pauseWaiters);
+      pauseWaiters.clear();
+      done.forEach(quiet -> after.add(() -> quiet.complete(null)));
+    }
+  }
+
+  private long lifetimeNanos() {
+    double jitter = settings.lifetimeJitter() * ThreadLocalRandom.current().nextDouble();
+    return (long) (settings.serverLifetime().toNanos() * (1 - jitter));
+  }
+
+  private static void runAfterUnlock(List<Runnable> actions) {
+    for (Runnable action : actions) {
+      action.run();
+    }
+  }
+
+  private enum EntryState { IDLE, ACTIVE, CHECKING, CLOSED }
+
+  private static final class Entry<C> {
+    final C connection;
+    final long createdNanos;
+    final long lifetimeNanos;
+    final int generation;
+    long lastUsedNanos;
+    EntryState state = EntryState.IDLE;
+
+    Entry(C connection, long createdNanos, long lifetimeNanos, int generation) {
+      this.connection = connection;
+      this.createdNanos = createdNanos;
+      this.lifetimeNanos = lifetimeNanos;
+      this.generation = generation;
+      this.lastUsedNanos = createdNanos;
+    }
+  }
+
+  private static final class Waiter<C> {
+    final CompletableFuture<C> future;
+    final long sinceNanos;
+    ScheduledFuture<?> timeout;
+
+    Waiter(CompletableFuture<C> future, long sinceNanos) {
+      this.future = future;
+      this.sinceNanos = sinceNanos;
+    }
+
+    void cancelTimeout() {
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package org.postgresml.proxy.prepared;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.postgresml.proxy.protocol.Codec;
+import org.postgresml.proxy.protocol.FrameDecoder;
+import org.postgresml.proxy.protocol.MessageType;
+import org.postgresml.proxy.protocol.frontend.Bind;
+import org.postgresml.proxy.protocol.frontend.Close;
+import org.postgresml.proxy.protocol.frontend.Describe;
+import org.postgresml.proxy.protocol.frontend.Parse;
+import org.postgresml.proxy.protocol.frontend.TargetKind;
+
+/**
+ * Named prepared statements in transaction mode, where a client's next transaction may run on
+ * another server connection (PgBouncer's {@code max_prepared_statements}, PgCat's
+ * {@code prepared_statements}):
+ * <ul>
+ *   <li>a client's Parse is sent under a proxy-wide name, once per server connection;</li>
+ *   <li>Bind and Describe are renamed, and preceded by the Parse when this server lacks it;</li>
+ *   <li>the replies the proxy caused itself (ParseComplete, CloseComplete) are swallowed, so the
+ *       client sees exactly the replies to what it sent, in order.</li>
+ * </ul>
+ * Every other frame passes untouched. Frames in are owned by the rewriter; frames out by the caller.
+ */
+public final class StatementRewriter {
+
+  private StatementRewriter() {}
+
+  /** Rewrites one client frame for the server connection it goes to. */
+  public static List<ByteBuf> toServer(ByteBuf frame, ClientStatements client, ServerStatements server,
+      ByteBufAllocator alloc) {
+    byte type = FrameDecoder.type(frame);
+    if (type == MessageType.PARSE) {
+      return parse(frame, client, server, alloc);
+    }
+    if (type == MessageType.BIND) {
+      String name = Bind.statementName(frame);
+      return name.isEmpty() ? List.of(frame) : renamed(frame, name, client, server, alloc,
+          proxyName -> Bind.withStatementName(frame, proxyName, alloc));
+    }
+    if (type == MessageType.DESCRIBE) {
+      Describe describe = Describe.decode(Codec.body(frame));
+      if (describe.kind() == TargetKind.PORTAL || describe.name().isEmpty()) {
+        return List.of(frame);
+      }
+      return renamed(frame, describe.name(), client, server, alloc,
+          proxyName -> new Describe(TargetKind.STATEMENT, proxyName).encode(alloc));
+    }
+    if (type == MessageType.CLOSE) {
+      Close close = Close.decode(Codec.body(frame));
+      server.closeSent(true);
+      if (close.kind() == TargetKind.STATEMENT && client.forget(close.name())) {
+        // Other clients may use the statement on this server: keep it, answer the client's Close alone.
+        frame.release();
+        return List.of(new Close(TargetKind.STATEMENT, StatementNames.nothing()).encode(alloc));
+      }
+      return List.of(frame);
+    }
+    return List.of(frame);
+  }
+
+  private static List<ByteBuf> parse(ByteBuf frame, ClientStatements client, ServerStatements server,
+      ByteBufAllocator alloc) {
+    Parse parse = Parse.decode(Codec.body(frame));
+    if (parse.name().isEmpty()) {
+      server.unnamedParseSent();
+      return List.of(frame);
+    }
+    frame.release();
+    String proxyName = StatementNames.of(parse);
+    Parse underProxyName = parse.renamed(proxyName);
+    client.define(parse.name(), underProxyName);
+    List<ByteBuf> out = new ArrayList<>(3);
+    if (server.hasOrWillHave(proxyName)) {
+      // Already there: parse it once more under a scratch name (errors and ParseComplete reach the
+      // client in order as usual), then drop the scratch copy quietly.
+      String scratch = StatementNames.scratch();
+      out.add(parse.renamed(scratch).encode(alloc));
+      server.unnamedParseSent();
+      out.add(new Close(TargetKind.STATEMENT, scratch).encode(alloc));
+      server.closeSent(false);
+      server.used(proxyName);
+      return out;
+    }
+    out.addAll(prepareOnServer(underProxyName, true, server, alloc));
+    return out;
+  }
+
+  private static List<ByteBuf> renamed(ByteBuf frame, String clientName, ClientStatements client,
+      ServerStatements server, ByteBufAllocator alloc, java.util.function.Function<String, ByteBuf> rename) {
+    Optional<Parse> statement = client.lookup(clientName);
+    if (statement.isEmpty()) {
+      return List.of(frame); // the server answers "prepared statement does not exist", as it should
+    }
+    String proxyName = statement.get().name();
+    List<ByteBuf> out = new ArrayList<>(3);
+    if (server.hasOrWillHave(proxyName)) {
+      server.used(proxyName);
+    } else {
+      out.addAll(prepareOnServer(statement.get(), false, server, alloc));
+    }
+    out.add(rename.apply(proxyName));
+    frame.release();
+    return out;
+  }
+
+  private static List<ByteBuf> prepareOnServer(Parse underProxyName, boolean forClient, ServerStatements server,
+      ByteBufAllocator alloc) {
+    List<ByteBuf> out = new ArrayList<>(2);
+    Optional<String> evicted = server.evictForOneMore();
+    if (evicted.isPresent()) {
+      out.add(new Close(TargetKind.STATEMENT, evicted.get()).encode(alloc));
+      server.closeSent(false);
+    }
+    out.add(underProxyName.encode(alloc));
+    server.parseSent(underProxyName.name(), forClient);
+    return out;
+  }
+
+  /**
+   * Looks at one server frame: true when it goes on to the client, false when it answered the
+   * proxy's own message (the caller releases it).
+   */
+  public static boolean toClient(ByteBuf frame, ServerStatements server) {
+    byte type = FrameDecoder.type(frame);
+    if (type == MessageType.PARSE_COMPLETE) {
+      return server.replyArrived(ServerStatements.Reply.PARSE_COMPLETE);
+    }
+    if (type == MessageType.CLOSE_COMPLETE) {
+      return server.replyArrived(ServerStatements.Reply.CLOSE_COMPLETE);
+    }
+    if (type == MessageType.READY_FOR_QUERY) {
+      server.batchEnded();
+    } else if (type == MessageType.COMMAND_COMPLETE && frame.readableBytes() < 64) {
+      String tag = Codec.body(frame).toString(StandardCharsets.UTF_8);
+      if (tag.startsWith("DISCARD ALL") || tag.startsWith("DEALLOCATE ALL")) {
+        server.allDropped();
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,133 @@
+package org.postgresml.proxy.session;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.postgresml.proxy.upstream.ServerConnection;
+import org.postgresml.proxy.upstream.UpstreamConnector;
+
+/**
+ * The session settings a client asked for in its startup packet ({@code application_name},
+ * {@code client_encoding}, {@code DateStyle}, {@code TimeZone}, {@code extra_float_digits} and
+ * {@code -c name=value} in {@code options}), and how a pooled server connection is brought to them:
+ * {@code SET} statements, sent ahead of the client's first message so they cost no round trip.
+ */
+final class ClientParameters {
+
+  private final Map<String, String> requested;
+
+  private ClientParameters(Map<String, String> requested) {
+    this.requested = requested;
+  }
+
+  /**
+   * @throws IllegalArgumentException when {@code options} holds something other than {@code -c name=value}
+   */
+  static ClientParameters of(Map<String, String> startup) {
+    Map<String, String> requested = new LinkedHashMap<>();
+    for (String name : UpstreamConnector.FORWARDED_PARAMETERS) {
+      String value = startup.get(name);
+      if (value != null && !name.equals("options")) {
+        requested.put(name, value);
+      }
+    }
+    String options = startup.get("options");
+    if (options != null && !options.isBlank()) {
+      requested.putAll(parseOptions(options));
+    }
+    return new ClientParameters(requested);
+  }
+
+  // libpq's options: "-c name=value" or "--name=value", separated by spaces, "\ " escapes a space.
+  private static Map<String, String> parseOptions(String options) {
+    List<String> words = new ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    for (int i = 0; i < options.length(); i++) {
+      char c = options.charAt(i);
+      if (c == '\\' && i + 1 < options.length()) {
+        word.append(options.charAt(++i));
+      } else if (Character.isWhitespace(c)) {
+        if (word.length() > 0) {
+          words.add(word.toString());
+          word.setLength(0);
+        }
+      } else {
+        word.append(c);
+      }
+    }
+    if (word.length() > 0) {
+      words.add(word.toString());
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (int i = 0; i < words.size(); i++) {
+      String setting;
+      if (words.get(i).equals("-c") && i + 1 < words.size()) {
+        setting = words.get(++i);
+      } else if (words.get(i).startsWith("-c")) {
+        setting = words.get(i).substring(2);
+      } else if (words.get(i).startsWith("--")) {
+        setting = words.get(i).substring(2);
+      } else {
+        throw new IllegalArgumentException("unsupported startup option \"" + words.get(i)
+            + "\": pgml-proxy passes on only -c name=value");
+      }
+      int equals = setting.indexOf('=');
+      if (equals <= 0) {
+        throw new IllegalArgumentException("startup option \"" + setting + "\" is not name=value");
+      }
+      settings.put(setting.substring(0, equals).replace('-', '_'), setting.substring(equals + 1));
+    }
+    return settings;
+  }
+
+  /**
+   * The SET statements that bring the connection to what this client asked for (empty when it is
+   * there already), and records them as applied.
+   */
+  String applyTo(ServerConnection connection) {
+    StringBuilder sql = new StringBuilder();
+    requested.forEach((name, value) -> {
+      String current = connection.clientSettings().getOrDefault(name, startupValue(connection, name));
+      if (!value.equals(current)) {
+        sql.append("SET \"").append(name.replace("\"", "\"\"")).append("\" TO '")
+            .append(value.replace("'", "''")).append("';");
+        connection.clientSettings().put(name, value);
+        String reported = reportedName(connection, name);
+        if (reported != null) {
+          connection.expectParameter(reported, value);
+        }
+      }
+    });
+    return sql.toString();
+  }
+
+  /** What the client is told at login: the server's startup report with its own settings in place. */
+  Map<String, String> reported(ServerConnection connection) {
+    Map<String, String> report = new LinkedHashMap<>(connection.startupParameters());
+    requested.forEach((name, value) -> {
+      String reported = reportedName(connection, name);
+      if (reported != null) {
+        report.put(reported, value);
+      }
+    });
+    return report;
+  }
+
+  private static String startupValue(ServerConnection connection, String name) {
+    String reported = reportedName(connection, name);
+    return reported == null ? null : connection.startupParameters().get(reported);
+  }
+
+  // GUC names are case-insensitive; ParameterStatus uses the canonical spelling (TimeZone, DateStyle).
+  private static String reportedName(ServerConnection connection, String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    for (String known : connection.startupParameters().keySet()) {
+      if (known.toLowerCase(Locale.ROOT).equals(lower)) {
+        return known;
+      }
+    }
+    return null;
+  }
+}

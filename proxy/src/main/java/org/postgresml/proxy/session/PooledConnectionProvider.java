@@ -1,0 +1,183 @@
+package org.postgresml.proxy.session;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.postgresml.proxy.config.PoolMode;
+import org.postgresml.proxy.observe.PoolMetrics;
+import org.postgresml.proxy.pool.CloseReason;
+import org.postgresml.proxy.pool.ConnectionFactory;
+import org.postgresml.proxy.pool.Pool;
+import org.postgresml.proxy.pool.PoolClosedException;
+import org.postgresml.proxy.pool.PoolExhaustedException;
+import org.postgresml.proxy.pool.PoolKey;
+import org.postgresml.proxy.pool.PoolManager;
+import org.postgresml.proxy.pool.PoolSettings;
+import org.postgresml.proxy.pool.PoolStats;
+import org.postgresml.proxy.protocol.SqlState;
+import org.postgresml.proxy.protocol.frontend.StartupMessage;
+import org.postgresml.proxy.upstream.ServerConnection;
+import org.postgresml.proxy.upstream.UpstreamConnector;
+import org.postgresml.proxy.upstream.UpstreamException;
+
+/**
+ * Server connections from pools, one pool per (user, database). In session mode a released
+ * connection gets {@code server_reset_query} (DISCARD ALL) sent and is handed on at once: the
+ * reset's replies are consumed before the next client's, so the reset costs that client no round
+ * trip. A connection left dirty (open transaction, unfinished COPY or batch) is closed instead.
+ */
+public final class PooledConnectionProvider implements ServerConnectionProvider, AutoCloseable {
+
+  private final UpstreamConnector connector;
+  private final EventLoopGroup loops;
+  private final PoolManager<ServerConnection> pools;
+  private final Map<ServerConnection, PoolKey> owners = new ConcurrentHashMap<>();
+  private volatile PoolMode mode;
+  private volatile String resetQuery;
+
+  public PooledConnectionProvider(UpstreamConnector connector, EventLoopGroup loops, PoolMode mode,
+      PoolSettings settings, String resetQuery, MeterRegistry registry) {
+    this.connector = connector;
+    this.loops = loops;
+    this.mode = mode;
+    this.resetQuery = resetQuery;
+    this.pools = new PoolManager<>(settings, loops, this::factory,
+        key -> new PoolMetrics(registry, key, () -> statsOf(key)));
+  }
+
+  private PoolStats statsOf(PoolKey key) {
+    return pools.find(key).map(Pool::stats).orElse(PoolStats.EMPTY);
+  }
+
+  private ConnectionFactory<ServerConnection> factory(PoolKey key) {
+    return () -> {
+      CompletableFuture<ServerConnection> opened = new CompletableFuture<>();
+      connector.connect(loops.next(), key.database(), Map.of()).addListener(done -> {
+        if (!done.isSuccess()) {
+          opened.completeExceptionally(done.cause());
+          return;
+        }
+        ServerConnection connection = (ServerConnection) done.getNow();
+        owners.put(connection, key);
+        // A connection that dies while idle (upstream restart) leaves the pool at once, which refills.
+        connection.channel().closeFuture().addListener(closed -> {
+          owners.remove(connection);
+          pools.find(key).ifPresent(pool -> pool.discard(connection, CloseReason.SERVER_GONE));
+        });
+        opened.complete(connection);
+      });
+      return opened;
+    };
+  }
+
+  /** Opens the warm connections of the URL's pool before any client arrives. */
+  public void warmUp(PoolKey key) {
+    pools.pool(key);
+  }
+
+  public PoolManager<ServerConnection> pools() {
+    return pools;
+  }
+
+  /** Every open server connection and its pool, for SHOW SERVERS. */
+  public Map<ServerConnection, PoolKey> owners() {
+    return Map.copyOf(owners);
+  }
+
+  @Override
+  public PoolMode mode() {
+    return mode;
+  }
+
+  /** New pool settings from a reload; sessions and connections stay. */
+  public void update(PoolMode newMode, PoolSettings settings, String newResetQuery) {
+    mode = newMode;
+    resetQuery = newResetQuery;
+    pools.updateSettings(settings);
+  }
+
+  @Override
+  public Future<ServerConnection> acquire(EventLoop loop, StartupMessage client) {
+    Promise<ServerConnection> result = loop.newPromise();
+    PoolKey key = new PoolKey(client.user(), client.database());
+    pools.pool(key).acquire().whenComplete((connection, failure) -> {
+      if (failure != null) {
+        result.tryFailure(translate(failure));
+      } else if (!result.trySuccess(connection)) {
+        release(connection, true);
+      }
+    });
+    return result;
+  }
+
+  private Throwable translate(Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (cause instanceof PoolExhaustedException exhausted) {
+      return new UpstreamException(SqlState.TOO_MANY_CONNECTIONS, exhausted.getMessage());
+    }
+    if (cause instanceof PoolClosedException) {
+      return new UpstreamException(SqlState.ADMIN_SHUTDOWN, "the proxy is shutting down");
+    }
+    return cause;
+  }
+
+  @Override
+  public void release(ServerConnection connection, boolean clean) {
+    PoolKey key = owners.get(connection);
+    if (key == null) {
+      connection.close(); // its channel closed already, or it never belonged to a pool
+      return;
+    }
+    Pool<ServerConnection> pool = pools.find(key).orElse(null);
+    if (pool == null) {
+      connection.close();
+      return;
+    }
+    if (!clean || !connection.isUsable()) {
+      pool.release(connection, false);
+      return;
+    }
+    if (mode == PoolMode.SESSION) {
+      resetForNextClient(connection, pool);
+    }
+    pool.release(connection, true);
+  }
+
+  private void resetForNextClient(ServerConnection connection, Pool<ServerConnection> pool) {
+    connection.clientSettings().clear();
+    connection.startupParameters().forEach(connection::expectParameter);
+    connection.runInternal(resetQuery, error -> {
+      if (error.isPresent()) {
+        // Never hand on a connection whose reset failed; whoever got it meanwhile sees it close.
+        connection.markBroken();
+        pool.discard(connection, CloseReason.DIRTY);
+      }
+    });
+  }
+
+  @Override
+  public boolean serves(String database) {
+    return true; // pools exist per (user, database); the upstream says whether a database exists
+  }
+
+  @Override
+  public String describe() {
+    return connector.address();
+  }
+
+  @Override
+  public void cancel(EventLoop loop, ServerConnection connection) {
+    connector.cancel(loop, connection.backendKey());
+  }
+
+  @Override
+  public void close() {
+    pools.close();
+  }
+}

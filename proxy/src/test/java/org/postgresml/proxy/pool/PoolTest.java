@@ -1,0 +1,270 @@
+package org.postgresml.proxy.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The pool's rules with in-memory connections; the relay's use of it is tested against PostgreSQL. */
+class PoolTest {
+
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  private final FakeFactory factory = new FakeFactory();
+  private Pool<FakeConnection> pool;
+
+  @AfterEach
+  void stop() {
+    if (pool != null) {
+      pool.close();
+    }
+    timer.shutdownNow();
+  }
+
+  private Pool<FakeConnection> start(PoolSettings settings) {
+    pool = new Pool<>("app@db", settings, factory, timer, PoolListener.NONE);
+    pool.start();
+    return pool;
+  }
+
+  private static PoolSettings settings(int size, int minSize) {
+    return new PoolSettings(size, minSize, Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofHours(1), 0.1,
+        Duration.ofSeconds(30), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void capsOpenConnectionsAndServesWaitersFirstComeFirstServed() throws Exception {
+    start(settings(2, 0));
+    FakeConnection first = pool.acquire().get(1, TimeUnit.SECONDS);
+    FakeConnection second = pool.acquire().get(1, TimeUnit.SECONDS);
+    CompletableFuture<FakeConnection> third = pool.acquire();
+    CompletableFuture<FakeConnection> fourth = pool.acquire();
+    assertThat(third).isNotDone();
+    assertThat(factory.opened).hasValue(2);
+
+    pool.release(second, true);
+    assertThat(third.get(1, TimeUnit.SECONDS)).isSameAs(second);
+    assertThat(fourth).isNotDone();
+    pool.release(first, true);
+    assertThat(fourth.get(1, TimeUnit.SECONDS)).isSameAs(first);
+    assertThat(factory.opened).hasValue(2);
+    assertThat(pool.stats()).isEqualTo(new PoolStats(2, 0, 0, 0, 0, 0, false));
+  }
+
+  @Test
+  void aClientThatWaitedTooLongIsToldWhichSettingToRaise() throws Exception {
+    start(new PoolSettings(1, 0, Duration.ofMillis(200), Duration.ofMinutes(10), Duration.ofHours(1), 0,
+        Duration.ofSeconds(30), Duration.ofSeconds(5)));
+    pool.acquire().get(1, TimeUnit.SECONDS);
+    CompletableFuture<FakeConnection> waiting = pool.acquire();
+    await().atMost(Duration.ofSeconds(2)).until(waiting::isDone);
+    assertThat(waiting).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(PoolExhaustedException.class)
+        .withMessageContaining("pool app@db").withMessageContaining("raise pool.size");
+    assertThat(pool.stats().waiting()).isZero();
+  }
+
+  @Test
+  void warmConnectionsOpenWithoutClients() {
+    start(settings(5, 3));
+    await().atMost(Duration.ofSeconds(2)).until(() -> pool.stats().idle() == 3);
+    assertThat(factory.opened).hasValue(3);
+  }
+
+  @Test
+  void aDirtyConnectionIsClosedNeverReused() throws Exception {
+    start(settings(1, 0));
+    FakeConnection dirty = pool.acquire().get(1, TimeUnit.SECONDS);
+    pool.release(dirty, false);
+    assertThat(dirty.closedFor).containsExactly(CloseReason.DIRTY);
+    FakeConnection next = pool.acquire().get(1, TimeUnit.SECONDS);
+    assertThat(next).isNotSameAs(dirty);
+  }
+
+  @Test
+  void waitersGetTheConnectErrorWhenTheUpstreamStaysDownThenThePoolRecovers() throws Exception {
+    start(new PoolSettings(2, 0, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofHours(1), 0,
+        Duration.ofSeconds(30), Duration.ofMillis(300)));
+    factory.failing.set(true);
+    CompletableFuture<FakeConnection> waiting = pool.acquire();
+    await().atMost(Duration.ofSeconds(5)).until(waiting::isDone);
+    assertThat(waiting).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(ConnectException.class);
+    assertThat(factory.attempts.get()).isGreaterThan(1); // retried with back-off before giving up
+
+    factory.failing.set(false);
+    assertThat(pool.acquire().get(5, TimeUnit.SECONDS).isUsable()).isTrue();
+  }
+
+  @Test
+  void aConnectionPastItsLifetimeIsClosedOnRelease() throws Exception {
+    start(new PoolSettings(1, 0, Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofMillis(1), 0,
+        Duration.ofSeconds(30), Duration.ofSeconds(5)));
+    FakeConnection old = pool.acquire().get(1, TimeUnit.SECONDS);
+    await().pollDelay(Duration.ofMillis(5)).until(() -> true);
+    pool.release(old, true);
+    assertThat(old.closedFor).containsExactly(CloseReason.LIFETIME);
+  }
+
+  @Test
+  void idleConnectionsAboveTheMinimumTimeOut() throws Exception {
+    start(new PoolSettings(3, 1, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1), 0,
+        Duration.ofSeconds(30), Duration.ofSeconds(5)));
+    List<FakeConnection> held = List.of(pool.acquire().get(1, TimeUnit.SECONDS), pool.acquire().get(1, TimeUnit.SECONDS),
+        pool.acquire().get(1, TimeUnit.SECONDS));
+    held.forEach(connection -> pool.release(connection, true));
+    await().atMost(Duration.ofSeconds(3)).until(() -> pool.stats().open() == 1);
+    assertThat(held.stream().filter(c -> c.closedFor.contains(CloseReason.IDLE_TIMEOUT))).hasSize(2);
+  }
+
+  @Test
+  void aStaleConnectionIsCheckedBeforeReuseAndReplacedWhenTheCheckFails() throws Exception {
+    start(new PoolSettings(1, 0, Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofHours(1), 0,
+        Duration.ofMillis(1), Duration.ofSeconds(5)));
+    FakeConnection stale = pool.acquire().get(1, TimeUnit.SECONDS);
+    pool.release(stale, true);
+    stale.healthy.set(false);
+    await().pollDelay(Duration.ofMillis(5)).until(() -> true);
+    FakeConnection next = pool.acquire().get(2, TimeUnit.SECONDS);
+    assertThat(stale.checks.get()).isGreaterThanOrEqualTo(1);
+    assertThat(stale.closedFor).contains(CloseReason.HEALTH_CHECK_FAILED);
+    assertThat(next).isNotSameAs(stale);
+  }
+
+  @Test
+  void drainClosesIdleConnectionsAtOnceAndHeldOnesOnRelease() throws Exception {
+    start(settings(2, 0));
+    FakeConnection held = pool.acquire().get(1, TimeUnit.SECONDS);
+    FakeConnection idle = pool.acquire().get(1, TimeUnit.SECONDS);
+    pool.release(idle, true);
+    pool.drain();
+    assertThat(idle.closedFor).containsExactly(CloseReason.DRAINED);
+    assertThat(held.closedFor).isEmpty();
+    pool.release(held, true);
+    assertThat(held.closedFor).containsExactly(CloseReason.DRAINED);
+  }
+
+  @Test
+  void pauseWaitsForHeldConnectionsAndHoldsNewClientsUntilResume() throws Exception {
+    start(settings(2, 0));
+    FakeConnection held = pool.acquire().get(1, TimeUnit.SECONDS);
+    CompletableFuture<Void> paused = pool.pause();
+    assertThat(paused).isNotDone();
+    CompletableFuture<FakeConnection> held2 = pool.acquire();
+    pool.release(held, true);
+    assertThat(paused).succeedsWithin(Duration.ofSeconds(1));
+    assertThat(held2).isNotDone();
+    pool.resume();
+    assertThat(held2.get(1, TimeUnit.SECONDS)).isSameAs(held);
+  }
+
+  @Test
+  void aSmallerSizeClosesIdleConnectionsAndALargerOneServesWaiters() throws Exception {
+    start(settings(2, 0));
+    FakeConnection a = pool.acquire().get(1, TimeUnit.SECONDS);
+    FakeConnection b = pool.acquire().get(1, TimeUnit.SECONDS);
+    pool.release(a, true);
+    pool.release(b, true);
+    pool.updateSettings(settings(1, 0));
+    assertThat(pool.stats().open()).isEqualTo(1);
+
+    FakeConnection only = pool.acquire().get(1, TimeUnit.SECONDS);
+    CompletableFuture<FakeConnection> waiting = pool.acquire();
+    assertThat(waiting).isNotDone();
+    pool.updateSettings(settings(2, 0));
+    assertThat(waiting.get(1, TimeUnit.SECONDS)).isNotSameAs(only);
+  }
+
+  @Test
+  void closeFailsWaitingClients() throws Exception {
+    start(settings(1, 0));
+    pool.acquire().get(1, TimeUnit.SECONDS);
+    CompletableFuture<FakeConnection> waiting = pool.acquire();
+    pool.close();
+    assertThat(waiting).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(PoolClosedException.class);
+    assertThat(pool.acquire()).isCompletedExceptionally();
+  }
+
+  @Test
+  void manyClientsNeverOpenMoreThanTheCap() throws Exception {
+    start(settings(4, 0));
+    var clients = Executors.newFixedThreadPool(8);
+    try {
+      List<CompletableFuture<Void>> runs = new CopyOnWriteArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        runs.add(CompletableFuture.runAsync(() -> {
+          for (int j = 0; j < 20; j++) {
+            FakeConnection connection = pool.acquire().join();
+            connection.inUse(+1);
+            connection.inUse(-1);
+            pool.release(connection, true);
+          }
+        }, clients));
+      }
+      CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+    } finally {
+      clients.shutdownNow();
+    }
+    assertThat(factory.opened.get()).isLessThanOrEqualTo(4);
+    assertThat(FakeConnection.doubleUse).isFalse();
+  }
+
+  static final class FakeFactory implements ConnectionFactory<FakeConnection> {
+    final AtomicInteger opened = new AtomicInteger();
+    final AtomicInteger attempts = new AtomicInteger();
+    final AtomicBoolean failing = new AtomicBoolean();
+
+    @Override
+    public CompletionStage<FakeConnection> connect() {
+      attempts.incrementAndGet();
+      if (failing.get()) {
+        return CompletableFuture.failedFuture(new ConnectException("connection refused by upstream 127.0.0.1:1"));
+      }
+      opened.incrementAndGet();
+      return CompletableFuture.supplyAsync(FakeConnection::new);
+    }
+  }
+
+  static final class FakeConnection implements PooledConnection {
+    static volatile boolean doubleUse;
+    final List<CloseReason> closedFor = new CopyOnWriteArrayList<>();
+    final AtomicBoolean healthy = new AtomicBoolean(true);
+    final AtomicInteger checks = new AtomicInteger();
+    private final AtomicInteger users = new AtomicInteger();
+
+    void inUse(int delta) {
+      if (users.addAndGet(delta) > 1) {
+        doubleUse = true;
+      }
+    }
+
+    @Override
+    public boolean isUsable() {
+      return closedFor.isEmpty();
+    }
+
+    @Override
+    public CompletionStage<Boolean> checkHealth() {
+      checks.incrementAndGet();
+      return CompletableFuture.completedFuture(healthy.get());
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+      closedFor.add(reason);
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package org.postgresml.proxy.prepared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.postgresml.proxy.protocol.Codec;
+import org.postgresml.proxy.protocol.FrameDecoder;
+import org.postgresml.proxy.protocol.MessageType;
+import org.postgresml.proxy.protocol.backend.CloseComplete;
+import org.postgresml.proxy.protocol.backend.ParseComplete;
+import org.postgresml.proxy.protocol.backend.ReadyForQuery;
+import org.postgresml.proxy.protocol.frontend.Bind;
+import org.postgresml.proxy.protocol.frontend.Close;
+import org.postgresml.proxy.protocol.frontend.Describe;
+import org.postgresml.proxy.protocol.frontend.Parse;
+import org.postgresml.proxy.protocol.frontend.TargetKind;
+
+class StatementRewriterTest {
+
+  private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
+  private static final Parse SELECT = new Parse("S_1", "SELECT $1::int", new int[] {23});
+  private static final String PROXY_NAME = StatementNames.of(SELECT);
+
+  private final List<ByteBuf> sent = new ArrayList<>();
+  private final ClientStatements client = new ClientStatements();
+  private final ServerStatements server = new ServerStatements(100);
+
+  @AfterEach
+  void release() {
+    sent.forEach(ByteBuf::release);
+  }
+
+  private List<ByteBuf> send(ByteBuf frame, ClientStatements from, ServerStatements to) {
+    List<ByteBuf> out = StatementRewriter.toServer(frame, from, to, ALLOC);
+    sent.addAll(out);
+    return out;
+  }
+
+  private static boolean reply(ByteBuf frame, ServerStatements to) {
+    try {
+      return StatementRewriter.toClient(frame, to);
+    } finally {
+      frame.release();
+    }
+  }
+
+  private static ByteBuf bind(String statement) {
+    ByteBuf buf = Codec.begin(ALLOC, (char) MessageType.BIND);
+    Codec.writeCString(buf, "");
+    Codec.writeCString(buf, statement);
+    buf.writeShort(0).writeShort(1).writeInt(2).writeBytes(new byte[] {'4', '2'}).writeShort(0);
+    return Codec.finish(buf);
+  }
+
+  private static char type(ByteBuf frame) {
+    return (char) FrameDecoder.type(frame);
+  }
+
+  @Test
+  void theFirstParseIsSentUnderTheProxyNameAndItsReplyReachesTheClient() {
+    List<ByteBuf> out = send(SELECT.encode(ALLOC), client, server);
+    assertThat(out).hasSize(1);
+    assertThat(Parse.decode(Codec.body(out.get(0))).name()).isEqualTo(PROXY_NAME).startsWith("pgml_proxy_");
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).isTrue();
+    assertThat(server.preparedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aStatementAlreadyOnTheServerIsNotPreparedTwiceButTheClientStillGetsItsParseComplete() {
+    send(SELECT.encode(ALLOC), client, server);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), server);
+
+    ClientStatements other = new ClientStatements();
+    List<ByteBuf> out = send(SELECT.renamed("other_name").encode(ALLOC), other, server);
+    assertThat(out).extracting(StatementRewriterTest::type).containsExactly('P', 'C');
+    assertThat(Parse.decode(Codec.body(out.get(0))).name()).isNotEqualTo(PROXY_NAME);
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).isTrue();
+    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), server)).isFalse();
+    assertThat(server.preparedCount()).isEqualTo(1);
+
+    List<ByteBuf> bound = send(bind("other_name"), other, server);
+    assertThat(bound).hasSize(1);
+    assertThat(Bind.statementName(bound.get(0))).isEqualTo(PROXY_NAME);
+  }
+
+  @Test
+  void aBindOnAServerThatLacksTheStatementPreparesItFirstAndSwallowsThatReply() {
+    send(SELECT.encode(ALLOC), client, server);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), server);
+
+    ServerStatements otherServer = new ServerStatements(100);
+    List<ByteBuf> out = send(bind("S_1"), client, otherServer);
+    assertThat(out).extracting(StatementRewriterTest::type).containsExactly('P', 'B');
+    assertThat(Parse.decode(Codec.body(out.get(0))).name()).isEqualTo(PROXY_NAME);
+    assertThat(Bind.statementName(out.get(1))).isEqualTo(PROXY_NAME);
+    // parameters pass through byte for byte
+    ByteBuf expected = bind(PROXY_NAME);
+    assertThat(out.get(1)).isEqualTo(expected);
+    expected.release();
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), otherServer)).isFalse();
+    assertThat(otherServer.preparedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void describeOfAStatementIsRenamedAndPortalsPassUntouched() {
+    send(SELECT.encode(ALLOC), client, server);
+    List<ByteBuf> out = send(new Describe(TargetKind.STATEMENT, "S_1").encode(ALLOC), client, server);
+    assertThat(out).hasSize(1);
+    assertThat(Describe.decode(Codec.body(out.get(0))).name()).isEqualTo(PROXY_NAME);
+
+    ByteBuf portal = new Describe(TargetKind.PORTAL, "").encode(ALLOC);
+    assertThat(send(portal, client, server)).containsExactly(portal);
+  }
+
+  @Test
+  void closingAStatementKeepsItOnTheServerForOthersAndAnswersTheClient() {
+    send(SELECT.encode(ALLOC), client, server);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), server);
+    List<ByteBuf> out = send(new Close(TargetKind.STATEMENT, "S_1").encode(ALLOC), client, server);
+    assertThat(Close.decode(Codec.body(out.get(0))).name()).isNotEqualTo(PROXY_NAME);
+    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), server)).isTrue();
+    assertThat(server.preparedCount()).isEqualTo(1);
+    assertThat(client.size()).isZero();
+  }
+
+  @Test
+  void unknownAndUnnamedStatementsPassThrough() {
+    ByteBuf unknown = bind("never_prepared");
+    assertThat(send(unknown, client, server)).containsExactly(unknown);
+    ByteBuf unnamed = new Parse("", "SELECT 1", new int[0]).encode(ALLOC);
+    assertThat(send(unnamed, client, server)).containsExactly(unnamed);
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).isTrue();
+  }
+
+  @Test
+  void aParseThatFailedIsNotRememberedAsPrepared() {
+    send(SELECT.encode(ALLOC), client, server);
+    // the server answered ErrorResponse and skipped to Sync: no ParseComplete, then ReadyForQuery
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    assertThat(server.preparedCount()).isZero();
+    List<ByteBuf> out = send(bind("S_1"), client, server);
+    assertThat(out).extracting(StatementRewriterTest::type).containsExactly('P', 'B');
+  }
+
+  @Test
+  void theLeastRecentlyUsedStatementIsClosedWhenTheServerIsFull() {
+    ServerStatements small = new ServerStatements(1);
+    send(SELECT.encode(ALLOC), client, small);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), small);
+    List<ByteBuf> out = send(new Parse("S_2", "SELECT 2", new int[0]).encode(ALLOC), client, small);
+    assertThat(out).extracting(StatementRewriterTest::type).containsExactly('C', 'P');
+    assertThat(Close.decode(Codec.body(out.get(0))).name()).isEqualTo(PROXY_NAME);
+    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), small)).isFalse();
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), small)).isTrue();
+    assertThat(small.preparedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void discardAllForgetsWhatTheServerHadPrepared() {
+    send(SELECT.encode(ALLOC), client, server);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), server);
+    ByteBuf tag = Codec.begin(ALLOC, (char) MessageType.COMMAND_COMPLETE);
+    Codec.writeCString(tag, "DISCARD ALL");
+    assertThat(reply(Codec.finish(tag), server)).isTrue();
+    assertThat(server.preparedCount()).isZero();
+  }
+
+  @Test
+  void namesDependOnQueryAndParameterTypesOnly() {
+    assertThat(StatementNames.of(SELECT)).isEqualTo(StatementNames.of(SELECT.renamed("x")));
+    assertThat(StatementNames.of(SELECT)).isNotEqualTo(StatementNames.of(new Parse("S_1", "SELECT $1::int",
+        new int[] {20})));
+  }
+}
