@@ -40,7 +40,7 @@ final class UnknownFields {
       }
       return;
     }
-    if (!isModel(value.getClass())) {
+    if (value instanceof Enum<?> || !isModel(value.getClass())) {
       return;
     }
     for (Method getter : value.getClass().getMethods()) {
@@ -61,7 +61,7 @@ final class UnknownFields {
   /** Model classes are Fabric8's and ours; JDK and Jackson values are leaves. */
   private static boolean isModel(Class<?> type) {
     String name = type.getName();
-    return !type.isEnum() && (name.startsWith("io.fabric8.") || name.startsWith("org.postgresml."));
+    return name.startsWith("io.fabric8.") || name.startsWith("org.postgresml.");
   }
 
   private static boolean isPropertyGetter(Method method) {
@@ -69,6 +69,7 @@ final class UnknownFields {
     return method.getParameterCount() == 0
         && !Modifier.isStatic(method.getModifiers())
         && method.getDeclaringClass() != Object.class
+        && method.getDeclaringClass() != Enum.class
         && (name.startsWith("get") && name.length() > 3 || name.startsWith("is") && name.length() > 2)
         && method.getReturnType() != void.class;
   }
