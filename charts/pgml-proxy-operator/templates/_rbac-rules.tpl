@@ -5,36 +5,42 @@ code and fails on anything missing or extra). Shared by the ClusterRole (cluster
 per-namespace Roles.
 */}}
 {{- define "pgml-proxy-operator.watchRules" -}}
+# The PgmlProxy informer, and status written with patches.
 - apiGroups: ["postgresml.org"]
   resources: ["pgmlproxies"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch"]
 - apiGroups: ["postgresml.org"]
   resources: ["pgmlproxies/status"]
-  verbs: ["get", "patch", "update"]
-- apiGroups: ["postgresml.org"]
-  resources: ["pgmlproxies/finalizers"]
-  verbs: ["update"]
+  verbs: ["patch"]
+# Server-side apply creates (authorized as create) and updates (patch); dependents that exist only
+# on request (client-auth Secret, PDB, HPA, NetworkPolicy, ServiceMonitor) are deleted when turned
+# off; the rest go with their PgmlProxy through owner references. Secrets are also watched because
+# a PgmlProxy references user Secrets (URL, CA, TLS, client auth).
 - apiGroups: [""]
-  resources: ["secrets", "services"]
-  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
-  resources: ["events"]
-  verbs: ["create", "patch"]
+  resources: ["services"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: ["apps"]
   resources: ["deployments"]
-  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["autoscaling"]
   resources: ["horizontalpodautoscalers"]
-  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
-  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors"]
-  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# Warning Events on a PgmlProxy (kubectl describe shows them).
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
 {{- end }}
 
 {{/* Cluster-scoped reads: whether the ServiceMonitor CRD exists (only that one CRD, by name). */}}
