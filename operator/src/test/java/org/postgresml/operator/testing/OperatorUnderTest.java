@@ -1,0 +1,56 @@
+package org.postgresml.operator.testing;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.postgresml.operator.PgmlProxyOperator;
+import org.postgresml.operator.config.OperatorSettings;
+
+/** Starts the real operator against the Fabric8 mock API server. */
+public final class OperatorUnderTest implements AutoCloseable {
+
+  public static final String IMAGE = "registry.test/pgml-proxy:test";
+
+  private final Operator operator;
+  private final CountingMetrics metrics;
+
+  private OperatorUnderTest(Operator operator, CountingMetrics metrics) {
+    this.operator = operator;
+    this.metrics = metrics;
+  }
+
+  /** Reconciliations finished so far. */
+  public int reconciliations() {
+    return metrics.finished();
+  }
+
+  public static OperatorUnderTest start(KubernetesClient client) {
+    installCrd(client);
+    OperatorSettings settings = new OperatorSettings(Set.of(), IMAGE, false, OperatorSettings.DEFAULT_LEASE_NAME,
+        null, Duration.ofMillis(200));
+    // The only test-specific switch: the Fabric8 mock server does not implement server-side apply
+    // (creating a dependent answers 404, patching status 415), so tests use JOSDK's classic
+    // create/update with its generic matcher. Production keeps server-side apply.
+    CountingMetrics metrics = new CountingMetrics();
+    Operator operator = PgmlProxyOperator.create(client, settings, metrics, o -> o
+        .withSSABasedCreateUpdateMatchForDependentResources(false)
+        .withUseSSAToPatchPrimaryResource(false));
+    operator.start();
+    return new OperatorUnderTest(operator, metrics);
+  }
+
+  /** The mock server learns the PgmlProxy kind (plural, scope, subresources) from its CRD. */
+  private static void installCrd(KubernetesClient client) {
+    CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
+        .load(Path.of("target/classes/META-INF/fabric8/pgmlproxies.postgresml.org-v1.yml").toFile()).item();
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(c -> c.update());
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}
