@@ -12,10 +12,10 @@ per-namespace Roles.
 - apiGroups: ["postgresml.org"]
   resources: ["pgmlproxies/status"]
   verbs: ["patch"]
-# Server-side apply creates (authorized as create) and updates (patch); dependents that exist only
-# on request (client-auth Secret, PDB, HPA, NetworkPolicy, ServiceMonitor) are deleted when turned
-# off; the rest go with their PgmlProxy through owner references. Secrets are also watched because
-# a PgmlProxy references user Secrets (URL, CA, TLS, client auth).
+# Dependents, applied server-side: a create is authorized as create, a change as patch. Those that
+# exist only on request (client-auth Secret, PDB, HPA, NetworkPolicy) are deleted when turned off;
+# the rest go with their PgmlProxy through owner references. Secrets are also watched because a
+# PgmlProxy references user Secrets (URL, CA, TLS, client auth).
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
@@ -34,9 +34,10 @@ per-namespace Roles.
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# The ServiceMonitor is applied with plain reads and writes (no informer: its CRD may be absent).
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors"]
-  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "create", "update", "delete"]
 # Warning Events on a PgmlProxy (kubectl describe shows them).
 - apiGroups: [""]
   resources: ["events"]
@@ -51,9 +52,10 @@ per-namespace Roles.
   verbs: ["get"]
 {{- end }}
 
-{{/* Leader election: one Lease in the operator's own namespace. */}}
+{{/* Leader election: one Lease in the operator's own namespace. The lock renews with patch; JOSDK
+checks get, create and update before it starts. */}}
 {{- define "pgml-proxy-operator.leaderElectionRules" -}}
 - apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]
-  verbs: ["get", "create", "update"]
+  verbs: ["get", "create", "update", "patch"]
 {{- end }}
