@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -30,6 +31,9 @@ class ExamplesTest {
   static final StrictManifests MANIFESTS = new StrictManifests(List.of(PgmlProxy.class,
       ArgoApplication.class, FluxGitRepository.class, FluxHelmRelease.class, Kustomization.class));
 
+  private static final CrdSchema PGML_PROXY_SCHEMA =
+      CrdSchema.of(RepositoryLayout.crds().resolve("pgmlproxies.postgresml.org-v1.yml"), PgmlProxy.VERSION);
+
   static Stream<Path> exampleFiles() {
     return LocalFiles.files(RepositoryLayout.examples(), ".yaml", ".yml").stream();
   }
@@ -48,6 +52,27 @@ class ExamplesTest {
     assertThatThrownBy(() -> MANIFESTS.parse(basic.replace("urlSecretRef:", "urlSecretRf:"), "basic.yaml with a typo"))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("urlSecretRf");
+  }
+
+  /** What the typed parse cannot see (patterns, bounds), the CRD's own schema does. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("exampleFiles")
+  void pgmlProxiesPassTheCrdSchema(Path example) throws IOException {
+    for (JsonNode document : documents(Files.readString(example))) {
+      if (document.path("kind").asText().equals("PgmlProxy")) {
+        assertThat(PGML_PROXY_SCHEMA.problems(document)).as("%s against the CRD schema", example).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aValueTheCrdRejectsFails() throws IOException {
+    String production = Files.readString(RepositoryLayout.examples().resolve("production.yaml"));
+    assertThat(production).contains("queryWaitTimeout: 30s");
+
+    JsonNode proxy = documents(production.replace("queryWaitTimeout: 30s", "queryWaitTimeout: 30 seconds")).stream()
+        .filter(document -> document.path("kind").asText().equals("PgmlProxy")).findFirst().orElseThrow();
+    assertThat(PGML_PROXY_SCHEMA.problems(proxy)).anyMatch(problem -> problem.contains("queryWaitTimeout"));
   }
 
   @Test
@@ -125,6 +150,14 @@ class ExamplesTest {
     String pasted = notes.substring(start + "<<'YAML'\n".length(), end).replaceAll("(?m)^  ", "");
 
     assertThat(MANIFESTS.parse(pasted, "NOTES.txt")).singleElement().isInstanceOf(PgmlProxy.class);
+    assertThat(PGML_PROXY_SCHEMA.problems(documents(pasted).get(0))).isEmpty();
+  }
+
+  private static List<JsonNode> documents(String yaml) throws IOException {
+    var mapper = new YAMLMapper();
+    try (var parser = mapper.getFactory().createParser(yaml)) {
+      return mapper.readValues(parser, JsonNode.class).readAll();
+    }
   }
 
   private static List<HasMetadata> gitOpsObjects() {
