@@ -45,6 +45,7 @@ public final class PgmlProxyOperator {
         new EventPublisher(client, clock),
         new ServiceMonitorApplier(client));
     operator.register(reconciler, c -> {
+      c.withReconciliationMaxInterval(settings.resyncInterval());
       if (settings.namespaces().isEmpty()) {
         c.watchingAllNamespaces();
       } else {

@@ -12,9 +12,10 @@ import java.util.Set;
  * @param leaseName name of that Lease
  * @param leaseNamespace namespace of that Lease; null: the operator's own namespace
  * @param serviceMonitorCheckInterval how often the ServiceMonitor CRD's presence is asked again
+ * @param resyncInterval longest time between two reconciliations of a PgmlProxy without an event
  */
 public record OperatorSettings(Set<String> namespaces, String defaultImage, boolean leaderElection,
-    String leaseName, String leaseNamespace, Duration serviceMonitorCheckInterval) {
+    String leaseName, String leaseNamespace, Duration serviceMonitorCheckInterval, Duration resyncInterval) {
 
   public static final String DEFAULT_IMAGE_REPOSITORY = "ghcr.io/postgresml/pgml-proxy";
   public static final String DEFAULT_LEASE_NAME = "pgml-proxy-operator-lease";

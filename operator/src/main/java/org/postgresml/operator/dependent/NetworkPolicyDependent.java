@@ -1,6 +1,7 @@
 package org.postgresml.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
@@ -18,6 +19,10 @@ public class NetworkPolicyDependent extends CRUDKubernetesDependentResource<Netw
 
   @Override
   protected NetworkPolicy desired(PgmlProxy primary, Context<PgmlProxy> context) {
+    if (primary.getSpec().networkPolicy == null) {
+      // Only its identity matters: JOSDK deletes an existing NetworkPolicy of this name.
+      return new NetworkPolicyBuilder().withMetadata(Identity.of(primary)).build();
+    }
     return NetworkPolicyRenderer.render(primary);
   }
 }

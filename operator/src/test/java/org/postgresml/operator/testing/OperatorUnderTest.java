@@ -13,6 +13,8 @@ import org.postgresml.operator.config.OperatorSettings;
 public final class OperatorUnderTest implements AutoCloseable {
 
   public static final String IMAGE = "registry.test/pgml-proxy:test";
+  /** Short, so a test sees several resyncs of an unchanged fleet. */
+  public static final Duration RESYNC = Duration.ofSeconds(1);
 
   private final Operator operator;
   private final CountingMetrics metrics;
@@ -30,7 +32,7 @@ public final class OperatorUnderTest implements AutoCloseable {
   public static OperatorUnderTest start(KubernetesClient client) {
     installCrd(client);
     OperatorSettings settings = new OperatorSettings(Set.of(), IMAGE, false, OperatorSettings.DEFAULT_LEASE_NAME,
-        null, Duration.ofMillis(200));
+        null, Duration.ofMillis(200), RESYNC);
     // The only test-specific switch: the Fabric8 mock server does not implement server-side apply
     // (creating a dependent answers 404, patching status 415), so tests use JOSDK's classic
     // create/update with its generic matcher. Production keeps server-side apply.
