@@ -24,7 +24,8 @@ class ChartSchemaTest {
       watchNamespaces: team-a                    | watchNamespaces
       watchNamespaces: [Team_A]                  | watchNamespaces
       leaderElection: {enabled: "yes"}           | leaderElection
-      logFormat: xml                             | logFormat
+      resyncInterval: ten minutes                | resyncInterval
+      httpPort: "8080"                           | httpPort
       image: {pullPolicy: Sometimes}             | pullPolicy
       resources: {requests: {cpu: [1]}}          | cpu
       metrics: {serviceMonitor: {interval: 30}}  | interval
@@ -43,7 +44,7 @@ class ChartSchemaTest {
   @Test
   void acceptsCorrectValues(@TempDir Path temp) throws IOException {
     Path file = Files.writeString(temp.resolve("values.yaml"),
-        "replicaCount: 2\nwatchNamespaces: [team-a]\nlogFormat: json\nresources: {requests: {cpu: 1}}\n");
+        "replicaCount: 2\nwatchNamespaces: [team-a]\nhttpPort: 9090\nresyncInterval: 5m\nresources: {requests: {cpu: 1}}\n");
 
     assertThatCode(() -> chart.template(file, Map.of())).doesNotThrowAnyException();
   }

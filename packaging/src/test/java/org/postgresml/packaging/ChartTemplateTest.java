@@ -37,8 +37,8 @@ class ChartTemplateTest {
         "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Deployment");
     Deployment deployment = only(objects, Deployment.class);
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
-    assertThat(env(deployment, OperatorContract.LEADER_ELECTION_ENV)).isEqualTo("false");
-    assertThat(env(deployment, OperatorContract.WATCH_NAMESPACES_ENV)).isEmpty();
+    assertThat(args(deployment)).contains("--leader-election=false");
+    assertThat(args(deployment)).noneMatch(arg -> arg.startsWith("--namespaces"));
     assertRestricted(deployment);
   }
 
@@ -51,7 +51,8 @@ class ChartTemplateTest {
     Deployment deployment = only(objects, Deployment.class);
     assertThat(deployment.getMetadata().getName()).isEqualTo("pgml-operator");
     assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("pgml-operator-sa");
-    assertThat(env(deployment, OperatorContract.WATCH_NAMESPACES_ENV)).isEqualTo("team-a,team-b");
+    assertThat(args(deployment)).contains("--namespaces=team-a,team-b", "--http-port=9090",
+        "--default-image=registry.example.com/pgml/pgml-proxy:1.2.3");
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("registry.example.com/pgml/pgml-proxy-operator:1.2.3");
     assertRestricted(deployment);
@@ -72,7 +73,7 @@ class ChartTemplateTest {
   void moreThanOneReplicaTurnsLeaderElectionOn() {
     List<HasMetadata> objects = manifests.parse(chart.template(null, Map.of("replicaCount", 3)), "3 replicas");
 
-    assertThat(env(only(objects, Deployment.class), OperatorContract.LEADER_ELECTION_ENV)).isEqualTo("true");
+    assertThat(args(only(objects, Deployment.class))).contains("--leader-election=true");
     assertThat(objects).filteredOn(Role.class::isInstance).map(Role.class::cast)
         .flatMap(Role::getRules)
         .anyMatch(rule -> rule.getResources().contains("leases"));
@@ -117,12 +118,8 @@ class ChartTemplateTest {
     }
   }
 
-  static String env(Deployment deployment, String name) {
-    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-        .filter(env -> env.getName().equals(name))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no env " + name))
-        .getValue();
+  static List<String> args(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
   }
 
   static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> type) {
