@@ -82,8 +82,8 @@ public class PgmlProxyReconciler implements Reconciler<PgmlProxy> {
 
   @Override
   public UpdateControl<PgmlProxy> reconcile(PgmlProxy proxy, Context<PgmlProxy> context) {
-    // Asked only when needed: a fleet without monitoring costs no CRD lookups.
-    boolean monitorKindPresent = proxy.getSpec().monitoring.serviceMonitor && serviceMonitorSupport.present();
+    // Cached cluster-wide; needed even without monitoring, to remove a ServiceMonitor no longer asked for.
+    boolean monitorKindPresent = serviceMonitorSupport.present();
     var resolution = resolver.resolve(proxy, ReferencedSecrets.lookup(referencedSecrets, proxy),
         monitorKindPresent);
     PgmlProxyStatus status;

@@ -1,0 +1,78 @@
+package org.postgresml.proxy.config;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line of docs/configuration.md. Unset options stay null so that the environment, the
+ * file and the defaults can fill them; defaults are therefore written in the descriptions, never
+ * shown from values (a URL default would print its password).
+ */
+@Command(name = "pgml-proxy", mixinStandardHelpOptions = true, versionProvider = ProxyVersion.class,
+    sortOptions = false,
+    description = "PostgreSQL protocol proxy in front of PostgresML (drop-in for pgml-rds-proxy).",
+    footer = {"", "Environment: DATABASE_URL, PGML_PROXY_CONFIG, PGML_PROXY_LOG_FORMAT, PGML_PROXY_REPLICA_ID.",
+        "Flags win over the environment, which wins over the --config file."})
+public final class CliOptions {
+
+  @Option(names = "--database-url", paramLabel = "URL",
+      description = "Upstream postgres://user:password@host:port/db?sslmode=…; clients log in with the same"
+          + " user and password unless the config file lists users (env DATABASE_URL).")
+  public String databaseUrl;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (env PGML_PROXY_CONFIG).")
+  public Path config;
+
+  @Option(names = "--listen-host", paramLabel = "HOST", description = "Address to listen on (default 0.0.0.0).")
+  public String listenHost;
+
+  @Option(names = "--port", paramLabel = "N", description = "PostgreSQL protocol port (default 6432).")
+  public Integer port;
+
+  @Option(names = "--http-port", paramLabel = "N",
+      description = "HTTP port for /livez, /readyz, /metrics; 0 turns it off (default 9930).")
+  public Integer httpPort;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate presented to clients.")
+  public Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key of --tls-cert.")
+  public Path tlsKey;
+
+  @Option(names = "--tls-required", description = "Refuse clients that do not ask for TLS.")
+  public Boolean tlsRequired;
+
+  @Option(names = "--upstream-sslmode", paramLabel = "MODE",
+      description = "disable, prefer, require, verify-ca or verify-full (default: the URL's sslmode, else prefer).")
+  public String upstreamSslMode;
+
+  @Option(names = "--upstream-sslrootcert", paramLabel = "FILE",
+      description = "CA certificate(s) that sign the upstream's certificate (default: the URL's sslrootcert).")
+  public Path upstreamSslRootCert;
+
+  @Option(names = "--client-auth", paramLabel = "METHOD",
+      description = "scram-sha-256, md5 or trust (default scram-sha-256).")
+  public String clientAuth;
+
+  @Option(names = "--pool-mode", paramLabel = "MODE", description = "session or transaction (default session).")
+  public String poolMode;
+
+  @Option(names = "--pool-size", paramLabel = "N", description = "Server connections per pool (default 20).")
+  public Integer poolSize;
+
+  @Option(names = "--min-pool-size", paramLabel = "N", description = "Warm server connections kept open (default 0).")
+  public Integer minPoolSize;
+
+  @Option(names = "--max-client-conn", paramLabel = "N", description = "Client connections in total (default 1000).")
+  public Integer maxClientConn;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT",
+      description = "text or json (default text; env PGML_PROXY_LOG_FORMAT).")
+  public String logFormat;
+
+  @Option(names = "--replica-id", paramLabel = "N",
+      description = "This replica's number in a fleet, 0-255 (default: derived from the host name;"
+          + " env PGML_PROXY_REPLICA_ID).")
+  public Integer replicaId;
+}

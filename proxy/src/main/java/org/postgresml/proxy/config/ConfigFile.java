@@ -1,0 +1,92 @@
+package org.postgresml.proxy.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The YAML file of docs/configuration.md, bound field by field. Every field is optional (null =
+ * not set) so flags and defaults can fill the gaps; unknown keys fail the load.
+ */
+public final class ConfigFile {
+
+  public Listen listen = new Listen();
+  public Http http = new Http();
+  public Upstream upstream = new Upstream();
+  public Tls tls = new Tls();
+  public ClientAuth clientAuth = new ClientAuth();
+  public List<String> adminUsers;
+  public Pool pool = new Pool();
+  public Timeouts timeouts = new Timeouts();
+  public Log log = new Log();
+  public Fleet fleet = new Fleet();
+
+  /** Where clients connect. */
+  public static final class Listen {
+    public String host;
+    public Integer port;
+  }
+
+  /** The health and metrics port. */
+  public static final class Http {
+    public Integer port;
+  }
+
+  /** PostgresML, or whatever the proxy relays to. */
+  public static final class Upstream {
+    public String url;
+    public String sslMode;
+    public String sslRootCert;
+    public String connectTimeout;
+  }
+
+  /** The certificate the proxy presents to its clients. */
+  public static final class Tls {
+    public String certFile;
+    public String keyFile;
+    public Boolean required;
+  }
+
+  /** Who may connect to the proxy. */
+  public static final class ClientAuth {
+    public String method;
+    public List<User> users = new ArrayList<>();
+  }
+
+  /** A client login; the password inline or, better, in a mounted file. */
+  public static final class User {
+    public String name;
+    public String password;
+    public String passwordFile;
+  }
+
+  /** Pool settings: parsed and kept now, applied by the pool (issue 5). */
+  public static final class Pool {
+    public String mode;
+    public Integer size;
+    public Integer minSize;
+    public Integer maxClientConn;
+    public String queryWaitTimeout;
+    public String serverIdleTimeout;
+    public String serverLifetime;
+    public String serverIdleCheck;
+    public String serverResetQuery;
+  }
+
+  /** Time limits around sessions. */
+  public static final class Timeouts {
+    public String clientLogin;
+    public String shutdown;
+  }
+
+  /** Log line format. */
+  public static final class Log {
+    public String format;
+  }
+
+  /** Fleet-wide cancel (issue 9): the replica's number goes into every cancel key. */
+  public static final class Fleet {
+    public Integer replicaId;
+    public String peersDns;
+    public String peerSecretFile;
+  }
+}

@@ -1,0 +1,218 @@
+package org.postgresml.proxy.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** Merges flags, environment, YAML file and defaults into {@link ProxySettings}, checking each value. */
+public final class SettingsResolver {
+
+  public static final String ENV_DATABASE_URL = "DATABASE_URL";
+  public static final String ENV_CONFIG = "PGML_PROXY_CONFIG";
+  public static final String ENV_LOG_FORMAT = "PGML_PROXY_LOG_FORMAT";
+  public static final String ENV_REPLICA_ID = "PGML_PROXY_REPLICA_ID";
+
+  private final CliOptions cli;
+  private final Map<String, String> env;
+
+  public SettingsResolver(CliOptions cli, Map<String, String> env) {
+    this.cli = cli;
+    this.env = env;
+  }
+
+  public ProxySettings resolve() {
+    Path configPath = first(cli.config, () -> Optional.ofNullable(env.get(ENV_CONFIG)).map(Path::of).orElse(null));
+    ConfigFile file = configPath == null ? new ConfigFile() : load(configPath);
+
+    String urlText = first(cli.databaseUrl, () -> first(env.get(ENV_DATABASE_URL), () -> file.upstream.url));
+    if (urlText == null) {
+      throw new ConfigException("no upstream: give --database-url, DATABASE_URL or upstream.url in --config");
+    }
+    DatabaseUrl url = DatabaseUrl.parse(urlText);
+    SslMode sslMode = SslMode.parse(first(cli.upstreamSslMode,
+        () -> first(file.upstream.sslMode, () -> url.parameter("sslmode").orElse("prefer"))));
+    Optional<Path> rootCert = Optional.ofNullable(first(cli.upstreamSslRootCert,
+        () -> Optional.ofNullable(first(file.upstream.sslRootCert, () -> url.parameter("sslrootcert").orElse(null)))
+            .map(Path::of).orElse(null)));
+    rootCert.ifPresent(path -> requireReadable("upstream sslrootcert", path));
+    if (sslMode.verifiesCertificate() && rootCert.isEmpty()) {
+      throw new ConfigException("upstream sslmode " + sslMode.text() + " needs a root CA: --upstream-sslrootcert FILE");
+    }
+    ProxySettings.Upstream upstream = new ProxySettings.Upstream(url, sslMode, rootCert,
+        duration("upstream.connectTimeout", file.upstream.connectTimeout, "10s"));
+
+    Path certFile = first(cli.tlsCert, () -> path(file.tls.certFile));
+    Path keyFile = first(cli.tlsKey, () -> path(file.tls.keyFile));
+    if ((certFile == null) != (keyFile == null)) {
+      throw new ConfigException("client TLS needs both --tls-cert and --tls-key");
+    }
+    Optional<ProxySettings.ClientTls> clientTls = Optional.empty();
+    if (certFile != null) {
+      requireReadable("tls certificate", certFile);
+      requireReadable("tls key", keyFile);
+      clientTls = Optional.of(new ProxySettings.ClientTls(certFile, keyFile));
+    }
+    boolean tlsRequired = first(cli.tlsRequired, () -> first(file.tls.required, () -> false));
+    if (tlsRequired && clientTls.isEmpty()) {
+      throw new ConfigException("--tls-required needs --tls-cert and --tls-key");
+    }
+
+    List<ProxySettings.ClientUser> users = clientUsers(file, url);
+    List<String> adminUsers = file.adminUsers != null ? List.copyOf(file.adminUsers)
+        : users.stream().map(ProxySettings.ClientUser::name).toList();
+
+    String replicaText = env.get(ENV_REPLICA_ID);
+    Integer replicaId = first(cli.replicaId, () -> first(replicaText == null ? null : integer(ENV_REPLICA_ID, replicaText),
+        () -> first(file.fleet.replicaId, SettingsResolver::replicaIdFromHostName)));
+    if (replicaId < 0 || replicaId > 255) {
+      throw new ConfigException("replica id must be between 0 and 255, not " + replicaId);
+    }
+
+    return new ProxySettings(
+        first(cli.listenHost, () -> first(file.listen.host, () -> "0.0.0.0")),
+        port("--port", first(cli.port, () -> first(file.listen.port, () -> 6432)), true),
+        port("--http-port", first(cli.httpPort, () -> first(file.http.port, () -> 9930)), true),
+        upstream, clientTls, tlsRequired,
+        ClientAuthMethod.parse(first(cli.clientAuth, () -> first(file.clientAuth.method, () -> "scram-sha-256"))),
+        users, adminUsers, pool(file.pool),
+        duration("timeouts.clientLogin", file.timeouts.clientLogin, "15s"),
+        duration("timeouts.shutdown", file.timeouts.shutdown, "30s"),
+        LogFormat.parse(first(cli.logFormat, () -> first(env.get(ENV_LOG_FORMAT), () -> first(file.log.format,
+            () -> "text")))),
+        replicaId);
+  }
+
+  private ProxySettings.PoolSettings pool(ConfigFile.Pool pool) {
+    int size = positive("--pool-size", first(cli.poolSize, () -> first(pool.size, () -> 20)));
+    int minSize = first(cli.minPoolSize, () -> first(pool.minSize, () -> 0));
+    if (minSize < 0 || minSize > size) {
+      throw new ConfigException("--min-pool-size must be between 0 and the pool size " + size + ", not " + minSize);
+    }
+    return new ProxySettings.PoolSettings(
+        PoolMode.parse(first(cli.poolMode, () -> first(pool.mode, () -> "session"))),
+        size, minSize,
+        positive("--max-client-conn", first(cli.maxClientConn, () -> first(pool.maxClientConn, () -> 1000))),
+        duration("pool.queryWaitTimeout", pool.queryWaitTimeout, "30s"),
+        duration("pool.serverIdleTimeout", pool.serverIdleTimeout, "10m"),
+        duration("pool.serverLifetime", pool.serverLifetime, "1h"),
+        duration("pool.serverIdleCheck", pool.serverIdleCheck, "30s"),
+        first(pool.serverResetQuery, () -> "DISCARD ALL"));
+  }
+
+  private static List<ProxySettings.ClientUser> clientUsers(ConfigFile file, DatabaseUrl url) {
+    if (file.clientAuth.users == null || file.clientAuth.users.isEmpty()) {
+      return List.of(new ProxySettings.ClientUser(url.user(), url.password()));
+    }
+    List<ProxySettings.ClientUser> users = new ArrayList<>();
+    for (ConfigFile.User user : file.clientAuth.users) {
+      if (user.name == null || user.name.isBlank()) {
+        throw new ConfigException("clientAuth.users: a user without a name");
+      }
+      if ((user.password == null) == (user.passwordFile == null)) {
+        throw new ConfigException("clientAuth.users." + user.name + ": give exactly one of password, passwordFile");
+      }
+      String password = user.password != null ? user.password : readSecret(Path.of(user.passwordFile));
+      users.add(new ProxySettings.ClientUser(user.name, password));
+    }
+    return List.copyOf(users);
+  }
+
+  /** Reads a mounted secret; a trailing newline (as editors and `echo` write) is not part of it. */
+  private static String readSecret(Path file) {
+    requireReadable("password file", file);
+    try {
+      return Files.readString(file).replaceAll("\\r?\\n$", "");
+    } catch (IOException e) {
+      throw new ConfigException("cannot read password file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static ConfigFile load(Path path) {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    try {
+      ConfigFile file = yaml.readValue(path.toFile(), ConfigFile.class);
+      return file == null ? new ConfigFile() : file;
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException("config file " + path + ": unknown key '" + e.getPropertyName() + "' at line "
+          + e.getLocation().getLineNr(), e);
+    } catch (JsonMappingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new ConfigException("config file " + path + ": invalid value" + where + " ("
+          + e.getOriginalMessage().lines().findFirst().orElse("") + ")", e);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file " + path + " does not exist", e);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + path + ": "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+    }
+  }
+
+  private static void requireReadable(String what, Path path) {
+    if (!Files.isReadable(path)) {
+      throw new ConfigException(what + " " + path + " is not a readable file");
+    }
+  }
+
+  private static Duration duration(String key, String text, String fallback) {
+    return DurationText.parse(key, text != null ? text : fallback);
+  }
+
+  private static int port(String flag, int port, boolean zeroAllowed) {
+    if (port < (zeroAllowed ? 0 : 1) || port > 65535) {
+      throw new ConfigException(flag + " must be a port number" + (zeroAllowed ? " (or 0)" : "") + ", not " + port);
+    }
+    return port;
+  }
+
+  private static int positive(String flag, int value) {
+    if (value < 1) {
+      throw new ConfigException(flag + " must be at least 1, not " + value);
+    }
+    return value;
+  }
+
+  private static Integer integer(String name, String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + " must be a number, not '" + text + "'");
+    }
+  }
+
+  private static Path path(String text) {
+    return text == null ? null : Path.of(text);
+  }
+
+  /** A StatefulSet-style host name ends in its ordinal (pgml-proxy-3); otherwise a stable hash. */
+  private static int replicaIdFromHostName() {
+    String host;
+    try {
+      host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse(InetAddress.getLocalHost().getHostName());
+    } catch (IOException e) {
+      return 0;
+    }
+    java.util.regex.Matcher ordinal = java.util.regex.Pattern.compile("-(\\d+)$").matcher(host);
+    if (ordinal.find() && ordinal.group(1).length() <= 3 && Integer.parseInt(ordinal.group(1)) <= 255) {
+      return Integer.parseInt(ordinal.group(1));
+    }
+    return Math.floorMod(host.hashCode(), 256);
+  }
+
+  private static <T> T first(T value, Supplier<T> otherwise) {
+    return value != null ? value : otherwise.get();
+  }
+}

@@ -1,0 +1,96 @@
+package org.postgresml.proxy.observe;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+import org.postgresml.proxy.upstream.UpstreamConnector;
+
+/**
+ * The HTTP port: {@code /livez} (the process serves), {@code /readyz} (the upstream accepts
+ * connections and the proxy is not draining) and {@code /metrics} (Prometheus text).
+ */
+public final class HealthServer {
+
+  private final ProxyMetrics metrics;
+  private final UpstreamConnector upstream;
+  private final BooleanSupplier draining;
+  private Channel channel;
+
+  public HealthServer(ProxyMetrics metrics, UpstreamConnector upstream, BooleanSupplier draining) {
+    this.metrics = metrics;
+    this.upstream = upstream;
+    this.draining = draining;
+  }
+
+  public InetSocketAddress start(EventLoopGroup group, String host, int port) throws InterruptedException {
+    channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Routes());
+          }
+        }).bind(host, port).sync().channel();
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  public void stop() {
+    if (channel != null) {
+      channel.close().syncUninterruptibly();
+    }
+  }
+
+  private final class Routes extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      switch (new QueryStringDecoder(request.uri()).path()) {
+        case "/livez" -> reply(ctx, keepAlive, HttpResponseStatus.OK, "text/plain", "ok\n");
+        case "/readyz" -> {
+          if (draining.getAsBoolean()) {
+            reply(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain", "draining\n");
+            return;
+          }
+          upstream.probe(ctx.channel().eventLoop()).addListener(done -> reply(ctx, keepAlive,
+              done.isSuccess() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
+              done.isSuccess() ? "ready\n" : "upstream " + upstream.address() + " unreachable\n"));
+        }
+        case "/metrics" -> reply(ctx, keepAlive, HttpResponseStatus.OK,
+            "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+        default -> reply(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n");
+      }
+    }
+
+    private void reply(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type,
+                       String body) {
+      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+          Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+      response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+      HttpUtil.setContentLength(response, response.content().readableBytes());
+      HttpUtil.setKeepAlive(response, keepAlive);
+      var written = ctx.writeAndFlush(response);
+      if (!keepAlive) {
+        written.addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package org.postgresml.proxy.protocol;
+
+/** The SQLSTATE codes the proxy itself raises (PostgreSQL's errcodes.txt). */
+public final class SqlState {
+
+  private SqlState() {}
+
+  public static final String PROTOCOL_VIOLATION = "08P01";
+  public static final String CONNECTION_FAILURE = "08006";
+  public static final String UNABLE_TO_CONNECT = "08001";
+  public static final String CONNECTION_REJECTED = "08004";
+  public static final String INVALID_PASSWORD = "28P01";
+  public static final String INVALID_AUTHORIZATION = "28000";
+  public static final String FEATURE_NOT_SUPPORTED = "0A000";
+  public static final String TOO_MANY_CONNECTIONS = "53300";
+  public static final String ADMIN_SHUTDOWN = "57P01";
+  public static final String CANNOT_CONNECT_NOW = "57P03";
+
+  /** The two-character class of a SQLSTATE, for metrics. */
+  public static String classOf(String sqlState) {
+    return sqlState == null || sqlState.length() < 2 ? "??" : sqlState.substring(0, 2);
+  }
+}

@@ -1,0 +1,69 @@
+package org.postgresml.proxy.protocol.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.postgresml.proxy.protocol.Codec;
+import org.postgresml.proxy.protocol.ProtocolException;
+
+/** StartupMessage: protocol version and name/value parameters (user, database, options, …). */
+public final class StartupMessage {
+
+  /** Protocol 3.0, the only version the proxy speaks. */
+  public static final int PROTOCOL_3_0 = 196608;
+
+  private final int protocolVersion;
+  private final Map<String, String> parameters;
+
+  public StartupMessage(int protocolVersion, Map<String, String> parameters) {
+    this.protocolVersion = protocolVersion;
+    this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+  }
+
+  /** Decodes the body after the length field, starting with the version. */
+  public static StartupMessage decode(ByteBuf body) {
+    int version = body.readInt();
+    Map<String, String> parameters = new LinkedHashMap<>();
+    while (body.isReadable()) {
+      String name = Codec.readCString(body);
+      if (name.isEmpty()) {
+        break;
+      }
+      if (!body.isReadable()) {
+        throw new ProtocolException("startup parameter " + name + " without a value");
+      }
+      parameters.put(name, Codec.readCString(body));
+    }
+    return new StartupMessage(version, parameters);
+  }
+
+  public ByteBuf encode(ByteBufAllocator alloc) {
+    ByteBuf buf = Codec.beginUntyped(alloc);
+    buf.writeInt(protocolVersion);
+    parameters.forEach((name, value) -> {
+      Codec.writeCString(buf, name);
+      Codec.writeCString(buf, value);
+    });
+    buf.writeByte(0);
+    return Codec.finishUntyped(buf);
+  }
+
+  public int protocolVersion() {
+    return protocolVersion;
+  }
+
+  public Map<String, String> parameters() {
+    return parameters;
+  }
+
+  public String user() {
+    return parameters.get("user");
+  }
+
+  /** The database, which defaults to the user name as in PostgreSQL. */
+  public String database() {
+    return parameters.getOrDefault("database", user());
+  }
+}

@@ -1,0 +1,79 @@
+package org.postgresml.proxy.session;
+
+import java.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * One log line per connection event, each with the client's address, user, database and the time
+ * since connect as key-value pairs (text or JSON by the log format). Never a password.
+ */
+final class SessionEvents {
+
+  private static final Logger LOG = LoggerFactory.getLogger("org.postgresml.proxy.session");
+
+  private final long connectedAt = System.nanoTime();
+  private String client = "?";
+  private String user;
+  private String database;
+
+  void connected(SocketAddress remote) {
+    client = String.valueOf(remote);
+    event(LOG.atDebug()).log("client connected");
+  }
+
+  void identified(String user, String database) {
+    this.user = user;
+    this.database = database;
+  }
+
+  void authenticated() {
+    event(LOG.atDebug()).log("client authenticated");
+  }
+
+  void authenticationFailed(String reason) {
+    event(LOG.atWarn()).addKeyValue("reason", reason).log("client authentication failed");
+  }
+
+  void relaying(String upstream, int backendPid) {
+    event(LOG.atInfo()).addKeyValue("upstream", upstream).addKeyValue("backend_pid", backendPid)
+        .log("client session started");
+  }
+
+  void upstreamFailed(Throwable cause) {
+    event(LOG.atWarn()).addKeyValue("reason", cause.getMessage()).log("upstream connection failed");
+  }
+
+  void upstreamClosed() {
+    event(LOG.atInfo()).log("upstream closed the session");
+  }
+
+  void cancelForwarded() {
+    event(LOG.atInfo()).log("cancel request forwarded");
+  }
+
+  void fatal(String sqlState, String message) {
+    event(LOG.atInfo()).addKeyValue("sqlstate", sqlState).addKeyValue("error", message).log("client refused");
+  }
+
+  void socketError(Throwable cause) {
+    event(LOG.atDebug()).addKeyValue("reason", cause.getMessage()).log("client socket error");
+  }
+
+  void unexpected(Throwable cause) {
+    event(LOG.atWarn()).setCause(cause).log("unexpected error in client session");
+  }
+
+  void disconnected() {
+    event(LOG.atInfo()).log("client disconnected");
+  }
+
+  private LoggingEventBuilder event(LoggingEventBuilder builder) {
+    builder.addKeyValue("client", client);
+    if (user != null) {
+      builder.addKeyValue("user", user).addKeyValue("database", database);
+    }
+    return builder.addKeyValue("duration_ms", (System.nanoTime() - connectedAt) / 1_000_000);
+  }
+}

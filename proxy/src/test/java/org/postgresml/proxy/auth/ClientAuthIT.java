@@ -1,0 +1,91 @@
+package org.postgresml.proxy.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresml.proxy.RunningProxy;
+import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.testing.AuthMethod;
+import org.postgresml.testing.PostgresCluster;
+import org.postgresml.testing.netty.NettyLeakCheck;
+
+/**
+ * The other login methods on both legs: clients by md5 and trust against users from a password
+ * file; the proxy by md5 to an upstream that asks for it.
+ */
+@ExtendWith(NettyLeakCheck.class)
+class ClientAuthIT {
+
+  private static UpstreamDatabase md5Upstream;
+  private static Path dir;
+  private static Path config;
+
+  @BeforeAll
+  static void start() throws IOException {
+    md5Upstream = UpstreamDatabase.start(PostgresCluster.builder().auth(AuthMethod.MD5));
+    dir = Files.createTempDirectory("pgml-auth-it");
+    Path password = dir.resolve("password");
+    Files.writeString(password, "app-secret\n");
+    config = dir.resolve("proxy.yaml");
+    Files.writeString(config, "clientAuth:\n  users:\n    - {name: rds_app, passwordFile: " + password + "}\n");
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (md5Upstream != null) {
+      md5Upstream.close();
+    }
+    Files.deleteIfExists(dir.resolve("password"));
+    Files.deleteIfExists(config);
+    Files.deleteIfExists(dir);
+  }
+
+  @Test
+  void md5ClientsAndMd5Upstream() throws SQLException {
+    try (RunningProxy proxy = RunningProxy.start(List.of("--database-url", md5Upstream.url("disable"),
+        "--config", config.toString(), "--client-auth", "md5"))) {
+      try (Connection connection = proxy.connect("rds_app", "app-secret");
+           Statement statement = connection.createStatement();
+           ResultSet rows = statement.executeQuery("SELECT current_user")) {
+        rows.next();
+        // Clients log in as themselves; upstream the proxy is always the URL's user.
+        assertThat(rows.getString(1)).isEqualTo(UpstreamDatabase.USER);
+      }
+      Throwable wrong = catchThrowable(() -> proxy.connect("rds_app", "app-secreT").close());
+      assertThat(wrong).isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+      Throwable urlUser = catchThrowable(() -> proxy.connect(UpstreamDatabase.USER, md5Upstream.password()).close());
+      assertThat(urlUser).as("the URL's user is not a client user once users are configured")
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+    }
+  }
+
+  @Test
+  void trustAsksForNoPassword() throws SQLException {
+    try (RunningProxy proxy = RunningProxy.start(List.of("--database-url", md5Upstream.url("disable"),
+        "--client-auth", "trust"));
+         Connection connection = proxy.connect("anyone", "")) {
+      assertThat(connection.isValid(5)).isTrue();
+    }
+  }
+
+  @Test
+  void scramClientsFromThePasswordFile() throws SQLException {
+    try (RunningProxy proxy = RunningProxy.start(List.of("--database-url", md5Upstream.url("disable"),
+        "--config", config.toString()));
+         Connection connection = proxy.connect("rds_app", "app-secret")) {
+      assertThat(connection.isValid(5)).isTrue();
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package org.postgresml.proxy.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SettingsResolverTest {
+
+  @TempDir
+  Path dir;
+
+  private static ProxySettings resolve(Map<String, String> env, String... args) {
+    CliOptions options = new CliOptions();
+    new CommandLine(options).parseArgs(args);
+    return new SettingsResolver(options, env).resolve();
+  }
+
+  @Test
+  void databaseUrlAloneGivesTheDefaults() {
+    ProxySettings settings = resolve(Map.of("DATABASE_URL", "postgres://u:p@h:5433/db?sslmode=require"));
+    assertThat(settings.listenHost()).isEqualTo("0.0.0.0");
+    assertThat(settings.port()).isEqualTo(6432);
+    assertThat(settings.httpPort()).isEqualTo(9930);
+    assertThat(settings.upstream().sslMode()).isEqualTo(SslMode.REQUIRE);
+    assertThat(settings.clientAuthMethod()).isEqualTo(ClientAuthMethod.SCRAM_SHA_256);
+    assertThat(settings.clientUsers()).containsExactly(new ProxySettings.ClientUser("u", "p"));
+    assertThat(settings.pool().size()).isEqualTo(20);
+    assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void flagsWinOverEnvironmentWhichWinsOverTheFile() throws IOException {
+    Path file = dir.resolve("proxy.yaml");
+    Files.writeString(file, """
+        listen: {host: 127.0.0.1, port: 7000}
+        upstream: {url: "postgres://file:f@filehost/db", connectTimeout: 3s}
+        pool: {mode: transaction, size: 8, minSize: 2}
+        log: {format: json}
+        timeouts: {clientLogin: 500ms, shutdown: 5m}
+        """);
+    ProxySettings settings = resolve(Map.of("DATABASE_URL", "postgres://env:e@envhost/db",
+        "PGML_PROXY_CONFIG", file.toString()), "--port", "7001", "--pool-size", "4");
+    assertThat(settings.upstream().url().host()).isEqualTo("envhost");
+    assertThat(settings.listenHost()).isEqualTo("127.0.0.1");
+    assertThat(settings.port()).isEqualTo(7001);
+    assertThat(settings.pool().mode()).isEqualTo(PoolMode.TRANSACTION);
+    assertThat(settings.pool().size()).isEqualTo(4);
+    assertThat(settings.pool().minSize()).isEqualTo(2);
+    assertThat(settings.logFormat()).isEqualTo(LogFormat.JSON);
+    assertThat(settings.clientLoginTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(settings.upstream().connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void usersFromPasswordFiles() throws IOException {
+    Path password = dir.resolve("password");
+    Files.writeString(password, "from-file\n");
+    Path file = dir.resolve("proxy.yaml");
+    Files.writeString(file, """
+        clientAuth:
+          method: md5
+          users:
+            - {name: rds_app, passwordFile: %s}
+            - {name: other, password: inline}
+        """.formatted(password));
+    ProxySettings settings = resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--config", file.toString());
+    assertThat(settings.clientAuthMethod()).isEqualTo(ClientAuthMethod.MD5);
+    assertThat(settings.clientUsers()).containsExactly(new ProxySettings.ClientUser("rds_app", "from-file"),
+        new ProxySettings.ClientUser("other", "inline"));
+    assertThat(settings.adminUsers()).containsExactly("rds_app", "other");
+    assertThat(settings.clientUsers().toString()).doesNotContain("from-file", "inline");
+  }
+
+  @Test
+  void unknownYamlKeysAreRejected() throws IOException {
+    Path file = dir.resolve("proxy.yaml");
+    Files.writeString(file, "listen:\n  prot: 6432\n");
+    assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--config", file.toString()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'prot'").hasMessageContaining("line 2");
+  }
+
+  @Test
+  void invalidValuesNameTheProblem() {
+    assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--upstream-sslmode", "sure"))
+        .hasMessageContaining("invalid sslmode 'sure'");
+    assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--upstream-sslmode",
+        "verify-full")).hasMessageContaining("needs a root CA");
+    assertThatThrownBy(() -> resolve(Map.of())).hasMessageContaining("no upstream");
+    assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--tls-cert", "/nonexistent"))
+        .hasMessageContaining("both --tls-cert and --tls-key");
+    assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--replica-id", "300"))
+        .hasMessageContaining("between 0 and 255");
+  }
+}

@@ -1,0 +1,51 @@
+package org.postgresml.proxy.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresml.proxy.protocol.backend.ReadyForQuery;
+import org.postgresml.testing.netty.NettyLeakCheck;
+
+@ExtendWith(NettyLeakCheck.class)
+class FrameDecoderTest {
+
+  @Test
+  void splitsAndJoinsFramesWithoutChangingThem() {
+    EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder());
+    ByteBuf two = Unpooled.buffer();
+    ByteBuf idle = new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(UnpooledByteBufAllocator.DEFAULT);
+    two.writeBytes(idle);
+    idle.release();
+    two.writeByte('Z').writeInt(5); // second frame, body still missing
+    channel.writeInbound(two);
+    ByteBuf first = channel.readInbound();
+    assertThat(FrameDecoder.type(first)).isEqualTo((byte) 'Z');
+    assertThat(first.readableBytes()).isEqualTo(6);
+    first.release();
+    assertThat((Object) channel.readInbound()).isNull();
+    channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {'T'}));
+    ByteBuf second = channel.readInbound();
+    assertThat(ReadyForQuery.decode(Codec.body(second)).status()).isEqualTo(ReadyForQuery.TransactionStatus.IN_TRANSACTION);
+    second.release();
+    assertThat(channel.finish()).isFalse();
+  }
+
+  @Test
+  void refusesImpossibleLengths() {
+    EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder());
+    assertThatThrownBy(() -> channel.writeInbound(Unpooled.buffer().writeByte('Q').writeInt(Integer.MAX_VALUE)))
+        .isInstanceOf(DecoderException.class).hasCauseInstanceOf(ProtocolException.class);
+    EmbeddedChannel small = new EmbeddedChannel(new FrameDecoder());
+    assertThatThrownBy(() -> small.writeInbound(Unpooled.buffer().writeByte('Q').writeInt(3)))
+        .hasCauseInstanceOf(ProtocolException.class);
+    channel.finishAndReleaseAll();
+    small.finishAndReleaseAll();
+  }
+}

@@ -1,0 +1,125 @@
+package org.postgresml.proxy.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresml.proxy.RunningProxy;
+import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.testing.netty.NettyLeakCheck;
+
+/**
+ * Clients that get things wrong, on purpose or not: each gets an ErrorResponse or a clean close, and
+ * the next good client is served. The leak check fails the class if any buffer was lost.
+ */
+@ExtendWith(NettyLeakCheck.class)
+class BadInputIT {
+
+  private static UpstreamDatabase upstream;
+  private static RunningProxy proxy;
+  private static Path config;
+
+  @BeforeAll
+  static void start() throws IOException {
+    upstream = UpstreamDatabase.start();
+    config = Files.createTempFile("pgml-proxy-", ".yaml");
+    Files.writeString(config, "timeouts:\n  clientLogin: 1s\n");
+    proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable"), "--config", config.toString()));
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (upstream != null) {
+      upstream.close();
+    }
+    Files.deleteIfExists(config);
+  }
+
+  @Test
+  void wrongPasswordAndUnknownUserGetTheSameError() {
+    SQLException wrongPassword = loginFails(UpstreamDatabase.USER, "not-the-password");
+    SQLException unknownUser = loginFails("nobody_here", upstream.password());
+    assertThat(wrongPassword.getSQLState()).isEqualTo("28P01");
+    assertThat(unknownUser.getSQLState()).isEqualTo("28P01");
+    assertThat(wrongPassword.getMessage().replace(UpstreamDatabase.USER, "U"))
+        .isEqualTo(unknownUser.getMessage().replace("nobody_here", "U"));
+    assertThat(proxy.server().metrics().scrape()).contains("pgml_proxy_client_auth_failures_total");
+    goodClientIsServed();
+  }
+
+  @Test
+  void garbageTruncatedHugeAndUserlessClientsThenAGoodOne() throws Exception {
+    try (RawClient http = new RawClient(proxy.port())) {
+      http.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(http.readError()).containsEntry('C', "08P01");
+      assertThat(http.closedByPeer()).isTrue();
+    }
+    try (RawClient truncated = new RawClient(proxy.port())) {
+      byte[] startup = RawClient.startup(Map.of("user", UpstreamDatabase.USER));
+      truncated.send(java.util.Arrays.copyOf(startup, startup.length / 2));
+      truncated.endOutput();
+      assertThat(truncated.closedByPeer()).isTrue();
+    }
+    try (RawClient huge = new RawClient(proxy.port())) {
+      huge.send(ByteBuffer.allocate(8).putInt(Integer.MAX_VALUE).putInt(196608).array());
+      assertThat(huge.readError()).containsEntry('C', "08P01");
+    }
+    try (RawClient negative = new RawClient(proxy.port())) {
+      negative.send(ByteBuffer.allocate(8).putInt(0x80000000).putInt(0).array());
+      assertThat(negative.readError()).containsEntry('C', "08P01");
+    }
+    try (RawClient userless = new RawClient(proxy.port())) {
+      userless.send(RawClient.startup(Map.of("database", UpstreamDatabase.DATABASE)));
+      assertThat(userless.readError()).containsEntry('C', "28000");
+    }
+    try (RawClient oldProtocol = new RawClient(proxy.port())) {
+      oldProtocol.send(ByteBuffer.allocate(8).putInt(8).putInt(2 << 16).array());
+      assertThat(oldProtocol.readError()).containsEntry('C', "08P01");
+    }
+    try (RawClient silent = new RawClient(proxy.port())) {
+      // clientLogin is 1s in this class's config file: a client that never logs in is let go.
+      assertThat(silent.closedByPeer()).isTrue();
+    }
+    goodClientIsServed();
+  }
+
+  @Test
+  void hugeTypedMessageDuringLoginIsRefused() throws Exception {
+    try (RawClient client = new RawClient(proxy.port())) {
+      client.send(RawClient.startup(Map.of("user", UpstreamDatabase.USER, "database", UpstreamDatabase.DATABASE)));
+      assertThat(client.read().type()).isEqualTo('R'); // AuthenticationSASL
+      client.send(ByteBuffer.allocate(5).put((byte) 'p').putInt(Integer.MAX_VALUE).array());
+      assertThat(client.readError()).containsEntry('C', "08P01");
+    }
+    goodClientIsServed();
+  }
+
+  private static SQLException loginFails(String user, String password) {
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> proxy.connect(user, password).close());
+    assertThat(thrown).isInstanceOf(SQLException.class);
+    return (SQLException) thrown;
+  }
+
+  private static void goodClientIsServed() {
+    try (Connection connection = proxy.connect(UpstreamDatabase.USER, upstream.password())) {
+      assertThat(connection.isValid(5)).isTrue();
+    } catch (SQLException e) {
+      throw new AssertionError("a good client was not served after bad ones", e);
+    }
+  }
+
+}

@@ -1,0 +1,106 @@
+package org.postgresml.proxy.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresml.proxy.RunningProxy;
+import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.testing.PgmlStandIn;
+import org.postgresml.testing.PostgresCluster;
+import org.postgresml.testing.netty.NettyLeakCheck;
+
+/**
+ * The product's use: a second PostgreSQL (the "RDS" side) reaches the stand-in PostgresML through
+ * the proxy with dblink and postgres_fdw, running the SQL of PostgresML's blog post.
+ */
+@ExtendWith(NettyLeakCheck.class)
+class ForeignDataIT {
+
+  private static UpstreamDatabase upstream;
+  private static RunningProxy proxy;
+  private static PostgresCluster rds;
+
+  @BeforeAll
+  static void start() {
+    upstream = UpstreamDatabase.start();
+    upstream.cluster().execute(UpstreamDatabase.DATABASE,
+        "CREATE TABLE documents AS SELECT i AS id, 'document ' || i AS body FROM generate_series(1, 1000) i",
+        "ALTER TABLE documents OWNER TO " + UpstreamDatabase.USER);
+    proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable")));
+    rds = PostgresCluster.start();
+    rds.execute("postgres",
+        "CREATE EXTENSION IF NOT EXISTS dblink",
+        "CREATE EXTENSION IF NOT EXISTS postgres_fdw",
+        "CREATE SERVER postgresml FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '"
+            + proxy.port() + "', dbname '" + UpstreamDatabase.DATABASE + "')",
+        "CREATE USER MAPPING FOR CURRENT_USER SERVER postgresml OPTIONS (user '" + UpstreamDatabase.USER
+            + "', password '" + upstream.password() + "')");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (rds != null) {
+      rds.close();
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (upstream != null) {
+      upstream.close();
+    }
+  }
+
+  @Test
+  void dblinkEmbedsThroughTheProxy() throws SQLException {
+    try (Connection connection = rds.connect(); Statement statement = connection.createStatement()) {
+      for (int call = 0; call < 3; call++) { // every unnamed dblink call opens and closes a connection
+        try (ResultSet rows = statement.executeQuery("SELECT * FROM dblink('postgresml', "
+            + "'SELECT pgml.embed(''intfloat/e5-small-v2'', ''embed this text'')') AS t(embedding real[])")) {
+          assertThat(rows.next()).isTrue();
+          assertThat(floats(rows.getArray(1)))
+              .containsExactly(PgmlStandIn.expectedEmbedding("intfloat/e5-small-v2", "embed this text"));
+        }
+      }
+    }
+  }
+
+  @Test
+  void postgresFdwReadsAForeignTableWithACursor() throws SQLException {
+    try (Connection connection = rds.connect(); Statement statement = connection.createStatement()) {
+      statement.execute("CREATE FOREIGN TABLE IF NOT EXISTS documents (id int, body text) SERVER postgresml "
+          + "OPTIONS (schema_name 'public', table_name 'documents', fetch_size '50')");
+      // postgres_fdw declares a cursor and FETCHes 50 rows at a time: 20 round trips through the proxy.
+      try (ResultSet rows = statement.executeQuery("SELECT count(*), sum(id), max(body) FROM documents")) {
+        assertThat(rows.next()).isTrue();
+        assertThat(rows.getLong(1)).isEqualTo(1000);
+        assertThat(rows.getLong(2)).isEqualTo(1000L * 1001 / 2);
+        assertThat(rows.getString(3)).isEqualTo("document 999");
+      }
+      try (ResultSet plan = statement.executeQuery("EXPLAIN (VERBOSE) SELECT id FROM documents WHERE id < 10")) {
+        StringBuilder text = new StringBuilder();
+        while (plan.next()) {
+          text.append(plan.getString(1)).append('\n');
+        }
+        assertThat(text).contains("Foreign Scan").contains("Remote SQL");
+      }
+    }
+  }
+
+  private static float[] floats(Array array) throws SQLException {
+    Float[] boxed = (Float[]) array.getArray();
+    float[] values = new float[boxed.length];
+    for (int i = 0; i < boxed.length; i++) {
+      values[i] = boxed[i];
+    }
+    return values;
+  }
+}

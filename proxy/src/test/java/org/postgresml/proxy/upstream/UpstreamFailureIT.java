@@ -1,0 +1,62 @@
+package org.postgresml.proxy.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresml.proxy.RunningProxy;
+import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.testing.FreePorts;
+import org.postgresml.testing.netty.NettyLeakCheck;
+
+/** An upstream that is down, or refuses the proxy, costs clients a class-08 error and nothing else. */
+@ExtendWith(NettyLeakCheck.class)
+class UpstreamFailureIT {
+
+  @Test
+  void unreachableUpstreamIsAClass08ErrorNamingTheHost() throws Exception {
+    int nothingListens = FreePorts.next();
+    try (RunningProxy proxy = RunningProxy.start(List.of("--database-url",
+        "postgres://u:hunter2@127.0.0.1:" + nothingListens + "/" + UpstreamDatabase.DATABASE + "?sslmode=disable"))) {
+      for (int attempt = 0; attempt < 2; attempt++) { // the proxy keeps serving after a failure
+        Throwable thrown = catchThrowable(() -> proxy.connect("u", "hunter2").close());
+        assertThat(thrown).isInstanceOfSatisfying(SQLException.class, e -> {
+          assertThat(e.getSQLState()).startsWith("08");
+          assertThat(e.getMessage()).contains("127.0.0.1:" + nothingListens).doesNotContain("hunter2");
+        });
+      }
+      HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + proxy.httpPort() + "/readyz")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(proxy.server().metrics().scrape()).contains("pgml_proxy_errors_total{sqlstate_class=\"08\"}");
+    }
+  }
+
+  @Test
+  void upstreamRefusingTheLoginIsClass08AndOthersAreStillServed() throws SQLException {
+    try (UpstreamDatabase upstream = UpstreamDatabase.start();
+         RunningProxy wrongPassword = RunningProxy.start(List.of("--database-url",
+             upstream.url("disable").replace(upstream.password(), "stale-password")));
+         RunningProxy good = RunningProxy.start(List.of("--database-url", upstream.url("disable")))) {
+      Throwable thrown = catchThrowable(() -> wrongPassword.connect(UpstreamDatabase.USER, "stale-password").close());
+      assertThat(thrown).isInstanceOfSatisfying(SQLException.class, e -> {
+        assertThat(e.getSQLState()).isEqualTo("08004");
+        assertThat(e.getMessage()).contains("127.0.0.1:" + upstream.cluster().port()).contains("28P01")
+            .doesNotContain("stale-password");
+      });
+      try (Connection connection = good.connect(UpstreamDatabase.USER, upstream.password())) {
+        assertThat(connection.isValid(5)).isTrue();
+      }
+    }
+  }
+}
