@@ -6,7 +6,11 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
+import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The images cannot be built here (no Docker daemon, no registry for a JRE base image), so their
@@ -50,6 +54,17 @@ class DockerfileContractTest {
     assertThat(container.getPorts()).extracting(ContainerPort::getContainerPort)
         .allSatisfy(port -> assertThat(OPERATOR.exposedPorts()).contains(port));
     assertWritableTmp(container);
+  }
+
+  /** The build stage copies the jar the module's build really produces (its shade finalName). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"proxy, pgml-proxy", "operator, pgml-proxy-operator"})
+  void buildStageCopiesTheModulesJar(String module, String jarName) throws IOException {
+    String pom = Files.readString(RepositoryLayout.root().resolve(module).resolve("pom.xml"));
+    String dockerfile = Files.readString(RepositoryLayout.dockerfile(module));
+
+    assertThat(pom).contains("<finalName>" + jarName + "</finalName>");
+    assertThat(dockerfile).contains("-pl " + module + " -am package", module + "/target/" + jarName + ".jar");
   }
 
   /** The images point java.io.tmpdir at /tmp; with a read-only root it must be a mounted volume. */
