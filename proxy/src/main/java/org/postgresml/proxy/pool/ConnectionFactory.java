@@ -9,6 +9,9 @@ public interface ConnectionFactory<C extends PooledConnection> {
   /**
    * Starts a connection. The stage completes with a ready connection (authenticated, first
    * {@code ReadyForQuery} seen) or exceptionally with the cause a waiting client should see.
+   *
+   * @param affinity where the client that will get it lives (see {@link PooledConnection#affinity()}),
+   *     or null for a warm connection nobody waits for yet
    */
-  CompletionStage<C> connect();
+  CompletionStage<C> connect(Object affinity);
 }

@@ -89,6 +89,14 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
    * upstream stays unreachable past {@code serverConnectTimeout}, or {@link PoolClosedException}.
    */
   public CompletableFuture<C> acquire() {
+    return acquire(null);
+  }
+
+  /**
+   * As {@link #acquire()}, preferring a connection with the given {@link PooledConnection#affinity()}
+   * (the client's event loop), and opening new ones there.
+   */
+  public CompletableFuture<C> acquire(Object affinity) {
     CompletableFuture<C> result = new CompletableFuture<>();
     List<Runnable> after;
     synchronized (lock) {
@@ -96,7 +104,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
         result.completeExceptionally(new PoolClosedException(name));
         return result;
       }
-      Waiter<C> waiter = new Waiter<>(result, nanoClock.getAsLong());
+      Waiter<C> waiter = new Waiter<>(result, nanoClock.getAsLong(), affinity);
       waiters.addLast(waiter);
       long timeout = settings.queryWaitTimeout().toNanos();
       waiter.timeout = timer.schedule(() -> expire(waiter), timeout, TimeUnit.NANOSECONDS);
@@ -254,7 +262,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     }
     long now = nanoClock.getAsLong();
     while (!paused && !waiters.isEmpty() && !idle.isEmpty()) {
-      Entry<C> entry = idle.pollFirst();
+      Entry<C> entry = takeIdleFor(waiters.peekFirst().affinity);
       if (!entry.connection.isUsable()) {
         removeLocked(entry, CloseReason.SERVER_GONE, after);
       } else if (now - entry.lastUsedNanos > settings.serverIdleCheck().toNanos()) {
@@ -278,17 +286,43 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
         scheduleRetryLocked(backoffUntilNanos - now);
         break;
       }
+      Object affinity = affinityOfWaiter(connecting + checking);
       connecting++;
       int connectGeneration = generation;
       long started = now;
-      after.add(() -> openConnection(connectGeneration, started));
+      after.add(() -> openConnection(affinity, connectGeneration, started));
     }
     return after;
   }
 
-  private void openConnection(int connectGeneration, long startedNanos) {
+  // The most recently released idle connection that lives where the client does, else the most recent.
+  private Entry<C> takeIdleFor(Object affinity) {
+    if (affinity != null) {
+      for (Iterator<Entry<C>> it = idle.iterator(); it.hasNext(); ) {
+        Entry<C> entry = it.next();
+        if (affinity.equals(entry.connection.affinity())) {
+          it.remove();
+          return entry;
+        }
+      }
+    }
+    return idle.pollFirst();
+  }
+
+  // A new connection is opened where the waiter it will most likely serve lives.
+  private Object affinityOfWaiter(int index) {
+    int i = 0;
+    for (Waiter<C> waiter : waiters) {
+      if (i++ == index) {
+        return waiter.affinity;
+      }
+    }
+    return null;
+  }
+
+  private void openConnection(Object affinity, int connectGeneration, long startedNanos) {
     try {
-      factory.connect().whenComplete((connection, failure) -> {
+      factory.connect(affinity).whenComplete((connection, failure) -> {
         if (failure != null) {
           connectFailed(failure);
         } else {
@@ -489,11 +523,13 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   private static final class Waiter<C> {
     final CompletableFuture<C> future;
     final long sinceNanos;
+    final Object affinity;
     ScheduledFuture<?> timeout;
 
-    Waiter(CompletableFuture<C> future, long sinceNanos) {
+    Waiter(CompletableFuture<C> future, long sinceNanos, Object affinity) {
       this.future = future;
       this.sinceNanos = sinceNanos;
+      this.affinity = affinity;
     }
 
     void cancelTimeout() {

@@ -15,6 +15,14 @@ public interface PooledConnection {
   /** A cheap round trip to the server (an empty query); completes with false or exceptionally when it fails. */
   CompletionStage<Boolean> checkHealth();
 
+  /**
+   * Where the connection lives (its event loop), or null. The pool hands a client a connection that
+   * lives where the client does when it has one, so the relay does not hop between threads.
+   */
+  default Object affinity() {
+    return null;
+  }
+
   /** Closes the connection; the reason is for logs and metrics. Safe to call more than once. */
   void close(CloseReason reason);
 }

@@ -55,9 +55,11 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   }
 
   private ConnectionFactory<ServerConnection> factory(PoolKey key) {
-    return () -> {
+    return affinity -> {
       CompletableFuture<ServerConnection> opened = new CompletableFuture<>();
-      connector.connect(loops.next(), key.database(), Map.of()).addListener(done -> {
+      // On the waiting client's event loop, so that relaying never hops between threads.
+      EventLoop loop = affinity instanceof EventLoop clientLoop ? clientLoop : loops.next();
+      connector.connect(loop, key.database(), Map.of()).addListener(done -> {
         if (!done.isSuccess()) {
           opened.completeExceptionally(done.cause());
           return;
@@ -105,7 +107,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   public Future<ServerConnection> acquire(EventLoop loop, StartupMessage client) {
     Promise<ServerConnection> result = loop.newPromise();
     PoolKey key = new PoolKey(client.user(), client.database());
-    pools.pool(key).acquire().whenComplete((connection, failure) -> {
+    pools.pool(key).acquire(loop).whenComplete((connection, failure) -> {
       if (failure != null) {
         result.tryFailure(translate(failure));
       } else if (!result.trySuccess(connection)) {

@@ -85,6 +85,11 @@ public final class ServerConnection implements PooledConnection {
   }
 
   @Override
+  public Object affinity() {
+    return channel.eventLoop();
+  }
+
+  @Override
   public boolean isUsable() {
     return channel.isActive() && !broken;
   }

@@ -199,6 +199,19 @@ class PoolTest {
   }
 
   @Test
+  void aClientGetsAConnectionFromItsOwnLoopWhenOneIsIdle() throws Exception {
+    start(settings(3, 0));
+    FakeConnection onA = pool.acquire("loop-a").get(1, TimeUnit.SECONDS);
+    FakeConnection onB = pool.acquire("loop-b").get(1, TimeUnit.SECONDS);
+    assertThat(onA.affinity()).isEqualTo("loop-a");
+    assertThat(onB.affinity()).isEqualTo("loop-b");
+    pool.release(onA, true);
+    pool.release(onB, true); // most recently released: a client without a match would get this one
+    assertThat(pool.acquire("loop-a").get(1, TimeUnit.SECONDS)).isSameAs(onA);
+    assertThat(pool.acquire("loop-c").get(1, TimeUnit.SECONDS)).isSameAs(onB);
+  }
+
+  @Test
   void manyClientsNeverOpenMoreThanTheCap() throws Exception {
     start(settings(4, 0));
     var clients = Executors.newFixedThreadPool(8);
@@ -228,13 +241,13 @@ class PoolTest {
     final AtomicBoolean failing = new AtomicBoolean();
 
     @Override
-    public CompletionStage<FakeConnection> connect() {
+    public CompletionStage<FakeConnection> connect(Object affinity) {
       attempts.incrementAndGet();
       if (failing.get()) {
         return CompletableFuture.failedFuture(new ConnectException("connection refused by upstream 127.0.0.1:1"));
       }
       opened.incrementAndGet();
-      return CompletableFuture.supplyAsync(FakeConnection::new);
+      return CompletableFuture.supplyAsync(() -> new FakeConnection(affinity));
     }
   }
 
@@ -244,6 +257,16 @@ class PoolTest {
     final AtomicBoolean healthy = new AtomicBoolean(true);
     final AtomicInteger checks = new AtomicInteger();
     private final AtomicInteger users = new AtomicInteger();
+    private final Object affinity;
+
+    FakeConnection(Object affinity) {
+      this.affinity = affinity;
+    }
+
+    @Override
+    public Object affinity() {
+      return affinity;
+    }
 
     void inUse(int delta) {
       if (users.addAndGet(delta) > 1) {
