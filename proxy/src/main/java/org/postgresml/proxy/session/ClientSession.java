@@ -88,6 +88,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final ClientStatements statements = new ClientStatements();
   private final TransactionTracker tracker = new TransactionTracker();
   private AdminConnection admin;
+  /** Feeds SHOW STATS and the pool's transaction and query meters. */
+  private TrafficClock clock;
 
   public ClientSession(SessionContext context) {
     this.context = context;
@@ -209,6 +211,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     mode = context.servers().mode();
+    clock = new TrafficClock(context.servers().meters(startup));
     acquireServer();
   }
 
@@ -305,6 +308,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     context.metrics().bytesFromClient(frame.readableBytes());
+    clock.clientSent(type, frame.readableBytes());
     tracker.clientSent(type);
     if (mode == PoolMode.TRANSACTION) {
       for (ByteBuf out : StatementRewriter.toServer(frame, statements, server.statements(), channel.alloc())) {
@@ -364,6 +368,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       transactionDone = tracker.serverSentReady(ReadyForQuery.decode(Codec.body(frame)).status());
     }
     context.metrics().bytesToClient(frame.readableBytes());
+    clock.serverSent(frame);
     channel.write(frame, channel.voidPromise());
     if (transactionDone && mode == PoolMode.TRANSACTION) {
       releaseServer();
