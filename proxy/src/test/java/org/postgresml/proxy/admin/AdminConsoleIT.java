@@ -181,6 +181,35 @@ class AdminConsoleIT {
     }
   }
 
+  @Test
+  void shutdownStopsAcceptingAndDrainsSessions() throws Exception {
+    try (RunningProxy draining = RunningProxy.start(List.of("--database-url", upstream.url("disable")))) {
+      Connection client = draining.connect(UpstreamDatabase.USER, upstream.password());
+      backendPid(client);
+      ClientPrograms.Result shutdown = new AdminPsql(draining, UpstreamDatabase.USER, upstream.password())
+          .run("SHUTDOWN");
+      assertThat(shutdown.exitCode()).as(shutdown.stderr()).isZero();
+      assertThat(shutdown.stdout()).contains("SHUTDOWN");
+      // New clients are refused, readiness says so, and the session in flight keeps working.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(
+          () -> draining.connect(UpstreamDatabase.USER, upstream.password()).close())
+          .isInstanceOf(SQLException.class));
+      assertThat(httpStatus(draining, "/readyz")).isEqualTo(503);
+      assertThat(backendPid(client)).isPositive();
+      client.close();
+      // The last session gone, the proxy finishes its drain and stops its HTTP port too.
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThatThrownBy(
+          () -> httpStatus(draining, "/livez")).isInstanceOf(java.io.IOException.class));
+      assertThat(draining.server().activeSessions()).isZero();
+    }
+  }
+
+  private static int httpStatus(RunningProxy target, String path) throws Exception {
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + target.httpPort() + path)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
   private static long delta(Map<String, String> before, Map<String, String> after, String column) {
     return Long.parseLong(after.get(column)) - Long.parseLong(before.get(column));
   }
