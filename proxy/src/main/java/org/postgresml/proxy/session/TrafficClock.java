@@ -60,7 +60,7 @@ final class TrafficClock {
     queryStarted = awaitingReady > 0 ? now : 0; // a pipelined next query starts where this one ended
     if (ReadyForQuery.decode(Codec.body(frame)).status() == TransactionStatus.IDLE) {
       meters.transaction(now - transactionStarted);
-      transactionStarted = 0;
+      transactionStarted = awaitingReady > 0 ? now : 0; // a pipelined query opens the next one
     }
   }
 }
