@@ -63,6 +63,9 @@ public final class ProxyServer implements AutoCloseable {
   private final SessionContext context;
   private final HealthServer health;
   private volatile boolean draining;
+  /** Completes when the first shutdown (SIGTERM, SHUTDOWN, close) has finished; later calls wait for it. */
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
   private ConfigFileWatcher configWatcher;
   private Channel listener;
   private InetSocketAddress address;
@@ -215,6 +218,18 @@ public final class ProxyServer implements AutoCloseable {
    * 57P01 and stops the threads.
    */
   public void shutdown(Duration timeout) {
+    if (!stopping.compareAndSet(false, true)) {
+      stopped.join(); // the admin SHUTDOWN and then SIGTERM: one drain, both return when it is done
+      return;
+    }
+    try {
+      drainAndStop(timeout);
+    } finally {
+      stopped.complete(null);
+    }
+  }
+
+  private void drainAndStop(Duration timeout) {
     draining = true;
     if (listener != null) {
       listener.close().syncUninterruptibly();

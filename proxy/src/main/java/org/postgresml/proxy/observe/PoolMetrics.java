@@ -56,9 +56,9 @@ public final class PoolMetrics implements PoolListener {
     queries = Timer.builder("pgml_proxy_pool_queries").tags(tags)
         .description("queries run through the pool and their duration")
         .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
-    bytesReceived = Counter.builder("pgml_proxy_pool_client_bytes_received").tags(tags).baseUnit("bytes")
+    bytesReceived = Counter.builder("pgml_proxy_pool_client_received").tags(tags).baseUnit("bytes")
         .description("bytes the pool's clients sent to their servers").register(registry);
-    bytesSent = Counter.builder("pgml_proxy_pool_client_bytes_sent").tags(tags).baseUnit("bytes")
+    bytesSent = Counter.builder("pgml_proxy_pool_client_sent").tags(tags).baseUnit("bytes")
         .description("bytes the pool's servers sent to their clients").register(registry);
   }
 
