@@ -58,11 +58,14 @@ public final class ProxyServer implements AutoCloseable {
   private final SessionRegistry registry = new SessionRegistry();
   private final EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-  private final UpstreamConnector connector;
+  private volatile UpstreamConnector connector;
   private final PooledConnectionProvider servers;
   private final SessionContext context;
   private final HealthServer health;
   private volatile boolean draining;
+  /** Completes when the first shutdown (SIGTERM, SHUTDOWN, close) has finished; later calls wait for it. */
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
   private ConfigFileWatcher configWatcher;
   private Channel listener;
   private InetSocketAddress address;
@@ -97,7 +100,7 @@ public final class ProxyServer implements AutoCloseable {
     this.context = new SessionContext(settings, settings.clientTls().map(ClientTlsContext::create),
         new ClientUsers(settings.clientUsers()), new CancelKeys(settings.replicaId()), servers, registry, metrics,
         new AdminAccess(() -> this.settings.adminUsers(), new AdminConsole(admin)));
-    this.health = new HealthServer(metrics, connector, () -> draining);
+    this.health = new HealthServer(metrics, () -> connector, () -> draining);
   }
 
   static PoolSettings poolSettings(ProxySettings settings) {
@@ -108,8 +111,9 @@ public final class ProxyServer implements AutoCloseable {
 
   /**
    * Reads the settings again and applies what can change while running: users, pool sizes and
-   * timers, pool mode and reset query for new sessions. Sessions stay. When the upstream changed,
-   * the pools retire their connections as clients release them. Settings that need a restart
+   * timers, pool mode and reset query for new sessions, the upstream and its credentials. Sessions
+   * stay. When the upstream changed, the pools retire their old connections (idle ones now, held ones
+   * as clients release them). Settings that need a restart
    * (ports, TLS files) are logged as such.
    */
   public CompletionStage<Void> reload() {
@@ -125,11 +129,25 @@ public final class ProxyServer implements AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
     ProxySettings previous = settings;
+    boolean upstreamChanged = !Objects.equals(previous.upstream(), next.upstream());
+    UpstreamConnector nextConnector = null;
+    if (upstreamChanged) {
+      try {
+        nextConnector = new UpstreamConnector(next.upstream(), UpstreamTlsContext.create(next.upstream()), metrics);
+      } catch (ConfigException e) {
+        LOG.atWarn().addKeyValue("reason", e.getMessage()).log("reload rejected, keeping the running configuration");
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     settings = next;
     context.reload(next, new ClientUsers(next.clientUsers()));
     servers.update(next.pool().mode(), poolSettings(next), next.pool().serverResetQuery());
-    if (!Objects.equals(previous.upstream(), next.upstream())) {
-      LOG.atWarn().log("the upstream changed: a restart applies it; pools keep the running upstream");
+    if (upstreamChanged) {
+      // New connections go to the new upstream; old ones close when idle or released, sessions stay.
+      connector = nextConnector;
+      servers.updateUpstream(nextConnector);
+      LOG.atInfo().addKeyValue("upstream", next.upstream().url()).log("upstream changed, pools drain their old"
+          + " connections");
     }
     if (previous.port() != next.port() || previous.httpPort() != next.httpPort()
         || !previous.listenHost().equals(next.listenHost()) || !previous.clientTls().equals(next.clientTls())) {
@@ -210,6 +228,18 @@ public final class ProxyServer implements AutoCloseable {
    * 57P01 and stops the threads.
    */
   public void shutdown(Duration timeout) {
+    if (!stopping.compareAndSet(false, true)) {
+      stopped.join(); // the admin SHUTDOWN and then SIGTERM: one drain, both return when it is done
+      return;
+    }
+    try {
+      drainAndStop(timeout);
+    } finally {
+      stopped.complete(null);
+    }
+  }
+
+  private void drainAndStop(Duration timeout) {
     draining = true;
     if (listener != null) {
       listener.close().syncUninterruptibly();

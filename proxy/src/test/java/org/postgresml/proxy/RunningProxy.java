@@ -35,7 +35,7 @@ public final class RunningProxy implements AutoCloseable {
         new PrintWriter(new StringWriter()), new PrintWriter(errors));
     ProxySettings settings = outcome.settings().orElseThrow(() -> new IllegalArgumentException(errors.toString()));
     try {
-      return new RunningProxy(new ProxyServer(settings).start());
+      return new RunningProxy(new ProxyServer(settings, outcome.reloader()).start());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import org.postgresml.proxy.upstream.UpstreamConnector;
+import java.util.function.Supplier;
 
 /**
  * The HTTP port: {@code /livez} (the process serves), {@code /readyz} (the upstream accepts
@@ -32,11 +33,12 @@ import org.postgresml.proxy.upstream.UpstreamConnector;
 public final class HealthServer {
 
   private final ProxyMetrics metrics;
-  private final UpstreamConnector upstream;
+  /** The running upstream's connector (a reload may replace it). */
+  private final Supplier<UpstreamConnector> upstream;
   private final BooleanSupplier draining;
   private Channel channel;
 
-  public HealthServer(ProxyMetrics metrics, UpstreamConnector upstream, BooleanSupplier draining) {
+  public HealthServer(ProxyMetrics metrics, Supplier<UpstreamConnector> upstream, BooleanSupplier draining) {
     this.metrics = metrics;
     this.upstream = upstream;
     this.draining = draining;
@@ -70,9 +72,10 @@ public final class HealthServer {
             reply(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain", "draining\n");
             return;
           }
-          upstream.probe(ctx.channel().eventLoop()).addListener(done -> reply(ctx, keepAlive,
+          UpstreamConnector connector = upstream.get();
+          connector.probe(ctx.channel().eventLoop()).addListener(done -> reply(ctx, keepAlive,
               done.isSuccess() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
-              done.isSuccess() ? "ready\n" : "upstream " + upstream.address() + " unreachable\n"));
+              done.isSuccess() ? "ready\n" : "upstream " + connector.address() + " unreachable\n"));
         }
         case "/metrics" -> reply(ctx, keepAlive, HttpResponseStatus.OK,
             "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());

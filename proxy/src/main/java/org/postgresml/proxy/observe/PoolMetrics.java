@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.postgresml.proxy.pool.CloseReason;
 import org.postgresml.proxy.pool.PoolKey;
@@ -15,7 +16,8 @@ import org.postgresml.proxy.pool.PoolStats;
 /**
  * The meters of one pool, tagged with its user and database: servers active/idle, clients
  * waiting, the wait-time histogram, connections opened and closed by reason. Transactions and
- * queries are counted by the sessions ({@link #transaction}, {@link #query}).
+ * queries are counted by the sessions ({@link #transaction}, {@link #query}) and also kept as totals
+ * for {@code SHOW STATS} ({@link #totals}).
  */
 public final class PoolMetrics implements PoolListener {
 
@@ -27,6 +29,9 @@ public final class PoolMetrics implements PoolListener {
   private final Counter waitTimeouts;
   private final Timer transactions;
   private final Timer queries;
+  private final Counter bytesReceived;
+  private final Counter bytesSent;
+  private final PoolTraffic traffic = new PoolTraffic();
 
   public PoolMetrics(MeterRegistry registry, PoolKey key, Supplier<PoolStats> stats) {
     this.registry = registry;
@@ -51,6 +56,10 @@ public final class PoolMetrics implements PoolListener {
     queries = Timer.builder("pgml_proxy_pool_queries").tags(tags)
         .description("queries run through the pool and their duration")
         .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+    bytesReceived = Counter.builder("pgml_proxy_pool_client_received").tags(tags).baseUnit("bytes")
+        .description("bytes the pool's clients sent to their servers").register(registry);
+    bytesSent = Counter.builder("pgml_proxy_pool_client_sent").tags(tags).baseUnit("bytes")
+        .description("bytes the pool's servers sent to their clients").register(registry);
   }
 
   private void gauge(String name, String description, Supplier<PoolStats> stats,
@@ -79,6 +88,7 @@ public final class PoolMetrics implements PoolListener {
   @Override
   public void acquired(Duration waited) {
     wait.record(waited);
+    traffic.waited(waited.toNanos());
   }
 
   @Override
@@ -86,11 +96,30 @@ public final class PoolMetrics implements PoolListener {
     waitTimeouts.increment();
   }
 
-  public void transaction(Duration duration) {
-    transactions.record(duration);
+  /** A transaction ended (ReadyForQuery with status I) after this many nanoseconds. */
+  public void transaction(long nanos) {
+    transactions.record(nanos, TimeUnit.NANOSECONDS);
+    traffic.transaction(nanos);
   }
 
-  public void query(Duration duration) {
-    queries.record(duration);
+  /** A query (simple Query or an extended batch up to Sync) got its ReadyForQuery after this many nanoseconds. */
+  public void query(long nanos) {
+    queries.record(nanos, TimeUnit.NANOSECONDS);
+    traffic.query(nanos);
+  }
+
+  public void received(long bytes) {
+    bytesReceived.increment(bytes);
+    traffic.received(bytes);
+  }
+
+  public void sent(long bytes) {
+    bytesSent.increment(bytes);
+    traffic.sent(bytes);
+  }
+
+  /** The totals behind SHOW STATS. */
+  public PoolTraffic.Totals totals() {
+    return traffic.totals();
   }
 }

@@ -14,4 +14,12 @@ public interface ConnectionFactory<C extends PooledConnection> {
    *     or null for a warm connection nobody waits for yet
    */
   CompletionStage<C> connect(Object affinity);
+
+  /**
+   * Whether a connect failure will repeat however often the pool retries (a database that does not
+   * exist, a login the upstream refuses): then every waiting client gets it at once.
+   */
+  default boolean isPermanent(Throwable failure) {
+    return false;
+  }
 }

@@ -366,7 +366,11 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
       long now = nanoClock.getAsLong();
       long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(consecutiveConnectFailures - 1, 10));
       backoffUntilNanos = now + backoff;
-      failWaitersPastConnectTimeoutLocked(now, after);
+      if (factory.isPermanent(cause)) {
+        failAllWaitersLocked(cause, after);
+      } else {
+        failWaitersPastConnectTimeoutLocked(now, after);
+      }
       after.addAll(dispatchLocked());
     }
     listener.connectFailed(cause);
@@ -387,6 +391,14 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
         waiter.cancelTimeout();
         after.add(() -> waiter.future.completeExceptionally(cause));
       }
+    }
+  }
+
+  private void failAllWaitersLocked(Throwable cause, List<Runnable> after) {
+    while (!waiters.isEmpty()) {
+      Waiter<C> waiter = waiters.pollFirst();
+      waiter.cancelTimeout();
+      after.add(() -> waiter.future.completeExceptionally(cause));
     }
   }
 

@@ -89,6 +89,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final ClientStatements statements = new ClientStatements();
   private final TransactionTracker tracker = new TransactionTracker();
   private AdminConnection admin;
+  /** Feeds SHOW STATS and the pool's transaction and query meters. */
+  private TrafficClock clock;
 
   public ClientSession(SessionContext context) {
     this.context = context;
@@ -210,6 +212,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     mode = context.servers().mode();
+    clock = new TrafficClock(context.servers().meters(startup));
     acquireServer();
   }
 
@@ -306,6 +309,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     context.metrics().bytesFromClient(frame.readableBytes());
+    clock.clientSent(type, frame.readableBytes());
     tracker.clientSent(type);
     if (mode == PoolMode.TRANSACTION) {
       for (ByteBuf out : StatementRewriter.toServer(frame, statements, server.statements(), channel.alloc())) {
@@ -365,6 +369,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       transactionDone = tracker.serverSentReady(ReadyForQuery.decode(Codec.body(frame)).status());
     }
     context.metrics().bytesToClient(frame.readableBytes());
+    clock.serverSent(frame);
     channel.write(frame, channel.voidPromise());
     if (transactionDone && mode == PoolMode.TRANSACTION) {
       releaseServer();

@@ -33,10 +33,13 @@ import org.postgresml.proxy.upstream.UpstreamException;
  */
 public final class PooledConnectionProvider implements ServerConnectionProvider, AutoCloseable {
 
-  private final UpstreamConnector connector;
+  private volatile UpstreamConnector connector;
   private final EventLoopGroup loops;
   private final PoolManager<ServerConnection> pools;
   private final Map<ServerConnection, PoolKey> owners = new ConcurrentHashMap<>();
+  /** Per pool, created with the pool or by its first client, whichever comes first. */
+  private final Map<PoolKey, PoolMetrics> meters = new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
   private volatile PoolMode mode;
   private volatile String resetQuery;
 
@@ -46,8 +49,22 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
     this.loops = loops;
     this.mode = mode;
     this.resetQuery = resetQuery;
-    this.pools = new PoolManager<>(settings, loops, this::factory,
-        key -> new PoolMetrics(registry, key, () -> statsOf(key)));
+    this.registry = registry;
+    this.pools = new PoolManager<>(settings, loops, this::factory, this::meters);
+  }
+
+  private PoolMetrics meters(PoolKey key) {
+    return meters.computeIfAbsent(key, k -> new PoolMetrics(registry, k, () -> statsOf(k)));
+  }
+
+  @Override
+  public PoolMetrics meters(StartupMessage client) {
+    return meters(new PoolKey(client.user(), client.database()));
+  }
+
+  /** Every pool's meters, for SHOW STATS. */
+  public Map<PoolKey, PoolMetrics> meters() {
+    return Map.copyOf(meters);
   }
 
   private PoolStats statsOf(PoolKey key) {
@@ -55,26 +72,38 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   }
 
   private ConnectionFactory<ServerConnection> factory(PoolKey key) {
-    return affinity -> {
-      CompletableFuture<ServerConnection> opened = new CompletableFuture<>();
-      // On the waiting client's event loop, so that relaying never hops between threads.
-      EventLoop loop = affinity instanceof EventLoop clientLoop ? clientLoop : loops.next();
-      connector.connect(loop, key.database(), Map.of()).addListener(done -> {
-        if (!done.isSuccess()) {
-          opened.completeExceptionally(done.cause());
-          return;
-        }
-        ServerConnection connection = (ServerConnection) done.getNow();
-        owners.put(connection, key);
-        // A connection that dies while idle (upstream restart) leaves the pool at once, which refills.
-        connection.channel().closeFuture().addListener(closed -> {
-          owners.remove(connection);
-          pools.find(key).ifPresent(pool -> pool.discard(connection, CloseReason.SERVER_GONE));
-        });
-        opened.complete(connection);
-      });
-      return opened;
+    return new ConnectionFactory<>() {
+      @Override
+      public CompletableFuture<ServerConnection> connect(Object affinity) {
+        return open(key, affinity);
+      }
+
+      @Override
+      public boolean isPermanent(Throwable failure) {
+        return failure instanceof UpstreamException upstream && upstream.isPermanent();
+      }
     };
+  }
+
+  private CompletableFuture<ServerConnection> open(PoolKey key, Object affinity) {
+    CompletableFuture<ServerConnection> opened = new CompletableFuture<>();
+    // On the waiting client's event loop, so that relaying never hops between threads.
+    EventLoop loop = affinity instanceof EventLoop clientLoop ? clientLoop : loops.next();
+    connector.connect(loop, key.database(), Map.of()).addListener(done -> {
+      if (!done.isSuccess()) {
+        opened.completeExceptionally(done.cause());
+        return;
+      }
+      ServerConnection connection = (ServerConnection) done.getNow();
+      owners.put(connection, key);
+      // A connection that dies while idle (upstream restart) leaves the pool at once, which refills.
+      connection.channel().closeFuture().addListener(closed -> {
+        owners.remove(connection);
+        pools.find(key).ifPresent(pool -> pool.discard(connection, CloseReason.SERVER_GONE));
+      });
+      opened.complete(connection);
+    });
+    return opened;
   }
 
   /** Opens the warm connections of the URL's pool before any client arrives. */
@@ -101,6 +130,15 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
     mode = newMode;
     resetQuery = newResetQuery;
     pools.updateSettings(settings);
+  }
+
+  /**
+   * A reload changed the upstream or its credentials: new connections use the new connector, and
+   * every pool retires its old ones (idle now, held when their clients release them).
+   */
+  public void updateUpstream(UpstreamConnector newConnector) {
+    connector = newConnector;
+    pools.drainAll();
   }
 
   @Override

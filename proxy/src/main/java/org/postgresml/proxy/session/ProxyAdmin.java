@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.postgresml.proxy.admin.AdminContext;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.config.ProxyVersion;
+import org.postgresml.proxy.observe.PoolTraffic;
 import org.postgresml.proxy.pool.Pool;
 import org.postgresml.proxy.pool.PoolKey;
 import org.postgresml.proxy.pool.PoolStats;
@@ -95,9 +95,14 @@ public final class ProxyAdmin implements AdminContext {
 
   @Override
   public List<StatsInfo> stats() {
-    Set<String> databases = servers.pools().pools().stream().map(e -> e.getKey().database())
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
-    return databases.stream().map(database -> new StatsInfo(database, 0, 0, 0, 0, 0, 0, 0)).toList();
+    Map<String, PoolTraffic.Totals> byDatabase = new TreeMap<>();
+    servers.meters().forEach((key, meters) -> byDatabase.merge(key.database(), meters.totals(),
+        PoolTraffic.Totals::plus));
+    return byDatabase.entrySet().stream().map(entry -> {
+      PoolTraffic.Totals t = entry.getValue();
+      return new StatsInfo(entry.getKey(), t.transactions(), t.queries(), t.bytesReceived(), t.bytesSent(),
+          t.transactionMicros(), t.queryMicros(), t.waitMicros());
+    }).toList();
   }
 
   @Override

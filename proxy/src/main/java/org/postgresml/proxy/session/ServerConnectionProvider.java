@@ -3,6 +3,7 @@ package org.postgresml.proxy.session;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import org.postgresml.proxy.config.PoolMode;
+import org.postgresml.proxy.observe.PoolMetrics;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;
 
@@ -30,6 +31,9 @@ public interface ServerConnectionProvider {
 
   /** How long a client holds a server connection: its whole session, or one transaction. */
   PoolMode mode();
+
+  /** The meters of the pool this client's connections come from (transactions, queries, bytes). */
+  PoolMetrics meters(StartupMessage client);
 
   /** Cancels what the connection is running now. */
   void cancel(EventLoop loop, ServerConnection connection);

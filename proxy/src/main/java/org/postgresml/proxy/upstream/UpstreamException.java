@@ -1,5 +1,7 @@
 package org.postgresml.proxy.upstream;
 
+import org.postgresml.proxy.protocol.SqlState;
+
 /**
  * The upstream could not be reached, refused the login or broke the protocol. Carries the SQLSTATE
  * the client gets and a message that names the upstream host, never its password.
@@ -9,18 +11,41 @@ public final class UpstreamException extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final String sqlState;
+  /** Trying again will not help (the upstream says the database or the login is wrong). */
+  private final boolean permanent;
 
   public UpstreamException(String sqlState, String message, Throwable cause) {
     super(message, cause);
     this.sqlState = sqlState;
+    this.permanent = false;
   }
 
   public UpstreamException(String sqlState, String message) {
+    this(sqlState, message, false);
+  }
+
+  private UpstreamException(String sqlState, String message, boolean permanent) {
     super(message);
     this.sqlState = sqlState;
+    this.permanent = permanent;
+  }
+
+  /**
+   * The upstream answered the login with an error: permanent when it is about the database
+   * (3D000) or the credentials (class 28), passing otherwise (too many connections, starting up).
+   */
+  public static UpstreamException rejected(String message, String upstreamSqlState) {
+    String errorClass = upstreamSqlState == null || upstreamSqlState.length() < 2 ? ""
+        : upstreamSqlState.substring(0, 2);
+    return new UpstreamException(SqlState.CONNECTION_REJECTED, message,
+        errorClass.equals("3D") || errorClass.equals("28"));
   }
 
   public String sqlState() {
     return sqlState;
+  }
+
+  public boolean isPermanent() {
+    return permanent;
   }
 }

@@ -55,8 +55,8 @@ final class UpstreamHandshake extends ChannelInboundHandlerAdapter {
     try {
       handle(ctx, frame);
     } catch (AuthenticationFailedException e) {
-      fail(ctx, new UpstreamException(SqlState.CONNECTION_REJECTED,
-          "authentication with upstream " + address + " failed: " + e.getMessage(), e));
+      fail(ctx, UpstreamException.rejected("authentication with upstream " + address + " failed: "
+          + e.getMessage(), "28000"));
     } catch (RuntimeException e) {
       fail(ctx, new UpstreamException(SqlState.PROTOCOL_VIOLATION,
           "upstream " + address + " broke the protocol during login: " + e.getMessage(), e));
@@ -80,8 +80,8 @@ final class UpstreamHandshake extends ChannelInboundHandlerAdapter {
       case MessageType.ERROR_RESPONSE -> {
         ErrorResponse error = ErrorResponse.decode(body);
         metrics.error(SqlState.classOf(error.sqlState()));
-        fail(ctx, new UpstreamException(SqlState.CONNECTION_REJECTED, "upstream " + address
-            + " rejected the connection: " + error.message() + " (SQLSTATE " + error.sqlState() + ")"));
+        fail(ctx, UpstreamException.rejected("upstream " + address + " rejected the connection: " + error.message()
+            + " (SQLSTATE " + error.sqlState() + ")", error.sqlState()));
       }
       case MessageType.READY_FOR_QUERY -> ready(ctx);
       default -> { } // NoticeResponse, NegotiateProtocolVersion: nothing to act on

@@ -109,6 +109,18 @@ class PoolTest {
   }
 
   @Test
+  void aPermanentConnectErrorReachesEveryWaiterAtOnce() {
+    start(settings(2, 0)); // connect timeout 5 s: the waiters must not wait for it
+    factory.failing.set(true);
+    factory.permanent.set(true);
+    CompletableFuture<FakeConnection> first = pool.acquire();
+    CompletableFuture<FakeConnection> second = pool.acquire();
+    await().atMost(Duration.ofSeconds(2)).until(() -> first.isDone() && second.isDone());
+    assertThat(second).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(ConnectException.class);
+  }
+
+  @Test
   void aConnectionPastItsLifetimeIsClosedOnRelease() throws Exception {
     start(new PoolSettings(1, 0, Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofMillis(1), 0,
         Duration.ofSeconds(30), Duration.ofSeconds(5)));
@@ -239,6 +251,12 @@ class PoolTest {
     final AtomicInteger opened = new AtomicInteger();
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicBoolean failing = new AtomicBoolean();
+    final AtomicBoolean permanent = new AtomicBoolean();
+
+    @Override
+    public boolean isPermanent(Throwable failure) {
+      return permanent.get();
+    }
 
     @Override
     public CompletionStage<FakeConnection> connect(Object affinity) {
