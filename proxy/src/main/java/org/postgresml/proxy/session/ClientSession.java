@@ -366,6 +366,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     context.metrics().bytesToClient(frame.readableBytes());
     channel.write(frame, channel.voidPromise());
     if (transactionDone && mode == PoolMode.TRANSACTION) {
+      // Flush now: the read-complete that would flush comes from the server connection, which is
+      // no longer this session's once released (and on a shared loop is detached at once).
+      channel.flush();
       releaseServer();
     }
   }

@@ -8,6 +8,7 @@ import io.netty.util.concurrent.Promise;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.observe.PoolMetrics;
 import org.postgresml.proxy.pool.CloseReason;
@@ -129,6 +130,22 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
 
   @Override
   public void release(ServerConnection connection, boolean clean) {
+    // Hand back on the connection's own loop, after what the last holder queued there (its detach,
+    // its last writes): the next holder may live on that very loop and act at once, and its attach,
+    // settings and frames must come after the reset, never before it.
+    EventLoop loop = connection.channel().eventLoop();
+    if (loop.inEventLoop()) {
+      releaseOnLoop(connection, clean);
+      return;
+    }
+    try {
+      loop.execute(() -> releaseOnLoop(connection, clean));
+    } catch (RejectedExecutionException e) {
+      connection.close(); // the proxy is shutting down
+    }
+  }
+
+  private void releaseOnLoop(ServerConnection connection, boolean clean) {
     PoolKey key = owners.get(connection);
     if (key == null) {
       connection.close(); // its channel closed already, or it never belonged to a pool
