@@ -209,6 +209,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     mode = context.servers().mode();
+    // Logged in: a wait for a server connection from here on is bounded by queryWaitTimeout instead.
+    loginTimeout.cancel(false);
     acquireServer();
   }
 
