@@ -70,6 +70,9 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
           owners.remove(connection);
           pools.find(key).ifPresent(pool -> pool.discard(connection, CloseReason.SERVER_GONE));
         });
+        // Keep reading while idle: a server that goes away (restart, pg_terminate_backend) must be
+        // noticed at once, not by the next client the connection is handed to.
+        connection.setAutoRead(true);
         opened.complete(connection);
       });
       return opened;
@@ -160,6 +163,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
       pool.release(connection, false);
       return;
     }
+    connection.setAutoRead(true); // the last client may have paused it (backpressure)
     if (mode == PoolMode.SESSION) {
       resetForNextClient(connection, pool);
     }

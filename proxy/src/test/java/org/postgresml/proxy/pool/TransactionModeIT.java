@@ -7,10 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.postgresql.PGStatement;
+import org.postgresml.proxy.Pgbench;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
 import org.postgresml.testing.ClientPrograms;
@@ -47,7 +46,7 @@ class TransactionModeIT {
     upstream = UpstreamDatabase.start();
     proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable"), "--pool-mode", "transaction",
         "--pool-size", Integer.toString(POOL_SIZE)));
-    ClientPrograms.Result init = pgbench("-i", "-s", "1", "-q");
+    ClientPrograms.Result init = Pgbench.run(proxy, upstream.password(), "-i", "-s", "1", "-q");
     assertThat(init.exitCode()).as(init.stderr()).isZero();
   }
 
@@ -64,13 +63,11 @@ class TransactionModeIT {
   @ParameterizedTest
   @CsvSource({"prepared, 5", "extended, 2", "simple, 2"})
   void pgbenchSixteenClientsWithoutFailures(String mode, int seconds) {
-    ClientPrograms.Result run = pgbench("-c", "16", "-j", "2", "-T", Integer.toString(seconds), "-M", mode, "-n");
+    ClientPrograms.Result run = Pgbench.run(proxy, upstream.password(), "-c", "16", "-j", "2", "-T",
+        Integer.toString(seconds), "-M", mode, "-n");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout()).contains("number of failed transactions: 0");
-    long transactions = Long.parseLong(run.stdout().lines()
-        .filter(line -> line.startsWith("number of transactions actually processed:"))
-        .findFirst().orElseThrow().replaceAll(".*: (\\d+).*", "$1"));
-    assertThat(transactions).isPositive();
+    assertThat(Pgbench.transactionsProcessed(run)).isPositive();
   }
 
   @Test
@@ -135,12 +132,4 @@ class TransactionModeIT {
     }
   }
 
-  private static ClientPrograms.Result pgbench(String... arguments) {
-    List<String> command = new ArrayList<>(List.of(ClientPrograms.require("pgbench").toString(),
-        "-h", "127.0.0.1", "-p", Integer.toString(proxy.port()), "-U", UpstreamDatabase.USER));
-    command.addAll(List.of(arguments));
-    command.add(UpstreamDatabase.DATABASE);
-    return ClientPrograms.run(command, Map.of("PGPASSWORD", upstream.password(), "PGSSLMODE", "disable",
-        "PGCONNECT_TIMEOUT", "10"), Duration.ofSeconds(120));
-  }
 }

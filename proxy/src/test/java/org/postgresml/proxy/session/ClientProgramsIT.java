@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresml.proxy.Pgbench;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
 import org.postgresml.testing.ClientPrograms;
@@ -61,18 +62,11 @@ class ClientProgramsIT {
     ClientPrograms.Result run = pgbench("-c", "8", "-j", "2", "-T", "5", "-M", mode, "-n");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout()).contains("number of failed transactions: 0");
-    long transactions = Long.parseLong(run.stdout().lines()
-        .filter(line -> line.startsWith("number of transactions actually processed:"))
-        .findFirst().orElseThrow().replaceAll(".*: (\\d+).*", "$1"));
-    assertThat(transactions).isPositive();
+    assertThat(Pgbench.transactionsProcessed(run)).isPositive();
   }
 
   private static ClientPrograms.Result pgbench(String... arguments) {
-    List<String> command = new java.util.ArrayList<>(List.of(ClientPrograms.require("pgbench").toString(),
-        "-h", "127.0.0.1", "-p", Integer.toString(proxy.port()), "-U", UpstreamDatabase.USER));
-    command.addAll(List.of(arguments));
-    command.add(UpstreamDatabase.DATABASE);
-    return ClientPrograms.run(command, environment(), Duration.ofSeconds(120));
+    return Pgbench.run(proxy, upstream.password(), arguments);
   }
 
   private static Map<String, String> environment() {
