@@ -18,6 +18,13 @@ public final class ServerStatements {
   private final LinkedHashSet<String> prepared = new LinkedHashSet<>();
   private final Set<String> pending = new HashSet<>();
   private final ArrayDeque<Expected> expected = new ArrayDeque<>();
+  /**
+   * Batches (each ended by a Query or Sync, answered by one ReadyForQuery) sent and answered so far.
+   * Clients pipeline (pgjdbc sends BEGIN as a Query with the next Parse/Bind/Sync behind it), so a
+   * ReadyForQuery ends only the oldest batch, never the expectations of the ones sent after it.
+   */
+  private long batchesSent;
+  private long batchesEnded;
 
   public ServerStatements(int capacity) {
     if (capacity < 1) {
@@ -50,15 +57,20 @@ public final class ServerStatements {
   /** Records a Parse sent under a proxy name. */
   void parseSent(String proxyName, boolean forClient) {
     pending.add(proxyName);
-    expected.addLast(new Expected(Reply.PARSE_COMPLETE, proxyName, forClient));
+    expected.addLast(new Expected(Reply.PARSE_COMPLETE, proxyName, forClient, batchesSent));
   }
 
   void unnamedParseSent() {
-    expected.addLast(new Expected(Reply.PARSE_COMPLETE, null, true));
+    expected.addLast(new Expected(Reply.PARSE_COMPLETE, null, true, batchesSent));
   }
 
   void closeSent(boolean forClient) {
-    expected.addLast(new Expected(Reply.CLOSE_COMPLETE, null, forClient));
+    expected.addLast(new Expected(Reply.CLOSE_COMPLETE, null, forClient, batchesSent));
+  }
+
+  /** A Query or Sync went to the server: it closes the batch in progress. */
+  void batchSent() {
+    batchesSent++;
   }
 
   /** A ParseComplete or CloseComplete arrived: true when it goes on to the client. */
@@ -76,12 +88,18 @@ public final class ServerStatements {
   }
 
   /**
-   * ReadyForQuery: the batch is over. Replies still expected will not come (an error made the server
-   * skip to Sync), so their statements were not prepared.
+   * ReadyForQuery: the oldest batch is over. Its replies still expected will not come (an error made
+   * the server skip to Sync), so their statements were not prepared; later batches keep theirs.
    */
   void batchEnded() {
-    expected.clear();
-    pending.clear();
+    long ended = batchesEnded;
+    batchesEnded = Math.min(batchesEnded + 1, batchesSent);
+    while (!expected.isEmpty() && expected.peekFirst().batch <= ended) {
+      Expected skipped = expected.pollFirst();
+      if (skipped.proxyName != null) {
+        pending.remove(skipped.proxyName);
+      }
+    }
   }
 
   /** {@code DISCARD ALL} or {@code DEALLOCATE ALL} ran on the server: nothing is prepared any more. */
@@ -96,5 +114,5 @@ public final class ServerStatements {
 
   enum Reply { PARSE_COMPLETE, CLOSE_COMPLETE }
 
-  private record Expected(Reply reply, String proxyName, boolean forClient) {}
+  private record Expected(Reply reply, String proxyName, boolean forClient, long batch) {}
 }

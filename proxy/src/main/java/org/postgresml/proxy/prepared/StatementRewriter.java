@@ -35,6 +35,10 @@ public final class StatementRewriter {
   public static List<ByteBuf> toServer(ByteBuf frame, ClientStatements client, ServerStatements server,
       ByteBufAllocator alloc) {
     byte type = FrameDecoder.type(frame);
+    if (type == MessageType.QUERY || type == MessageType.SYNC) {
+      server.batchSent();
+      return List.of(frame);
+    }
     if (type == MessageType.PARSE) {
       return parse(frame, client, server, alloc);
     }

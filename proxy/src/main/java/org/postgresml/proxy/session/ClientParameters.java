@@ -27,13 +27,19 @@ final class ClientParameters {
    */
   static ClientParameters of(Map<String, String> startup) {
     Map<String, String> requested = new LinkedHashMap<>();
-    for (String name : UpstreamConnector.FORWARDED_PARAMETERS) {
-      String value = startup.get(name);
-      if (value != null && !name.equals("options")) {
-        requested.put(name, value);
+    String options = null;
+    // Names are case-insensitive: libpq sends PGTZ and PGDATESTYLE as "timezone" and "datestyle".
+    for (Map.Entry<String, String> parameter : startup.entrySet()) {
+      for (String name : UpstreamConnector.FORWARDED_PARAMETERS) {
+        if (name.equalsIgnoreCase(parameter.getKey())) {
+          if (name.equals("options")) {
+            options = parameter.getValue();
+          } else {
+            requested.put(name, parameter.getValue());
+          }
+        }
       }
     }
-    String options = startup.get("options");
     if (options != null && !options.isBlank()) {
       requested.putAll(parseOptions(options));
     }
@@ -88,6 +94,19 @@ final class ClientParameters {
    */
   String applyTo(ServerConnection connection) {
     StringBuilder sql = new StringBuilder();
+    // Transaction mode hands connections on without DISCARD ALL: what an earlier client set and this
+    // one did not ask for goes back to the server's default, or it would leak to this client.
+    connection.clientSettings().entrySet().removeIf(applied -> {
+      if (requested.keySet().stream().anyMatch(name -> name.equalsIgnoreCase(applied.getKey()))) {
+        return false;
+      }
+      sql.append("RESET \"").append(applied.getKey().replace("\"", "\"\"")).append("\";");
+      String reported = reportedName(connection, applied.getKey());
+      if (reported != null) {
+        connection.expectParameter(reported, connection.startupParameters().get(reported));
+      }
+      return true;
+    });
     requested.forEach((name, value) -> {
       String current = connection.clientSettings().getOrDefault(name, startupValue(connection, name));
       if (!value.equals(current)) {

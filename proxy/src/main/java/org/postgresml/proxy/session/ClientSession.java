@@ -213,6 +213,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     mode = context.servers().mode();
     clock = new TrafficClock(context.servers().meters(startup));
+    // Logged in: a wait for a server connection from here on is bounded by queryWaitTimeout instead.
+    loginTimeout.cancel(false);
     acquireServer();
   }
 
@@ -372,6 +374,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     clock.serverSent(frame);
     channel.write(frame, channel.voidPromise());
     if (transactionDone && mode == PoolMode.TRANSACTION) {
+      // Flush now: the read-complete that would flush comes from the server connection, which is
+      // no longer this session's once released (and on a shared loop is detached at once).
+      channel.flush();
       releaseServer();
     }
   }
@@ -515,7 +520,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   /** A CancelRequest with this session's key arrived: cancel what its server runs. */
   void cancelRunningQuery() {
     channel.eventLoop().execute(() -> {
-      if (server != null && state == State.RELAYING) {
+      // Only while a query of this client runs: a late cancel must not hit what the backend runs next.
+      if (server != null && state == State.RELAYING && tracker.isBusy()) {
         events.cancelForwarded();
         context.servers().cancel(channel.eventLoop(), server);
       }

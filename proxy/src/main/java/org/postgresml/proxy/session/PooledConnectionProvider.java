@@ -8,6 +8,7 @@ import io.netty.util.concurrent.Promise;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.observe.PoolMetrics;
 import org.postgresml.proxy.pool.CloseReason;
@@ -101,6 +102,9 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
         owners.remove(connection);
         pools.find(key).ifPresent(pool -> pool.discard(connection, CloseReason.SERVER_GONE));
       });
+      // Keep reading while idle: a server that goes away (restart, pg_terminate_backend) must be
+      // noticed at once, not by the next client the connection is handed to.
+      connection.setAutoRead(true);
       opened.complete(connection);
     });
     return opened;
@@ -169,6 +173,22 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
 
   @Override
   public void release(ServerConnection connection, boolean clean) {
+    // Hand back on the connection's own loop, after what the last holder queued there (its detach,
+    // its last writes): the next holder may live on that very loop and act at once, and its attach,
+    // settings and frames must come after the reset, never before it.
+    EventLoop loop = connection.channel().eventLoop();
+    if (loop.inEventLoop()) {
+      releaseOnLoop(connection, clean);
+      return;
+    }
+    try {
+      loop.execute(() -> releaseOnLoop(connection, clean));
+    } catch (RejectedExecutionException e) {
+      connection.close(); // the proxy is shutting down
+    }
+  }
+
+  private void releaseOnLoop(ServerConnection connection, boolean clean) {
     PoolKey key = owners.get(connection);
     if (key == null) {
       connection.close(); // its channel closed already, or it never belonged to a pool
@@ -183,6 +203,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
       pool.release(connection, false);
       return;
     }
+    connection.setAutoRead(true); // the last client may have paused it (backpressure)
     if (mode == PoolMode.SESSION) {
       resetForNextClient(connection, pool);
     }

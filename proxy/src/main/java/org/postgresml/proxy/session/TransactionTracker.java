@@ -44,6 +44,11 @@ final class TransactionTracker {
     return awaitingReady == 0 && !batchOpen && !copyFailed && status == TransactionStatus.IDLE;
   }
 
+  /** Something the client sent is still running or unanswered: a cancel now can only hit that. */
+  boolean isBusy() {
+    return awaitingReady > 0 || batchOpen;
+  }
+
   /** A new server connection starts from scratch. */
   void reset() {
     awaitingReady = 0;

@@ -82,6 +82,11 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
     if (listener != null) {
       listener.onServerFrame(frame);
     } else {
+      if (FrameDecoder.type(frame) == MessageType.ERROR_RESPONSE) {
+        // An error nobody asked for on an idle connection is the server's FATAL goodbye (shutdown,
+        // pg_terminate_backend): never hand the connection out in the moment before its socket closes.
+        connection.markBroken();
+      }
       unattached.add(frame);
     }
   }

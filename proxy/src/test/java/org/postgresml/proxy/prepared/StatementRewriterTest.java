@@ -18,6 +18,8 @@ import org.postgresml.proxy.protocol.frontend.Bind;
 import org.postgresml.proxy.protocol.frontend.Close;
 import org.postgresml.proxy.protocol.frontend.Describe;
 import org.postgresml.proxy.protocol.frontend.Parse;
+import org.postgresml.proxy.protocol.frontend.Query;
+import org.postgresml.proxy.protocol.frontend.Sync;
 import org.postgresml.proxy.protocol.frontend.TargetKind;
 
 class StatementRewriterTest {
@@ -145,6 +147,19 @@ class StatementRewriterTest {
     assertThat(server.preparedCount()).isZero();
     List<ByteBuf> out = send(bind("S_1"), client, server);
     assertThat(out).extracting(StatementRewriterTest::type).containsExactly('P', 'B');
+  }
+
+  @Test
+  void aReadyForQueryEndsOnlyTheOldestOfPipelinedBatches() {
+    // pgjdbc: BEGIN as a simple Query, the statement's Parse/Bind/Sync behind it in the same write.
+    send(new Query("BEGIN").encode(ALLOC), client, server);
+    send(SELECT.encode(ALLOC), client, server);
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IN_TRANSACTION).encode(ALLOC), server);
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).as("the Parse's reply is still expected").isTrue();
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IN_TRANSACTION).encode(ALLOC), server);
+    assertThat(server.preparedCount()).isEqualTo(1);
+    assertThat(send(bind("S_1"), client, server)).extracting(StatementRewriterTest::type).containsExactly('B');
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresml.proxy.ProxyConfigFile;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
 import org.postgresml.testing.FreePorts;
@@ -22,11 +23,14 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 @ExtendWith(NettyLeakCheck.class)
 class UpstreamFailureIT {
 
+  /** Clients waiting on a pool that cannot connect fail after the connect timeout: keep it short here. */
+  private static final String SHORT_CONNECT_TIMEOUT = ProxyConfigFile.write("upstream: {connectTimeout: 1s}\n").toString();
+
   @Test
   void unreachableUpstreamIsAClass08ErrorNamingTheHost() throws Exception {
     int nothingListens = FreePorts.next();
     try (RunningProxy proxy = RunningProxy.start(List.of("--database-url",
-        "postgres://u:hunter2@127.0.0.1:" + nothingListens + "/" + UpstreamDatabase.DATABASE + "?sslmode=disable"))) {
+        "postgres://u:hunter2@127.0.0.1:" + nothingListens + "/" + UpstreamDatabase.DATABASE + "?sslmode=disable", "--config", SHORT_CONNECT_TIMEOUT))) {
       for (int attempt = 0; attempt < 2; attempt++) { // the proxy keeps serving after a failure
         Throwable thrown = catchThrowable(() -> proxy.connect("u", "hunter2").close());
         assertThat(thrown).isInstanceOfSatisfying(SQLException.class, e -> {
@@ -46,7 +50,7 @@ class UpstreamFailureIT {
   void upstreamRefusingTheLoginIsClass08AndOthersAreStillServed() throws SQLException {
     try (UpstreamDatabase upstream = UpstreamDatabase.start();
          RunningProxy wrongPassword = RunningProxy.start(List.of("--database-url",
-             upstream.url("disable").replace(upstream.password(), "stale-password")));
+             upstream.url("disable").replace(upstream.password(), "stale-password"), "--config", SHORT_CONNECT_TIMEOUT));
          RunningProxy good = RunningProxy.start(List.of("--database-url", upstream.url("disable")))) {
       Throwable thrown = catchThrowable(() -> wrongPassword.connect(UpstreamDatabase.USER, "stale-password").close());
       assertThat(thrown).isInstanceOfSatisfying(SQLException.class, e -> {
