@@ -34,12 +34,11 @@ public final class Main {
       err.println("pgml-proxy: " + e.getMessage());
       System.exit(CommandLineParser.EXIT_USAGE);
       return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      System.exit(1);
-      return;
-    } catch (RuntimeException e) {
-      // Typically the port is taken; one line, the cause's own words.
+    } catch (Exception e) { // also the undeclared BindException Netty rethrows from sync()
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      // Typically the port is taken: one line, the cause's own words.
       err.println("pgml-proxy: cannot start: " + e.getMessage());
       System.exit(1);
       return;

@@ -170,6 +170,20 @@ public final class ProxyServer implements AutoCloseable {
 
   /** Binds both ports; returns once clients can connect. */
   public ProxyServer start() throws InterruptedException {
+    try {
+      bind();
+    } catch (Exception e) { // a taken port surfaces here as an undeclared BindException
+      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+    LOG.atInfo().addKeyValue("address", address).addKeyValue("http", httpAddress.map(String::valueOf).orElse("off"))
+        .addKeyValue("upstream", settings.upstream().url()).addKeyValue("sslmode", settings.upstream().sslMode().text())
+        .log("pgml-proxy listening");
+    return this;
+  }
+
+  private void bind() throws InterruptedException {
     listener = new ServerBootstrap().group(acceptor, workers).channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -192,10 +206,6 @@ public final class ProxyServer implements AutoCloseable {
     if (settings.httpPort() > 0) {
       httpAddress = Optional.of(health.start(acceptor, settings.listenHost(), settings.httpPort()));
     }
-    LOG.atInfo().addKeyValue("address", address).addKeyValue("http", httpAddress.map(String::valueOf).orElse("off"))
-        .addKeyValue("upstream", settings.upstream().url()).addKeyValue("sslmode", settings.upstream().sslMode().text())
-        .log("pgml-proxy listening");
-    return this;
   }
 
   public InetSocketAddress address() {

@@ -134,6 +134,20 @@ class ProcessIT {
     }
   }
 
+  @Test
+  void takenPortExitsWithOneLine() throws Exception {
+    Path stderr = Files.createTempFile("pgml-proxy-", ".err");
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Process proxy = launch(Map.of("DATABASE_URL", upstream.url("disable")), stderr, "--listen-host", "127.0.0.1",
+          "--port", Integer.toString(taken.getLocalPort()), "--http-port", "0");
+      assertThat(proxy.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(proxy.exitValue()).isEqualTo(1);
+      assertThat(Files.readAllLines(stderr)).hasSize(1).first().asString().startsWith("pgml-proxy: cannot start:");
+    } finally {
+      Files.deleteIfExists(stderr);
+    }
+  }
+
   private static Connection connect(int port) throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("user", UpstreamDatabase.USER);

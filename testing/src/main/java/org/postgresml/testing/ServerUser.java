@@ -12,9 +12,10 @@ import java.util.Optional;
 /**
  * The operating-system user that runs the PostgreSQL server. initdb and postgres refuse to run as
  * root, so under root the fixture drops to an unprivileged account with {@code setpriv}; as a
- * normal user it runs the programs directly.
+ * normal user it runs the programs directly. Public for other servers with the same rule
+ * (PgBouncer in bench/).
  */
-final class ServerUser {
+public final class ServerUser {
 
   private static final List<String> CANDIDATES = List.of("postgres", "nobody");
 
@@ -24,7 +25,7 @@ final class ServerUser {
     this.dropTo = dropTo;
   }
 
-  static ServerUser current() {
+  public static ServerUser current() {
     if (!"root".equals(System.getProperty("user.name"))) {
       return new ServerUser(Optional.empty());
     }
@@ -38,7 +39,7 @@ final class ServerUser {
   }
 
   /** The command line that runs {@code command} as the server user. */
-  List<String> wrap(List<String> command) {
+  public List<String> wrap(List<String> command) {
     if (dropTo.isEmpty()) {
       return command;
     }
@@ -49,7 +50,7 @@ final class ServerUser {
   }
 
   /** Gives a file tree to the server user, so it may write there and read its key files. */
-  void own(Path root) {
+  public void own(Path root) {
     if (dropTo.isEmpty()) {
       return;
     }

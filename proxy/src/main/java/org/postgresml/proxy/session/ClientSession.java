@@ -1,6 +1,7 @@
 package org.postgresml.proxy.session;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -402,7 +403,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (state == State.RELAYING) {
       state = State.CLOSED;
       events.upstreamClosed();
-      channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
   }
 

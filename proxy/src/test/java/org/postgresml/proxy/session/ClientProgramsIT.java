@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postgresml.proxy.RunningProxy;
+import org.postgresml.proxy.ProxiedDatabase;
 import org.postgresml.proxy.UpstreamDatabase;
 import org.postgresml.testing.ClientPrograms;
 import org.postgresml.testing.netty.NettyLeakCheck;
@@ -21,32 +21,22 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 @ExtendWith(NettyLeakCheck.class)
 class ClientProgramsIT {
 
-  private static UpstreamDatabase upstream;
-  private static RunningProxy proxy;
+  @RegisterExtension
+  static final ProxiedDatabase DB = new ProxiedDatabase();
 
   @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable")));
+  static void initialize() {
     ClientPrograms.Result init = pgbench("-i", "-s", "1", "-q");
     assertThat(init.exitCode()).as(init.stderr()).isZero();
   }
 
-  @AfterAll
-  static void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+
 
   @Test
   void psqlRunsTheBlogQuery() {
     Path psql = ClientPrograms.require("psql");
     ClientPrograms.Result result = ClientPrograms.run(List.of(psql.toString(), "-h", "127.0.0.1",
-            "-p", Integer.toString(proxy.port()), "-U", UpstreamDatabase.USER, "-d", UpstreamDatabase.DATABASE,
+            "-p", Integer.toString(DB.proxy().port()), "-U", UpstreamDatabase.USER, "-d", UpstreamDatabase.DATABASE,
             "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1",
             "-c", "SELECT array_length(pgml.embed('intfloat/e5-small-v2', 'embed this text'), 1)",
             "-c", "SELECT current_setting('application_name')"),
@@ -69,13 +59,13 @@ class ClientProgramsIT {
 
   private static ClientPrograms.Result pgbench(String... arguments) {
     List<String> command = new java.util.ArrayList<>(List.of(ClientPrograms.require("pgbench").toString(),
-        "-h", "127.0.0.1", "-p", Integer.toString(proxy.port()), "-U", UpstreamDatabase.USER));
+        "-h", "127.0.0.1", "-p", Integer.toString(DB.proxy().port()), "-U", UpstreamDatabase.USER));
     command.addAll(List.of(arguments));
     command.add(UpstreamDatabase.DATABASE);
     return ClientPrograms.run(command, environment(), Duration.ofSeconds(120));
   }
 
   private static Map<String, String> environment() {
-    return Map.of("PGPASSWORD", upstream.password(), "PGSSLMODE", "disable", "PGCONNECT_TIMEOUT", "10");
+    return Map.of("PGPASSWORD", DB.upstream().password(), "PGSSLMODE", "disable", "PGCONNECT_TIMEOUT", "10");
   }
 }

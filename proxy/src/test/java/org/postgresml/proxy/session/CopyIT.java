@@ -9,12 +9,10 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.HexFormat;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.postgresml.proxy.RunningProxy;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresml.proxy.ProxiedDatabase;
 import org.postgresml.proxy.UpstreamDatabase;
 import org.postgresml.testing.netty.NettyLeakCheck;
 import org.postgresql.PGConnection;
@@ -24,31 +22,17 @@ import org.postgresql.copy.CopyManager;
 @ExtendWith(NettyLeakCheck.class)
 class CopyIT {
 
+  @RegisterExtension
+  static final ProxiedDatabase DB = new ProxiedDatabase();
+
   private static final int ROWS = 1_000_000;
   private static final long ROW_BYTES = 104;
 
-  private static UpstreamDatabase upstream;
-  private static RunningProxy proxy;
 
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable")));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
 
   @Test
   void hundredMegabytesInAndOutByteIdentical() throws Exception {
-    try (Connection connection = proxy.connect(UpstreamDatabase.USER, upstream.password())) {
+    try (Connection connection = DB.connect()) {
       try (Statement statement = connection.createStatement()) {
         statement.execute("CREATE UNLOGGED TABLE copy_probe (id int, payload text)");
         statement.execute("SET synchronize_seqscans = off"); // COPY TO then reads the heap in insertion order

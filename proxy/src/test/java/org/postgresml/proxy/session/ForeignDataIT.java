@@ -2,7 +2,6 @@ package org.postgresml.proxy.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,7 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.postgresml.proxy.RunningProxy;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresml.proxy.ProxiedDatabase;
 import org.postgresml.proxy.UpstreamDatabase;
 import org.postgresml.testing.PgmlStandIn;
 import org.postgresml.testing.PostgresCluster;
@@ -25,39 +25,34 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 @ExtendWith(NettyLeakCheck.class)
 class ForeignDataIT {
 
-  private static UpstreamDatabase upstream;
-  private static RunningProxy proxy;
+  @RegisterExtension
+  static final ProxiedDatabase DB = new ProxiedDatabase(upstream -> upstream.cluster().execute(
+      UpstreamDatabase.DATABASE,
+      "CREATE TABLE documents AS SELECT i AS id, 'document ' || i AS body FROM generate_series(1, 1000) i",
+      "ALTER TABLE documents OWNER TO " + UpstreamDatabase.USER));
+
   private static PostgresCluster rds;
 
   @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    upstream.cluster().execute(UpstreamDatabase.DATABASE,
-        "CREATE TABLE documents AS SELECT i AS id, 'document ' || i AS body FROM generate_series(1, 1000) i",
-        "ALTER TABLE documents OWNER TO " + UpstreamDatabase.USER);
-    proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable")));
+  static void startRds() {
     rds = PostgresCluster.start();
     rds.execute("postgres",
         "CREATE EXTENSION IF NOT EXISTS dblink",
         "CREATE EXTENSION IF NOT EXISTS postgres_fdw",
         "CREATE SERVER postgresml FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '"
-            + proxy.port() + "', dbname '" + UpstreamDatabase.DATABASE + "')",
+            + DB.proxy().port() + "', dbname '" + UpstreamDatabase.DATABASE + "')",
         "CREATE USER MAPPING FOR CURRENT_USER SERVER postgresml OPTIONS (user '" + UpstreamDatabase.USER
-            + "', password '" + upstream.password() + "')");
+            + "', password '" + DB.upstream().password() + "')");
   }
 
   @AfterAll
-  static void stop() {
+  static void stopRds() {
     if (rds != null) {
       rds.close();
     }
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
   }
+
+
 
   @Test
   void dblinkEmbedsThroughTheProxy() throws SQLException {
@@ -66,8 +61,12 @@ class ForeignDataIT {
         try (ResultSet rows = statement.executeQuery("SELECT * FROM dblink('postgresml', "
             + "'SELECT pgml.embed(''intfloat/e5-small-v2'', ''embed this text'')') AS t(embedding real[])")) {
           assertThat(rows.next()).isTrue();
-          assertThat(floats(rows.getArray(1)))
-              .containsExactly(PgmlStandIn.expectedEmbedding("intfloat/e5-small-v2", "embed this text"));
+          float[] expected = PgmlStandIn.expectedEmbedding("intfloat/e5-small-v2", "embed this text");
+          Float[] actual = (Float[]) rows.getArray(1).getArray();
+          assertThat(actual).hasSize(expected.length);
+          for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).isEqualTo(expected[i]);
+          }
         }
       }
     }
@@ -93,14 +92,5 @@ class ForeignDataIT {
         assertThat(text).contains("Foreign Scan").contains("Remote SQL");
       }
     }
-  }
-
-  private static float[] floats(Array array) throws SQLException {
-    Float[] boxed = (Float[]) array.getArray();
-    float[] values = new float[boxed.length];
-    for (int i = 0; i < boxed.length; i++) {
-      values[i] = boxed[i];
-    }
-    return values;
   }
 }

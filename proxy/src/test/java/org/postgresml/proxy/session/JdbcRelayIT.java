@@ -9,15 +9,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.postgresml.proxy.RunningProxy;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresml.proxy.ProxiedDatabase;
 import org.postgresml.proxy.UpstreamDatabase;
 import org.postgresml.testing.netty.NettyLeakCheck;
 import org.postgresql.PGConnection;
@@ -27,34 +25,20 @@ import org.postgresql.PGNotification;
 @ExtendWith(NettyLeakCheck.class)
 class JdbcRelayIT {
 
-  private static UpstreamDatabase upstream;
-  private static RunningProxy proxy;
+  @RegisterExtension
+  static final ProxiedDatabase DB = new ProxiedDatabase();
 
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable")));
-  }
 
-  @AfterAll
-  static void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
 
   private Connection connect() throws SQLException {
-    return proxy.connect(UpstreamDatabase.USER, upstream.password());
+    return DB.connect();
   }
 
   @Test
   void simpleProtocol() throws SQLException {
     Properties simple = new Properties();
     simple.setProperty("preferQueryMode", "simple");
-    try (Connection connection = proxy.connect(UpstreamDatabase.USER, upstream.password(), simple);
+    try (Connection connection = DB.proxy().connect(UpstreamDatabase.USER, DB.upstream().password(), simple);
          Statement statement = connection.createStatement();
          ResultSet rows = statement.executeQuery("SELECT current_user, current_database(), 6 * 7")) {
       assertThat(rows.next()).isTrue();
@@ -68,7 +52,7 @@ class JdbcRelayIT {
   void extendedProtocolWithServerPreparedStatement() throws SQLException {
     Properties prepared = new Properties();
     prepared.setProperty("prepareThreshold", "1");
-    try (Connection connection = proxy.connect(UpstreamDatabase.USER, upstream.password(), prepared);
+    try (Connection connection = DB.proxy().connect(UpstreamDatabase.USER, DB.upstream().password(), prepared);
          PreparedStatement statement = connection.prepareStatement("SELECT ?::int * 2, pgml.embed('m', ?)")) {
       for (int i = 0; i < 5; i++) {
         statement.setInt(1, i);
@@ -181,7 +165,7 @@ class JdbcRelayIT {
 
   private void awaitQueryRunning(Connection connection) throws SQLException {
     int pid = connection.unwrap(PGConnection.class).getBackendPID();
-    try (Connection observer = upstream.cluster().connect(); PreparedStatement query = observer.prepareStatement(
+    try (Connection observer = DB.upstream().cluster().connect(); PreparedStatement query = observer.prepareStatement(
         "SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND query LIKE 'SELECT pg_sleep%' AND state = 'active'")) {
       query.setInt(1, pid);
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {

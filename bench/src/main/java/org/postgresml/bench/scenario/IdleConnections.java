@@ -1,0 +1,83 @@
+package org.postgresml.bench.scenario;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.postgresml.bench.BenchContext;
+import org.postgresml.bench.TargetSet;
+import org.postgresml.bench.report.Section;
+import org.postgresml.bench.run.ProcStat;
+import org.postgresml.bench.target.PoolMode;
+import org.postgresml.bench.target.PoolerSettings;
+import org.postgresml.bench.target.Probe;
+import org.postgresml.bench.target.Target;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scenario 6a: many idle, logged-in client connections held open against each pooler (transaction
+ * mode, so idle clients hold no server connection): the pooler's RSS before and after, per connection.
+ */
+public final class IdleConnections implements Scenario {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IdleConnections.class);
+
+  @Override
+  public String id() {
+    return "idle";
+  }
+
+  @Override
+  public void run(BenchContext context) {
+    int wanted = context.settings().idleConnections();
+    Duration limit = context.settings().quick() ? Duration.ofSeconds(15) : Duration.ofMinutes(6);
+    Section section = context.report().section("6a. Memory per idle client connection");
+    StringBuilder table = new StringBuilder(
+        "| pooler | connections held | RSS before MiB | RSS after MiB | KiB per connection |\n"
+        + "|---|---:|---:|---:|---:|\n");
+    PoolerSettings base = context.poolerSettings(PoolMode.TRANSACTION);
+    PoolerSettings settings = new PoolerSettings(base.mode(), base.poolSize(), base.minPoolSize(), wanted + 100);
+    try (TargetSet set = context.targets(settings, Duration.ZERO)) {
+      for (Target pooler : set.poolers()) {
+        table.append(measure(pooler, wanted, limit)).append('\n');
+      }
+      set.skipped().forEach((name, reason) -> table.append("| ").append(name).append(" | skipped: ")
+          .append(reason.replace("|", "/")).append(" | | | |\n"));
+    }
+    section.text(wanted + " pgjdbc connections (SCRAM-SHA-256 login, then idle), opened one after another within "
+        + limit.toSeconds() + " s; RSS from /proc/<pid>/status.\n\n" + table);
+  }
+
+  private static String measure(Target pooler, int wanted, Duration limit) {
+    long pid = pooler.pid().orElseThrow();
+    long before = ProcStat.rssKib(pid);
+    List<Connection> held = new ArrayList<>(wanted);
+    long deadline = System.nanoTime() + limit.toNanos();
+    String stop = "";
+    try {
+      while (held.size() < wanted && System.nanoTime() < deadline) {
+        held.add(Probe.connect(pooler.endpoint()));
+      }
+      long after = ProcStat.rssKib(pid);
+      if (held.size() < wanted) {
+        stop = " (time limit reached)";
+      }
+      return String.format(Locale.ROOT, "| %s | %d%s | %.1f | %.1f | %.2f |", pooler.name(), held.size(), stop,
+          before / 1024.0, after / 1024.0, held.isEmpty() ? Double.NaN : (after - before) / (double) held.size());
+    } catch (SQLException e) {
+      return String.format(Locale.ROOT, "| %s | %d, then failed: %s | %.1f | | |", pooler.name(), held.size(),
+          e.getMessage().replace("|", "/"), before / 1024.0);
+    } finally {
+      for (Connection connection : held) {
+        try {
+          connection.close();
+        } catch (SQLException e) {
+          LOG.debug("closing an idle connection: {}", e.getMessage());
+        }
+      }
+    }
+  }
+}
