@@ -118,7 +118,7 @@ public final class ProxyAdmin implements AdminContext {
     entries.add(new ConfigEntry("pool.size", Integer.toString(pool.size()), "20", true));
     entries.add(new ConfigEntry("pool.minSize", Integer.toString(pool.minSize()), "0", true));
     entries.add(new ConfigEntry("pool.maxClientConn", Integer.toString(pool.maxClientConn()), "1000", true));
-    entries.add(new ConfigEntry("pool.queryWaitTimeout", pool.queryWaitTimeout().toString(), "PT2M", true));
+    entries.add(new ConfigEntry("pool.queryWaitTimeout", pool.queryWaitTimeout().toString(), "PT30S", true));
     entries.add(new ConfigEntry("pool.serverIdleTimeout", pool.serverIdleTimeout().toString(), "PT10M", true));
     entries.add(new ConfigEntry("pool.serverLifetime", pool.serverLifetime().toString(), "PT1H", true));
     entries.add(new ConfigEntry("pool.serverIdleCheck", pool.serverIdleCheck().toString(), "PT30S", true));

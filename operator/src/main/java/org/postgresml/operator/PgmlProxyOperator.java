@@ -1,0 +1,57 @@
+package org.postgresml.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.postgresml.operator.config.OperatorSettings;
+import org.postgresml.operator.dependent.ServiceMonitorApplier;
+import org.postgresml.operator.reconciler.EventPublisher;
+import org.postgresml.operator.reconciler.PgmlProxyReconciler;
+import org.postgresml.operator.reconciler.ServiceMonitorSupport;
+import org.postgresml.operator.reconciler.StatusComputer;
+import org.postgresml.operator.validation.InputsResolver;
+
+/** Builds the JOSDK operator with the PgmlProxy controller, for the process and for tests alike. */
+public final class PgmlProxyOperator {
+
+  private PgmlProxyOperator() {
+  }
+
+  /**
+   * @param overrides extra configuration; production passes none (tests switch server-side apply
+   *     off there, because the mock API server lacks it)
+   */
+  public static Operator create(KubernetesClient client, OperatorSettings settings, Metrics metrics,
+      Consumer<ConfigurationServiceOverrider> overrides) {
+    Clock clock = Clock.systemUTC();
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withMetrics(metrics)
+          .withCloseClientOnStop(false);
+      if (settings.leaderElection()) {
+        o.withLeaderElectionConfiguration(
+            new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace()));
+      }
+      overrides.accept(o);
+    });
+    var reconciler = new PgmlProxyReconciler(
+        new InputsResolver(settings.defaultImage()),
+        new StatusComputer(clock),
+        new ServiceMonitorSupport(client, settings.serviceMonitorCheckInterval(), clock),
+        new EventPublisher(client, clock),
+        new ServiceMonitorApplier(client));
+    operator.register(reconciler, c -> {
+      c.withReconciliationMaxInterval(settings.resyncInterval());
+      if (settings.namespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(settings.namespaces());
+      }
+    });
+    return operator;
+  }
+}

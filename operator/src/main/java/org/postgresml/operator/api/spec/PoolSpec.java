@@ -1,0 +1,54 @@
+package org.postgresml.operator.api.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** The proxy's server connection pool (YAML section {@code pool}). */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@ValidationRule(value = "self.minSize <= self.size", message = "pool.minSize must not exceed pool.size")
+public class PoolSpec {
+
+  @Default("session")
+  @JsonPropertyDescription("session: a client keeps its server connection until it leaves (what dblink needs); "
+      + "transaction: server connections are shared between transactions.")
+  public PoolMode mode = PoolMode.session;
+
+  @Default("20")
+  @Min(1)
+  @Max(10000)
+  @JsonPropertyDescription("Most server connections per pod and per user/database.")
+  public Integer size = 20;
+
+  @Default("2")
+  @Min(0)
+  @Max(10000)
+  @JsonPropertyDescription("Server connections each pod keeps open and warm, so a new client does not pay the "
+      + "round trips of a TLS handshake and login across the internet.")
+  public Integer minSize = 2;
+
+  @Default("1000")
+  @Min(1)
+  @Max(100000)
+  @JsonPropertyDescription("Most client connections per pod.")
+  public Integer maxClientConn = 1000;
+
+  @Default("30s")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("How long a client waits for a free server connection before it gets an error.")
+  public String queryWaitTimeout = "30s";
+
+  @Default("10m")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("An idle server connection above minSize is closed after this long.")
+  public String serverIdleTimeout = "10m";
+
+  @Default("1h")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("A server connection is replaced after this long.")
+  public String serverLifetime = "1h";
+}

@@ -1,0 +1,27 @@
+package org.postgresml.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import org.postgresml.operator.api.PgmlProxy;
+import org.postgresml.operator.render.DeploymentRenderer;
+import org.postgresml.operator.render.ProxyConfigRenderer;
+import org.postgresml.operator.render.RenderInputs;
+
+/** The proxy pods. */
+@KubernetesDependent(informer = @Informer(labelSelector = ManagedLabels.SELECTOR))
+public class DeploymentDependent extends CRUDKubernetesDependentResource<Deployment, PgmlProxy> {
+
+  public DeploymentDependent() {
+    super(Deployment.class);
+  }
+
+  @Override
+  protected Deployment desired(PgmlProxy primary, Context<PgmlProxy> context) {
+    RenderInputs inputs = WorkflowInputs.get(context);
+    String config = ProxyConfigRenderer.render(primary, inputs.clientUsername());
+    return DeploymentRenderer.render(primary, inputs, config);
+  }
+}

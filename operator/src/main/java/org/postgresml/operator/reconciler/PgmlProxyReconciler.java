@@ -1,0 +1,133 @@
+package org.postgresml.operator.reconciler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.postgresml.operator.api.PgmlProxy;
+import org.postgresml.operator.api.status.PgmlProxyStatus;
+import org.postgresml.operator.dependent.ClientAuthSecretDependent;
+import org.postgresml.operator.dependent.Conditions;
+import org.postgresml.operator.dependent.ConfigSecretDependent;
+import org.postgresml.operator.dependent.DeploymentDependent;
+import org.postgresml.operator.dependent.HorizontalPodAutoscalerDependent;
+import org.postgresml.operator.dependent.NetworkPolicyDependent;
+import org.postgresml.operator.dependent.PodDisruptionBudgetDependent;
+import org.postgresml.operator.dependent.ServiceDependent;
+import org.postgresml.operator.dependent.ServiceMonitorApplier;
+import org.postgresml.operator.dependent.WorkflowInputs;
+import org.postgresml.operator.validation.InputsResolver;
+import org.postgresml.operator.validation.SpecProblem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resolves what the spec references, lets the dependents render and apply the fleet, and writes a
+ * status the user can act on. The workflow runs only when the inputs are sound (explicit
+ * invocation), so a missing Secret leaves the running fleet untouched and says why in Degraded.
+ */
+@ControllerConfiguration(name = PgmlProxyReconciler.NAME)
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = "config", type = ConfigSecretDependent.class),
+    @Dependent(name = "client-auth", type = ClientAuthSecretDependent.class,
+        reconcilePrecondition = Conditions.GeneratesClientAuth.class),
+    @Dependent(name = "deployment", type = DeploymentDependent.class, dependsOn = {"config"}),
+    @Dependent(name = "service", type = ServiceDependent.class),
+    @Dependent(name = "pdb", type = PodDisruptionBudgetDependent.class,
+        reconcilePrecondition = Conditions.PdbEnabled.class),
+    @Dependent(name = "hpa", type = HorizontalPodAutoscalerDependent.class,
+        reconcilePrecondition = Conditions.AutoscalingEnabled.class),
+    @Dependent(name = "network-policy", type = NetworkPolicyDependent.class,
+        reconcilePrecondition = Conditions.NetworkPolicyEnabled.class),
+})
+public class PgmlProxyReconciler implements Reconciler<PgmlProxy> {
+
+  public static final String NAME = "pgmlproxy";
+  private static final Logger LOG = LoggerFactory.getLogger(PgmlProxyReconciler.class);
+
+  private final InputsResolver resolver;
+  private final StatusComputer statusComputer;
+  private final ServiceMonitorSupport serviceMonitorSupport;
+  private final EventPublisher events;
+  private final ServiceMonitorApplier serviceMonitors;
+  private InformerEventSource<Secret, PgmlProxy> referencedSecrets;
+
+  public PgmlProxyReconciler(InputsResolver resolver, StatusComputer statusComputer,
+      ServiceMonitorSupport serviceMonitorSupport, EventPublisher events, ServiceMonitorApplier serviceMonitors) {
+    this.resolver = resolver;
+    this.statusComputer = statusComputer;
+    this.serviceMonitorSupport = serviceMonitorSupport;
+    this.events = events;
+    this.serviceMonitors = serviceMonitors;
+  }
+
+  @Override
+  public List<EventSource<?, PgmlProxy>> prepareEventSources(EventSourceContext<PgmlProxy> context) {
+    referencedSecrets = ReferencedSecrets.eventSource(context);
+    return List.of(referencedSecrets);
+  }
+
+  @Override
+  public UpdateControl<PgmlProxy> reconcile(PgmlProxy proxy, Context<PgmlProxy> context) {
+    // Cached cluster-wide; needed even without monitoring, to remove a ServiceMonitor no longer asked for.
+    boolean monitorKindPresent = serviceMonitorSupport.present();
+    var resolution = resolver.resolve(proxy, ReferencedSecrets.lookup(referencedSecrets, proxy),
+        monitorKindPresent);
+    PgmlProxyStatus status;
+    if (resolution instanceof InputsResolver.Unresolved unresolved) {
+      SpecProblem problem = unresolved.problem();
+      status = statusComputer.degraded(proxy, problem);
+      if (!sameDegradedReason(proxy.getStatus(), problem.reason())) {
+        LOG.warn("{}/{} degraded: {}", proxy.getMetadata().getNamespace(), proxy.getMetadata().getName(),
+            problem.message());
+        events.warning(proxy, problem.reason(), problem.message());
+      }
+    } else {
+      var resolved = (InputsResolver.Resolved) resolution;
+      WorkflowInputs.put(context, resolved.inputs());
+      if (!Boolean.TRUE.equals(proxy.getSpec().paused)) {
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        serviceMonitors.apply(proxy, monitorKindPresent);
+      }
+      Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
+      Optional<Service> service = context.getSecondaryResource(Service.class);
+      status = statusComputer.healthy(proxy, resolved, deployment, service);
+    }
+    if (sameStatus(proxy.getStatus(), status)) {
+      return UpdateControl.noUpdate();
+    }
+    proxy.setStatus(status);
+    return UpdateControl.patchStatus(proxy);
+  }
+
+  private static boolean sameDegradedReason(PgmlProxyStatus previous, String reason) {
+    if (previous == null || previous.conditions == null) {
+      return false;
+    }
+    return previous.conditions.stream()
+        .filter(c -> ConditionTypes.DEGRADED.equals(c.getType()))
+        .anyMatch(c -> "True".equals(c.getStatus()) && Objects.equals(reason, c.getReason()));
+  }
+
+  private static boolean sameStatus(PgmlProxyStatus previous, PgmlProxyStatus next) {
+    if (previous == null) {
+      return false;
+    }
+    JsonNode a = Serialization.jsonMapper().valueToTree(previous);
+    JsonNode b = Serialization.jsonMapper().valueToTree(next);
+    return a.equals(b);
+  }
+}

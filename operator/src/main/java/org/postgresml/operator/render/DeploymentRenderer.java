@@ -1,0 +1,182 @@
+package org.postgresml.operator.render;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.postgresml.operator.api.PgmlProxy;
+import org.postgresml.operator.api.spec.PgmlProxySpec;
+import org.postgresml.operator.api.spec.PodTemplateOverrides;
+import org.postgresml.operator.api.spec.Durations;
+
+/** The Deployment that runs the proxy pods. */
+public final class DeploymentRenderer {
+
+  /** Time beyond the proxy's own drain for the JVM to exit before the kubelet kills it. */
+  static final long GRACE_MARGIN_SECONDS = 15;
+
+  private DeploymentRenderer() {
+  }
+
+  public static Deployment render(PgmlProxy proxy, RenderInputs inputs, String configYaml) {
+    PgmlProxySpec spec = proxy.getSpec();
+    PodTemplateOverrides overrides = spec.podTemplate;
+    Map<String, String> podLabels = new LinkedHashMap<>(overrides.labels);
+    podLabels.putAll(FleetNames.labels(proxy));
+    Map<String, String> podAnnotations = new LinkedHashMap<>(overrides.annotations);
+    podAnnotations.put(FleetNames.CONFIG_HASH_ANNOTATION, ConfigHash.of(configYaml, inputs.secretVersions()));
+
+    return new DeploymentBuilder()
+        .withMetadata(ObjectMetas.of(proxy, FleetNames.fleet(proxy)))
+        .withNewSpec()
+          .withReplicas(replicas(spec))
+          .withRevisionHistoryLimit(5)
+          .withSelector(new LabelSelectorBuilder().withMatchLabels(FleetNames.selectorLabels(proxy)).build())
+          // Keep full capacity during a roll: a new pod must be ready before an old one drains.
+          .withNewStrategy()
+            .withType("RollingUpdate")
+            .withNewRollingUpdate()
+              .withMaxSurge(new IntOrString(1))
+              .withMaxUnavailable(new IntOrString(0))
+            .endRollingUpdate()
+          .endStrategy()
+          .withNewTemplate()
+            .withNewMetadata()
+              .withLabels(podLabels)
+              .withAnnotations(podAnnotations)
+            .endMetadata()
+            .withSpec(podSpec(proxy, inputs))
+          .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** With autoscaling, spec.replicas (written by the HPA through the scale subresource) kept within its bounds. */
+  static int replicas(PgmlProxySpec spec) {
+    int replicas = spec.replicas;
+    if (spec.autoscaling != null) {
+      replicas = Math.max(spec.autoscaling.minReplicas, Math.min(spec.autoscaling.maxReplicas, replicas));
+    }
+    return replicas;
+  }
+
+  static long terminationGracePeriodSeconds(PgmlProxySpec spec) {
+    return Durations.parse(spec.shutdownTimeout).toSeconds() + GRACE_MARGIN_SECONDS;
+  }
+
+  private static PodSpec podSpec(PgmlProxy proxy, RenderInputs inputs) {
+    PgmlProxySpec spec = proxy.getSpec();
+    PodTemplateOverrides overrides = spec.podTemplate;
+    return new PodSpecBuilder()
+        .withContainers(container(proxy, inputs))
+        .withVolumes(PodVolumes.volumes(proxy))
+        .withTerminationGracePeriodSeconds(terminationGracePeriodSeconds(spec))
+        // The proxy does not talk to the Kubernetes API.
+        .withAutomountServiceAccountToken(false)
+        .withServiceAccountName(overrides.serviceAccountName)
+        .withEnableServiceLinks(false)
+        .withImagePullSecrets(spec.imagePullSecrets)
+        .withNodeSelector(overrides.nodeSelector.isEmpty() ? null : overrides.nodeSelector)
+        .withTolerations(overrides.tolerations)
+        .withAffinity(overrides.affinity)
+        .withPriorityClassName(overrides.priorityClassName)
+        .withTopologySpreadConstraints(overrides.topologySpreadConstraints != null
+            ? overrides.topologySpreadConstraints : defaultSpread(proxy))
+        .withSecurityContext(new PodSecurityContextBuilder()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(ContainerLayout.RUN_AS_USER)
+            .withRunAsGroup(ContainerLayout.RUN_AS_USER)
+            .withFsGroup(ContainerLayout.RUN_AS_USER)
+            .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+            .build())
+        .build();
+  }
+
+  private static Container container(PgmlProxy proxy, RenderInputs inputs) {
+    PgmlProxySpec spec = proxy.getSpec();
+    return new ContainerBuilder()
+        .withName(ContainerLayout.CONTAINER_NAME)
+        .withImage(inputs.image())
+        .withImagePullPolicy(spec.imagePullPolicy.name())
+        // The image's entrypoint is `java -jar /opt/pgml-proxy/pgml-proxy.jar`; these are its arguments.
+        .withArgs("--config", ContainerLayout.CONFIG_FILE)
+        .addNewEnv()
+          .withName(ContainerLayout.ENV_DATABASE_URL)
+          .withNewValueFrom()
+            .withNewSecretKeyRef()
+              .withName(spec.upstream.urlSecretRef.name)
+              .withKey(spec.upstream.urlSecretRef.key)
+            .endSecretKeyRef()
+          .endValueFrom()
+        .endEnv()
+        .addNewPort()
+          .withName(ContainerLayout.PG_PORT_NAME).withContainerPort(ContainerLayout.PG_PORT).withProtocol("TCP")
+        .endPort()
+        .addNewPort()
+          .withName(ContainerLayout.HTTP_PORT_NAME).withContainerPort(ContainerLayout.HTTP_PORT).withProtocol("TCP")
+        .endPort()
+        .withVolumeMounts(PodVolumes.mounts(proxy))
+        .withResources(spec.resources != null ? spec.resources : defaultResources())
+        .withStartupProbe(probe(ContainerLayout.LIVENESS_PATH, 1, 30))
+        .withLivenessProbe(probe(ContainerLayout.LIVENESS_PATH, 10, 3))
+        .withReadinessProbe(probe(ContainerLayout.READINESS_PATH, 5, 2))
+        .withSecurityContext(new SecurityContextBuilder()
+            .withAllowPrivilegeEscalation(false)
+            .withReadOnlyRootFilesystem(true)
+            .withRunAsNonRoot(true)
+            .withPrivileged(false)
+            .withNewCapabilities().withDrop("ALL").endCapabilities()
+            .build())
+        .build();
+  }
+
+  private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+          .withPath(path)
+          .withPort(new IntOrString(ContainerLayout.HTTP_PORT_NAME))
+        .endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(2)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+
+  static ResourceRequirements defaultResources() {
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity("100m"))
+        .addToRequests("memory", new Quantity("128Mi"))
+        .addToLimits("memory", new Quantity("512Mi"))
+        .build();
+  }
+
+  /** Spread across zones first, then nodes; ScheduleAnyway so a one-zone cluster still runs the fleet. */
+  private static List<TopologySpreadConstraint> defaultSpread(PgmlProxy proxy) {
+    return List.of(spread(proxy, "topology.kubernetes.io/zone"), spread(proxy, "kubernetes.io/hostname"));
+  }
+
+  private static TopologySpreadConstraint spread(PgmlProxy proxy, String topologyKey) {
+    return new TopologySpreadConstraintBuilder()
+        .withMaxSkew(1)
+        .withTopologyKey(topologyKey)
+        .withWhenUnsatisfiable("ScheduleAnyway")
+        .withNewLabelSelector().withMatchLabels(FleetNames.selectorLabels(proxy)).endLabelSelector()
+        .build();
+  }
+}

@@ -1,0 +1,79 @@
+package org.postgresml.operator.render;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.postgresml.operator.api.PgmlProxy;
+import org.postgresml.operator.api.spec.PgmlProxySpec;
+
+/**
+ * Renders the proxy's YAML file (docs/configuration.md). It holds no secret: the upstream URL
+ * reaches the proxy as {@code DATABASE_URL} and client passwords as mounted files.
+ */
+public final class ProxyConfigRenderer {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+  private ProxyConfigRenderer() {
+  }
+
+  public static String render(PgmlProxy proxy, String clientUsername) {
+    PgmlProxySpec spec = proxy.getSpec();
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("listen", map("host", "0.0.0.0", "port", ContainerLayout.PG_PORT));
+    config.put("http", map("port", ContainerLayout.HTTP_PORT));
+    config.put("upstream", upstream(spec));
+    if (spec.tls != null) {
+      config.put("tls", map(
+          "certFile", ContainerLayout.TLS_DIR + "/" + ContainerLayout.TLS_CERT_KEY,
+          "keyFile", ContainerLayout.TLS_DIR + "/" + ContainerLayout.TLS_KEY_KEY,
+          "required", Boolean.TRUE.equals(spec.tls.required)));
+    }
+    config.put("clientAuth", map(
+        "method", spec.clientAuth.method.value(),
+        "users", List.of(map(
+            "name", clientUsername,
+            "passwordFile", ContainerLayout.CLIENT_AUTH_DIR + "/" + ContainerLayout.CLIENT_PASSWORD_KEY))));
+    config.put("pool", map(
+        "mode", spec.pool.mode.name(),
+        "size", spec.pool.size,
+        "minSize", spec.pool.minSize,
+        "maxClientConn", spec.pool.maxClientConn,
+        "queryWaitTimeout", spec.pool.queryWaitTimeout,
+        "serverIdleTimeout", spec.pool.serverIdleTimeout,
+        "serverLifetime", spec.pool.serverLifetime));
+    config.put("timeouts", map("shutdown", spec.shutdownTimeout));
+    config.put("log", map("format", spec.logFormat.name()));
+    try {
+      return YAML.writeValueAsString(config);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("cannot write the proxy configuration", e);
+    }
+  }
+
+  private static Map<String, Object> upstream(PgmlProxySpec spec) {
+    Map<String, Object> upstream = new LinkedHashMap<>();
+    upstream.put("sslMode", spec.upstream.sslMode.value());
+    if (spec.upstream.caSecretRef != null) {
+      upstream.put("sslRootCert", ContainerLayout.UPSTREAM_CA_DIR + "/" + ContainerLayout.UPSTREAM_CA_FILE_NAME);
+    }
+    upstream.put("connectTimeout", spec.upstream.connectTimeout);
+    return upstream;
+  }
+
+  /** An insertion-ordered map, so the file (and its hash) is the same on every render. */
+  private static Map<String, Object> map(Object... keysAndValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
+  }
+}

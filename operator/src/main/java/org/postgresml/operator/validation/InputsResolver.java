@@ -1,0 +1,135 @@
+package org.postgresml.operator.validation;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.postgresml.operator.api.PgmlProxy;
+import org.postgresml.operator.api.spec.Durations;
+import org.postgresml.operator.api.spec.PgmlProxySpec;
+import org.postgresml.operator.api.spec.SecretKeyRef;
+import org.postgresml.operator.render.ContainerLayout;
+import org.postgresml.operator.render.FleetNames;
+import org.postgresml.operator.render.RenderInputs;
+
+/**
+ * Checks what the CRD cannot (the referenced Secrets, the URL inside one, rules a cluster without
+ * CEL lets through) and gathers the inputs of rendering.
+ */
+public final class InputsResolver {
+
+  private final String defaultImage;
+
+  public InputsResolver(String defaultImage) {
+    this.defaultImage = defaultImage;
+  }
+
+  /** The result: inputs to render with, or the first problem found. */
+  public sealed interface Resolution permits Resolved, Unresolved {
+  }
+
+  public record Resolved(RenderInputs inputs, UpstreamUrl upstream) implements Resolution {
+  }
+
+  public record Unresolved(SpecProblem problem) implements Resolution {
+  }
+
+  public Resolution resolve(PgmlProxy proxy, SecretLookup secrets, boolean serviceMonitorSupported) {
+    try {
+      checkSpec(proxy.getSpec());
+      Map<String, String> versions = new LinkedHashMap<>();
+      String namespace = proxy.getMetadata().getNamespace();
+      PgmlProxySpec spec = proxy.getSpec();
+
+      SecretKeyRef urlRef = spec.upstream.urlSecretRef;
+      Secret urlSecret = require(secrets, namespace, urlRef.name, "spec.upstream.urlSecretRef", versions);
+      String url = requireKey(urlSecret, namespace, urlRef.key, "spec.upstream.urlSecretRef.key");
+      UpstreamUrl upstream;
+      try {
+        upstream = UpstreamUrl.parse(url);
+      } catch (UpstreamUrl.InvalidUpstreamUrlException e) {
+        throw new SpecProblem.Found(new SpecProblem(SpecProblem.INVALID_UPSTREAM_URL,
+            "The URL in key " + urlRef.key + " of Secret " + namespace + "/" + urlRef.name + " is unusable: "
+                + e.getMessage() + "."));
+      }
+
+      if (spec.upstream.caSecretRef != null) {
+        SecretKeyRef ca = spec.upstream.caSecretRef;
+        requireKey(require(secrets, namespace, ca.name, "spec.upstream.caSecretRef", versions), namespace, ca.key,
+            "spec.upstream.caSecretRef.key");
+      }
+      if (spec.tls != null) {
+        Secret tls = require(secrets, namespace, spec.tls.secretRef.name, "spec.tls.secretRef", versions);
+        requireKey(tls, namespace, ContainerLayout.TLS_CERT_KEY, "spec.tls.secretRef");
+        requireKey(tls, namespace, ContainerLayout.TLS_KEY_KEY, "spec.tls.secretRef");
+      }
+      String username = clientUsername(proxy, secrets, versions);
+      String image = spec.image != null && !spec.image.isBlank() ? spec.image : defaultImage;
+      return new Resolved(new RenderInputs(image, username, versions, serviceMonitorSupported), upstream);
+    } catch (SpecProblem.Found found) {
+      return new Unresolved(found.problem());
+    }
+  }
+
+  private static String clientUsername(PgmlProxy proxy, SecretLookup secrets, Map<String, String> versions)
+      throws SpecProblem.Found {
+    String namespace = proxy.getMetadata().getNamespace();
+    var ref = proxy.getSpec().clientAuth.secretRef;
+    if (ref != null) {
+      Secret secret = require(secrets, namespace, ref.name, "spec.clientAuth.secretRef", versions);
+      requireKey(secret, namespace, ContainerLayout.CLIENT_PASSWORD_KEY, "spec.clientAuth.secretRef");
+      return requireKey(secret, namespace, ContainerLayout.CLIENT_USERNAME_KEY, "spec.clientAuth.secretRef");
+    }
+    // A generated Secret is never rewritten: once it exists, its user name is the one clients were given.
+    return secrets.find(FleetNames.generatedClientAuthSecret(proxy))
+        .flatMap(s -> SecretLookup.value(s, ContainerLayout.CLIENT_USERNAME_KEY))
+        .orElse(proxy.getSpec().clientAuth.username);
+  }
+
+  private static Secret require(SecretLookup secrets, String namespace, String name, String field,
+      Map<String, String> versions) throws SpecProblem.Found {
+    Secret secret = secrets.find(name).orElseThrow(() -> new SpecProblem.Found(new SpecProblem(
+        SpecProblem.SECRET_NOT_FOUND, "Secret " + namespace + "/" + name + " (" + field + ") does not exist.")));
+    if (secret.getMetadata().getResourceVersion() != null) {
+      versions.put(name, secret.getMetadata().getResourceVersion());
+    }
+    return secret;
+  }
+
+  private static String requireKey(Secret secret, String namespace, String key, String field)
+      throws SpecProblem.Found {
+    return SecretLookup.value(secret, key).orElseThrow(() -> new SpecProblem.Found(new SpecProblem(
+        SpecProblem.SECRET_KEY_MISSING, "Secret " + namespace + "/" + secret.getMetadata().getName()
+            + " has no key " + key + " (" + field + ").")));
+  }
+
+  /** The CRD's CEL rules and patterns again, for API servers that did not apply them. */
+  private static void checkSpec(PgmlProxySpec spec) throws SpecProblem.Found {
+    if (spec.upstream == null || spec.upstream.urlSecretRef == null) {
+      throw invalid("spec.upstream.urlSecretRef is required.");
+    }
+    if (spec.pool.minSize > spec.pool.size) {
+      throw invalid("spec.pool.minSize (" + spec.pool.minSize + ") exceeds spec.pool.size (" + spec.pool.size + ").");
+    }
+    if (spec.autoscaling != null && spec.autoscaling.minReplicas > spec.autoscaling.maxReplicas) {
+      throw invalid("spec.autoscaling.minReplicas exceeds spec.autoscaling.maxReplicas.");
+    }
+    if (spec.tls != null && spec.tls.secretRef == null) {
+      throw invalid("spec.tls.secretRef is required when spec.tls is set.");
+    }
+    for (String[] duration : new String[][] {
+        {"spec.shutdownTimeout", spec.shutdownTimeout}, {"spec.upstream.connectTimeout", spec.upstream.connectTimeout},
+        {"spec.pool.queryWaitTimeout", spec.pool.queryWaitTimeout},
+        {"spec.pool.serverIdleTimeout", spec.pool.serverIdleTimeout},
+        {"spec.pool.serverLifetime", spec.pool.serverLifetime}}) {
+      try {
+        Durations.parse(duration[1]);
+      } catch (IllegalArgumentException e) {
+        throw invalid(duration[0] + " is not a duration like 30s, 500ms, 5m or 1h.");
+      }
+    }
+  }
+
+  private static SpecProblem.Found invalid(String message) {
+    return new SpecProblem.Found(new SpecProblem(SpecProblem.INVALID_SPEC, message));
+  }
+}

@@ -1,0 +1,140 @@
+package org.postgresml.operator.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.postgresml.operator.api.PgmlProxy;
+import org.postgresml.operator.api.spec.AutoscalingSpec;
+import org.postgresml.operator.api.spec.SecretKeyRef;
+import org.postgresml.operator.api.spec.SecretRef;
+import org.postgresml.operator.api.spec.TlsSpec;
+import org.postgresml.operator.testing.Fixtures;
+
+class DeploymentRendererTest {
+
+  static final RenderInputs INPUTS = new RenderInputs("img:1", "pgml", Map.of("pgml-cloud", "7"), false);
+
+  static Deployment render(PgmlProxy proxy, RenderInputs inputs) {
+    return DeploymentRenderer.render(proxy, inputs, ProxyConfigRenderer.render(proxy, inputs.clientUsername()));
+  }
+
+  @Test
+  void containerRunsTheProxyWithTheConfigFileAndTheUrlFromTheSecret() {
+    Container container = render(Fixtures.proxy("p"), INPUTS).getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertThat(container.getImage()).isEqualTo("img:1");
+    assertThat(container.getArgs()).containsExactly("--config", "/etc/pgml-proxy/config/pgml-proxy.yaml");
+    assertThat(container.getEnv()).singleElement().satisfies(env -> {
+      assertThat(env.getName()).isEqualTo("DATABASE_URL");
+      assertThat(env.getValue()).isNull();
+      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("pgml-cloud");
+      assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("DATABASE_URL");
+    });
+    assertThat(container.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+        .containsExactly("postgres:6432", "http:9930");
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+  }
+
+  @Test
+  void mountsEverySecretWhereTheImageExpectsIt() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    proxy.getSpec().tls = new TlsSpec();
+    proxy.getSpec().tls.secretRef = new SecretRef("proxy-tls");
+    proxy.getSpec().upstream.caSecretRef = new SecretKeyRef("pgml-ca", "root.pem");
+    PodSpec pod = render(proxy, INPUTS).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getContainers().get(0).getVolumeMounts()).extracting(VolumeMount::getMountPath)
+        .containsExactly("/etc/pgml-proxy/config", "/etc/pgml-proxy/client-auth", "/etc/pgml-proxy/tls",
+            "/etc/pgml-proxy/upstream-ca", "/tmp");
+    assertThat(pod.getVolumes()).anySatisfy(v -> {
+      assertThat(v.getSecret().getSecretName()).isEqualTo("pgml-ca");
+      assertThat(v.getSecret().getItems()).singleElement()
+          .satisfies(i -> assertThat(i.getKey() + "->" + i.getPath()).isEqualTo("root.pem->ca.crt"));
+    });
+    assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("p-client-auth"));
+    assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("p-config"));
+  }
+
+  @Test
+  void runsRestrictedAndDrainsLongerThanTheProxy() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    proxy.getSpec().shutdownTimeout = "1m";
+    PodSpec pod = render(proxy, INPUTS).getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0).getSecurityContext();
+
+    assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getRunAsNonRoot()).isTrue();
+    assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(60);
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+  }
+
+  @Test
+  void spreadsAcrossZonesAndNodesUnlessOverridden() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    assertThat(render(proxy, INPUTS).getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
+        .extracting(c -> c.getTopologyKey())
+        .containsExactly("topology.kubernetes.io/zone", "kubernetes.io/hostname");
+
+    proxy.getSpec().podTemplate.topologySpreadConstraints = List.of(new TopologySpreadConstraintBuilder()
+        .withTopologyKey("rack").withMaxSkew(2).withWhenUnsatisfiable("DoNotSchedule").build());
+    assertThat(render(proxy, INPUTS).getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
+        .extracting(c -> c.getTopologyKey()).containsExactly("rack");
+  }
+
+  @Test
+  void hashChangesWithTheConfigOrAReferencedSecretOnly() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    String hash = hash(proxy, INPUTS);
+
+    proxy.getSpec().replicas = 7;
+    proxy.getSpec().service.port = 5432;
+    assertThat(hash(proxy, INPUTS)).as("replicas and service do not roll pods").isEqualTo(hash);
+
+    assertThat(hash(proxy, new RenderInputs("img:1", "pgml", Map.of("pgml-cloud", "8"), false)))
+        .as("a new version of the URL Secret rolls pods").isNotEqualTo(hash);
+
+    proxy.getSpec().pool.minSize = 5;
+    assertThat(hash(proxy, INPUTS)).as("a config change rolls pods").isNotEqualTo(hash);
+  }
+
+  @Test
+  void autoscalingKeepsReplicasWithinItsBounds() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    proxy.getSpec().replicas = 1;
+    proxy.getSpec().autoscaling = new AutoscalingSpec();
+    proxy.getSpec().autoscaling.minReplicas = 3;
+    assertThat(render(proxy, INPUTS).getSpec().getReplicas()).isEqualTo(3);
+    proxy.getSpec().replicas = 50;
+    assertThat(render(proxy, INPUTS).getSpec().getReplicas()).isEqualTo(10);
+  }
+
+  @Test
+  void podLabelsKeepTheSelectorWhateverTheUserAdds() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    proxy.getSpec().podTemplate.labels.put(FleetNames.LABEL_INSTANCE, "hijack");
+    proxy.getSpec().podTemplate.labels.put("team", "ml");
+    Deployment deployment = render(proxy, INPUTS);
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry(FleetNames.LABEL_INSTANCE, "p").containsEntry("team", "ml")
+        .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+  }
+
+  private static String hash(PgmlProxy proxy, RenderInputs inputs) {
+    return render(proxy, inputs).getSpec().getTemplate().getMetadata().getAnnotations()
+        .get(FleetNames.CONFIG_HASH_ANNOTATION);
+  }
+}

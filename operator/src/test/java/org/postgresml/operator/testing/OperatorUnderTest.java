@@ -1,0 +1,73 @@
+package org.postgresml.operator.testing;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.postgresml.operator.PgmlProxyOperator;
+import org.postgresml.operator.config.OperatorSettings;
+
+/** Starts the real operator against the Fabric8 mock API server. */
+public final class OperatorUnderTest implements AutoCloseable {
+
+  public static final String IMAGE = "registry.test/pgml-proxy:test";
+  /** Short, so a test sees several resyncs of an unchanged fleet. */
+  public static final Duration RESYNC = Duration.ofSeconds(1);
+
+  private final Operator operator;
+  private final CountingMetrics metrics;
+
+  private OperatorUnderTest(Operator operator, CountingMetrics metrics) {
+    this.operator = operator;
+    this.metrics = metrics;
+  }
+
+  /** Reconciliations finished so far. */
+  public int reconciliations() {
+    return metrics.finished();
+  }
+
+  public static OperatorUnderTest start(KubernetesClient client) {
+    return start(client, new OperatorSettings(Set.of(), IMAGE, false, OperatorSettings.DEFAULT_LEASE_NAME,
+        null, Duration.ofMillis(200), RESYNC), null);
+  }
+
+  /** @param metrics also told about reconciliations (may be null) */
+  public static OperatorUnderTest start(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
+    installCrd(client);
+    // The only test-specific switch: the Fabric8 mock server does not implement server-side apply
+    // (creating a dependent answers 404, patching status 415), so tests use JOSDK's classic
+    // create/update with its generic matcher. Production keeps server-side apply.
+    CountingMetrics counting = new CountingMetrics(metrics);
+    Operator operator = PgmlProxyOperator.create(client, settings, counting, o -> o
+        .withSSABasedCreateUpdateMatchForDependentResources(false)
+        .withUseSSAToPatchPrimaryResource(false)
+        // Production exits when it loses the Lease (a restart rejoins the election); a test JVM must not.
+        .withLeaderElectionConfiguration(!settings.leaderElection() ? null : new LeaderElectionConfiguration(
+            settings.leaseName(), settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, null, false)));
+    operator.start();
+    return new OperatorUnderTest(operator, counting);
+  }
+
+  /** The mock server learns the PgmlProxy kind (plural, scope, subresources) from its CRD. */
+  private static void installCrd(KubernetesClient client) {
+    CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
+        .load(Path.of("target/classes/META-INF/fabric8/pgmlproxies.postgresml.org-v1.yml").toFile()).item();
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(c -> c.update());
+  }
+
+  public Operator operator() {
+    return operator;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}

@@ -1,0 +1,73 @@
+package org.postgresml.operator.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.postgresml.operator.api.PgmlProxy;
+import org.postgresml.operator.api.spec.SecretRef;
+import org.postgresml.operator.api.spec.TlsSpec;
+import org.postgresml.operator.testing.Fixtures;
+
+class InputsResolverTest {
+
+  final InputsResolver resolver = new InputsResolver("default:img");
+
+  @Test
+  void resolvesImageUserAndSecretVersions() {
+    Secret url = withVersion(Fixtures.urlSecret(Fixtures.URL), "41");
+    var resolution = resolver.resolve(Fixtures.proxy("p"), lookup(Map.of("pgml-cloud", url)), false);
+
+    assertThat(resolution).isInstanceOfSatisfying(InputsResolver.Resolved.class, r -> {
+      assertThat(r.inputs().image()).isEqualTo("default:img");
+      assertThat(r.inputs().clientUsername()).isEqualTo("pgml");
+      assertThat(r.inputs().secretVersions()).containsExactly(Map.entry("pgml-cloud", "41"));
+      assertThat(r.upstream().database()).isEqualTo("pgml_db");
+    });
+  }
+
+  @Test
+  void referencedClientAuthSecretGivesTheUserName() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    proxy.getSpec().clientAuth.secretRef = new SecretRef("app-login");
+    Secret login = withVersion(new SecretBuilder().withNewMetadata().withName("app-login").endMetadata()
+        .addToStringData("username", "rds_app").addToStringData("password", "x").build(), "3");
+
+    var resolution = resolver.resolve(proxy, lookup(Map.of("pgml-cloud", Fixtures.urlSecret(Fixtures.URL),
+        "app-login", login)), false);
+
+    assertThat(resolution).isInstanceOfSatisfying(InputsResolver.Resolved.class, r -> {
+      assertThat(r.inputs().clientUsername()).isEqualTo("rds_app");
+      assertThat(r.inputs().secretVersions()).containsEntry("app-login", "3");
+    });
+  }
+
+  @Test
+  void tlsSecretWithoutItsKeyIsNamed() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    proxy.getSpec().tls = new TlsSpec();
+    proxy.getSpec().tls.secretRef = new SecretRef("proxy-tls");
+    Secret tls = new SecretBuilder().withNewMetadata().withName("proxy-tls").endMetadata()
+        .addToStringData("tls.crt", "pem").build();
+
+    var resolution = resolver.resolve(proxy, lookup(Map.of("pgml-cloud", Fixtures.urlSecret(Fixtures.URL),
+        "proxy-tls", tls)), false);
+
+    assertThat(resolution).isInstanceOfSatisfying(InputsResolver.Unresolved.class, u -> {
+      assertThat(u.problem().reason()).isEqualTo(SpecProblem.SECRET_KEY_MISSING);
+      assertThat(u.problem().message()).contains("apps/proxy-tls", "tls.key");
+    });
+  }
+
+  private static SecretLookup lookup(Map<String, Secret> secrets) {
+    return name -> Optional.ofNullable(secrets.get(name));
+  }
+
+  private static Secret withVersion(Secret secret, String version) {
+    secret.getMetadata().setResourceVersion(version);
+    return secret;
+  }
+}
