@@ -23,6 +23,8 @@ import org.postgresml.operator.dependent.ClientAuthSecretDependent;
 import org.postgresml.operator.dependent.Conditions;
 import org.postgresml.operator.dependent.ConfigSecretDependent;
 import org.postgresml.operator.dependent.DeploymentDependent;
+import org.postgresml.operator.dependent.FleetSecretDependent;
+import org.postgresml.operator.dependent.PeersServiceDependent;
 import org.postgresml.operator.dependent.HorizontalPodAutoscalerDependent;
 import org.postgresml.operator.dependent.NetworkPolicyDependent;
 import org.postgresml.operator.dependent.PodDisruptionBudgetDependent;
@@ -44,8 +46,10 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "config", type = ConfigSecretDependent.class),
     @Dependent(name = "client-auth", type = ClientAuthSecretDependent.class,
         reconcilePrecondition = Conditions.GeneratesClientAuth.class),
-    @Dependent(name = "deployment", type = DeploymentDependent.class, dependsOn = {"config"}),
+    @Dependent(name = "fleet-secret", type = FleetSecretDependent.class),
+    @Dependent(name = "deployment", type = DeploymentDependent.class, dependsOn = {"config", "fleet-secret"}),
     @Dependent(name = "service", type = ServiceDependent.class),
+    @Dependent(name = "peers-service", type = PeersServiceDependent.class),
     @Dependent(name = "pdb", type = PodDisruptionBudgetDependent.class,
         reconcilePrecondition = Conditions.PdbEnabled.class),
     @Dependent(name = "hpa", type = HorizontalPodAutoscalerDependent.class,
