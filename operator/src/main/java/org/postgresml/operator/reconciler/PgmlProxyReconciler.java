@@ -23,6 +23,7 @@ import org.postgresml.operator.dependent.ClientAuthSecretDependent;
 import org.postgresml.operator.dependent.Conditions;
 import org.postgresml.operator.dependent.ConfigSecretDependent;
 import org.postgresml.operator.dependent.DeploymentDependent;
+import org.postgresml.operator.render.FleetNames;
 import org.postgresml.operator.dependent.FleetSecretDependent;
 import org.postgresml.operator.dependent.PeersServiceDependent;
 import org.postgresml.operator.dependent.HorizontalPodAutoscalerDependent;
@@ -107,7 +108,9 @@ public class PgmlProxyReconciler implements Reconciler<PgmlProxy> {
         serviceMonitors.apply(proxy, monitorKindPresent);
       }
       Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
-      Optional<Service> service = context.getSecondaryResource(Service.class);
+      // By name: the headless peers Service is a Service of the fleet too.
+      Optional<Service> service = context.getSecondaryResourcesAsStream(Service.class)
+          .filter(candidate -> FleetNames.fleet(proxy).equals(candidate.getMetadata().getName())).findFirst();
       status = statusComputer.healthy(proxy, resolved, deployment, service);
     }
     if (sameStatus(proxy.getStatus(), status)) {
