@@ -12,7 +12,13 @@ public final class Main {
 
   private Main() {}
 
+  /** Seconds a DNS answer is kept: fleet peers behind a headless Service come and go (the JDK keeps 30 s). */
+  private static final String DNS_CACHE_SECONDS = "5";
+
   public static void main(String[] args) {
+    if (java.security.Security.getProperty("networkaddress.cache.ttl") == null) {
+      java.security.Security.setProperty("networkaddress.cache.ttl", DNS_CACHE_SECONDS);
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     CommandLineParser.Outcome outcome = CommandLineParser.parse(args, System.getenv(), out, err);

@@ -11,6 +11,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,10 +28,16 @@ import org.postgresml.proxy.session.AdminAccess;
 import org.postgresml.proxy.session.PooledConnectionProvider;
 import org.postgresml.proxy.session.ProxyAdmin;
 import org.postgresml.proxy.auth.ClientUsers;
+import org.postgresml.proxy.config.FleetSettings;
 import org.postgresml.proxy.config.ProxySettings;
+import org.postgresml.proxy.fleet.FleetCancel;
+import org.postgresml.proxy.fleet.FleetMetrics;
+import org.postgresml.proxy.fleet.PeerDirectory;
+import org.postgresml.proxy.fleet.SelfAddress;
 import org.postgresml.proxy.observe.HealthServer;
 import org.postgresml.proxy.observe.ProxyMetrics;
 import org.postgresml.proxy.protocol.SqlState;
+import org.postgresml.proxy.session.CancelDispatch;
 import org.postgresml.proxy.session.CancelKeys;
 import org.postgresml.proxy.session.ClientSession;
 import org.postgresml.proxy.session.NegotiationHandler;
@@ -62,13 +69,14 @@ public final class ProxyServer implements AutoCloseable {
   private final PooledConnectionProvider servers;
   private final SessionContext context;
   private final HealthServer health;
+  private final Optional<FleetCancel> fleet;
   private volatile boolean draining;
   /** Completes when the first shutdown (SIGTERM, SHUTDOWN, close) has finished; later calls wait for it. */
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
   private ConfigFileWatcher configWatcher;
   private Channel listener;
-  private InetSocketAddress address;
+  private volatile InetSocketAddress address;
   private Optional<InetSocketAddress> httpAddress = Optional.empty();
 
   public ProxyServer(ProxySettings settings) {
@@ -85,6 +93,7 @@ public final class ProxyServer implements AutoCloseable {
     this.connector = new UpstreamConnector(settings.upstream(), UpstreamTlsContext.create(settings.upstream()), metrics);
     this.servers = new PooledConnectionProvider(connector, workers, settings.pool().mode(), poolSettings(settings),
         settings.pool().serverResetQuery(), metrics.registry());
+    this.fleet = fleetCancel(settings.fleet(), settings.port());
     ProxyAdmin admin = new ProxyAdmin(registry, servers, () -> this.settings, new ProxyAdmin.Levers() {
       @Override
       public CompletionStage<Void> reload() {
@@ -98,9 +107,18 @@ public final class ProxyServer implements AutoCloseable {
       }
     });
     this.context = new SessionContext(settings, settings.clientTls().map(ClientTlsContext::create),
-        new ClientUsers(settings.clientUsers()), new CancelKeys(settings.replicaId()), servers, registry, metrics,
+        new ClientUsers(settings.clientUsers()),
+        new CancelDispatch(new CancelKeys(settings.replicaId()), fleet), servers, registry, metrics,
         new AdminAccess(() -> this.settings.adminUsers(), new AdminConsole(admin)));
     this.health = new HealthServer(metrics, () -> connector, () -> draining);
+  }
+
+  /** Fleet-wide cancel when a fleet secret is configured; the peers' port is ours (one Deployment). */
+  private Optional<FleetCancel> fleetCancel(FleetSettings fleetSettings, int port) {
+    return fleetSettings.secret().map(secret -> new FleetCancel(secret,
+        new PeerDirectory(fleetSettings.peers(), fleetSettings.peersDns(), port),
+        new SelfAddress(() -> address == null ? port : address.getPort()), workers, Clock.systemUTC(),
+        new FleetMetrics(metrics.registry())));
   }
 
   static PoolSettings poolSettings(ProxySettings settings) {
@@ -150,8 +168,9 @@ public final class ProxyServer implements AutoCloseable {
           + " connections");
     }
     if (previous.port() != next.port() || previous.httpPort() != next.httpPort()
-        || !previous.listenHost().equals(next.listenHost()) || !previous.clientTls().equals(next.clientTls())) {
-      LOG.atWarn().log("listen address, ports and TLS files change only with a restart");
+        || !previous.listenHost().equals(next.listenHost()) || !previous.clientTls().equals(next.clientTls())
+        || !previous.fleet().toString().equals(next.fleet().toString())) {
+      LOG.atWarn().log("listen address, ports, TLS files and fleet peers change only with a restart");
     }
     LOG.atInfo().addKeyValue("pool_mode", next.pool().mode()).addKeyValue("pool_size", next.pool().size())
         .log("configuration reloaded");
@@ -263,6 +282,7 @@ public final class ProxyServer implements AutoCloseable {
       configWatcher.close();
     }
     servers.close();
+    fleet.ifPresent(FleetCancel::close);
     workers.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     acceptor.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     LOG.info("pgml-proxy stopped");

@@ -23,6 +23,9 @@ import org.postgresml.operator.dependent.ClientAuthSecretDependent;
 import org.postgresml.operator.dependent.Conditions;
 import org.postgresml.operator.dependent.ConfigSecretDependent;
 import org.postgresml.operator.dependent.DeploymentDependent;
+import org.postgresml.operator.render.FleetNames;
+import org.postgresml.operator.dependent.FleetSecretDependent;
+import org.postgresml.operator.dependent.PeersServiceDependent;
 import org.postgresml.operator.dependent.HorizontalPodAutoscalerDependent;
 import org.postgresml.operator.dependent.NetworkPolicyDependent;
 import org.postgresml.operator.dependent.PodDisruptionBudgetDependent;
@@ -44,8 +47,10 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "config", type = ConfigSecretDependent.class),
     @Dependent(name = "client-auth", type = ClientAuthSecretDependent.class,
         reconcilePrecondition = Conditions.GeneratesClientAuth.class),
-    @Dependent(name = "deployment", type = DeploymentDependent.class, dependsOn = {"config"}),
+    @Dependent(name = "fleet-secret", type = FleetSecretDependent.class),
+    @Dependent(name = "deployment", type = DeploymentDependent.class, dependsOn = {"config", "fleet-secret"}),
     @Dependent(name = "service", type = ServiceDependent.class),
+    @Dependent(name = "peers-service", type = PeersServiceDependent.class),
     @Dependent(name = "pdb", type = PodDisruptionBudgetDependent.class,
         reconcilePrecondition = Conditions.PdbEnabled.class),
     @Dependent(name = "hpa", type = HorizontalPodAutoscalerDependent.class,
@@ -103,7 +108,9 @@ public class PgmlProxyReconciler implements Reconciler<PgmlProxy> {
         serviceMonitors.apply(proxy, monitorKindPresent);
       }
       Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
-      Optional<Service> service = context.getSecondaryResource(Service.class);
+      // By name: the headless peers Service is a Service of the fleet too.
+      Optional<Service> service = context.getSecondaryResourcesAsStream(Service.class)
+          .filter(candidate -> FleetNames.fleet(proxy).equals(candidate.getMetadata().getName())).findFirst();
       status = statusComputer.healthy(proxy, resolved, deployment, service);
     }
     if (sameStatus(proxy.getStatus(), status)) {

@@ -15,6 +15,8 @@ public final class ContainerLayout {
   public static final String TLS_KEY_KEY = "tls.key";
   public static final String UPSTREAM_CA_DIR = "/etc/pgml-proxy/upstream-ca";
   public static final String UPSTREAM_CA_FILE_NAME = "ca.crt";
+  public static final String FLEET_DIR = "/etc/pgml-proxy/fleet";
+  public static final String FLEET_SECRET_KEY = "secret";
   public static final String CLIENT_AUTH_DIR = "/etc/pgml-proxy/client-auth";
   public static final String CLIENT_USERNAME_KEY = "username";
   public static final String CLIENT_PASSWORD_KEY = "password";

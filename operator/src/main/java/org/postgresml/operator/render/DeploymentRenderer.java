@@ -115,7 +115,7 @@ public final class DeploymentRenderer {
         .withImage(inputs.image())
         .withImagePullPolicy(spec.imagePullPolicy.name())
         // The image's entrypoint is `java -jar /opt/pgml-proxy/pgml-proxy.jar`; these are its arguments.
-        .withArgs("--config", ContainerLayout.CONFIG_FILE)
+        .withArgs(PeersServiceRenderer.proxyArgs(proxy))
         .addNewEnv()
           .withName(ContainerLayout.ENV_DATABASE_URL)
           .withNewValueFrom()

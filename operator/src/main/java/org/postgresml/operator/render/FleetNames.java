@@ -25,6 +25,16 @@ public final class FleetNames {
     return proxy.getMetadata().getName();
   }
 
+  /** The headless Service whose DNS name lists the fleet's pods, for fleet-wide cancel. */
+  public static String peersService(PgmlProxy proxy) {
+    return fleet(proxy) + "-peers";
+  }
+
+  /** The generated Secret the fleet's pods share to sign forwarded cancels. */
+  public static String fleetSecret(PgmlProxy proxy) {
+    return fleet(proxy) + "-fleet";
+  }
+
   public static String configSecret(PgmlProxy proxy) {
     return fleet(proxy) + "-config";
   }

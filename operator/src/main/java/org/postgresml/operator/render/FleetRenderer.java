@@ -21,8 +21,10 @@ public final class FleetRenderer {
     if (spec.clientAuth.secretRef == null) {
       objects.add(ClientAuthSecretRenderer.render(proxy, newPassword));
     }
+    objects.add(FleetSecretRenderer.render(proxy, FleetSecretRenderer::newSecret));
     objects.add(DeploymentRenderer.render(proxy, inputs, configYaml));
     objects.add(ServiceRenderer.render(proxy));
+    objects.add(PeersServiceRenderer.render(proxy));
     if (spec.podDisruptionBudget.enabled) {
       objects.add(PodDisruptionBudgetRenderer.render(proxy));
     }

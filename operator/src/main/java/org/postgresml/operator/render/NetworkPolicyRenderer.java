@@ -13,7 +13,10 @@ import java.util.List;
 import org.postgresml.operator.api.PgmlProxy;
 import org.postgresml.operator.api.spec.NetworkPolicySpec;
 
-/** Admits the listed clients to the PostgreSQL port and scrapers to the metrics port; nothing else. */
+/**
+ * Admits the listed clients (and the fleet's own pods, which forward cancels) to the PostgreSQL
+ * port and scrapers to the metrics port; nothing else.
+ */
 public final class NetworkPolicyRenderer {
 
   private NetworkPolicyRenderer() {
@@ -27,6 +30,9 @@ public final class NetworkPolicyRenderer {
     if (spec.allowedNamespaceSelector != null) {
       clients.add(new NetworkPolicyPeerBuilder().withNamespaceSelector(spec.allowedNamespaceSelector).build());
     }
+    // The fleet's own pods forward cancels to each other on the PostgreSQL port.
+    clients.add(new NetworkPolicyPeerBuilder().withNewPodSelector().withMatchLabels(FleetNames.selectorLabels(proxy))
+        .endPodSelector().build());
     LabelSelector scrapers = spec.metricsNamespaceSelector != null ? spec.metricsNamespaceSelector : new LabelSelector();
     return new NetworkPolicyBuilder()
         .withMetadata(ObjectMetas.of(proxy, FleetNames.fleet(proxy)))

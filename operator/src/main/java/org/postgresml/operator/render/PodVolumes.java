@@ -27,6 +27,8 @@ final class PodVolumes {
         item(ContainerLayout.CONFIG_FILE_NAME, ContainerLayout.CONFIG_FILE_NAME)));
     volumes.add(secretVolume("client-auth", FleetNames.clientAuthSecret(proxy),
         item(ContainerLayout.CLIENT_PASSWORD_KEY, ContainerLayout.CLIENT_PASSWORD_KEY)));
+    volumes.add(secretVolume("fleet", FleetNames.fleetSecret(proxy),
+        item(ContainerLayout.FLEET_SECRET_KEY, ContainerLayout.FLEET_SECRET_KEY)));
     if (spec.tls != null) {
       volumes.add(secretVolume("tls", spec.tls.secretRef.name,
           item(ContainerLayout.TLS_CERT_KEY, ContainerLayout.TLS_CERT_KEY),
@@ -46,6 +48,7 @@ final class PodVolumes {
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(mount("config", ContainerLayout.CONFIG_DIR, true));
     mounts.add(mount("client-auth", ContainerLayout.CLIENT_AUTH_DIR, true));
+    mounts.add(mount("fleet", ContainerLayout.FLEET_DIR, true));
     if (spec.tls != null) {
       mounts.add(mount("tls", ContainerLayout.TLS_DIR, true));
     }

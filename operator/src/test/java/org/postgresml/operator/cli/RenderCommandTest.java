@@ -69,11 +69,13 @@ class RenderCommandTest {
 
     assertThat(run.exit()).as(run.err()).isZero();
     List<HasMetadata> objects = parse(run.out());
-    assertThat(objects).extracting(HasMetadata::getKind).containsExactly("Secret", "Secret", "Deployment", "Service",
-        "PodDisruptionBudget", "HorizontalPodAutoscaler", "NetworkPolicy", "ServiceMonitor");
-    assertThat(objects.get(2)).isInstanceOf(Deployment.class);
+    assertThat(objects).extracting(HasMetadata::getKind).containsExactly("Secret", "Secret", "Secret", "Deployment",
+        "Service", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "NetworkPolicy", "ServiceMonitor");
+    assertThat(objects.get(3)).isInstanceOf(Deployment.class);
     Secret clientAuth = (Secret) objects.get(1);
     assertThat(clientAuth.getData()).containsEntry("password", RenderCommand.REDACTED);
+    Secret fleet = (Secret) objects.get(2);
+    assertThat(fleet.getData()).containsEntry("secret", RenderCommand.REDACTED);
     assertThat(run.out()).doesNotContain("file-secret-pw");
   }
 

@@ -30,7 +30,8 @@ class DeploymentRendererTest {
     Container container = render(Fixtures.proxy("p"), INPUTS).getSpec().getTemplate().getSpec().getContainers().get(0);
 
     assertThat(container.getImage()).isEqualTo("img:1");
-    assertThat(container.getArgs()).containsExactly("--config", "/etc/pgml-proxy/config/pgml-proxy.yaml");
+    assertThat(container.getArgs()).containsExactly("--config", "/etc/pgml-proxy/config/pgml-proxy.yaml",
+        "--fleet-peers-dns", "p-peers", "--fleet-secret-file", "/etc/pgml-proxy/fleet/secret");
     assertThat(container.getEnv()).singleElement().satisfies(env -> {
       assertThat(env.getName()).isEqualTo("DATABASE_URL");
       assertThat(env.getValue()).isNull();
@@ -54,8 +55,13 @@ class DeploymentRendererTest {
     PodSpec pod = render(proxy, INPUTS).getSpec().getTemplate().getSpec();
 
     assertThat(pod.getContainers().get(0).getVolumeMounts()).extracting(VolumeMount::getMountPath)
-        .containsExactly("/etc/pgml-proxy/config", "/etc/pgml-proxy/client-auth", "/etc/pgml-proxy/tls",
-            "/etc/pgml-proxy/upstream-ca", "/tmp");
+        .containsExactly("/etc/pgml-proxy/config", "/etc/pgml-proxy/client-auth", "/etc/pgml-proxy/fleet",
+            "/etc/pgml-proxy/tls", "/etc/pgml-proxy/upstream-ca", "/tmp");
+    assertThat(pod.getVolumes()).anySatisfy(v -> {
+      assertThat(v.getSecret().getSecretName()).isEqualTo("p-fleet");
+      assertThat(v.getSecret().getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
+          .containsExactly("secret->secret");
+    });
     assertThat(pod.getVolumes()).anySatisfy(v -> {
       assertThat(v.getSecret().getSecretName()).isEqualTo("pgml-ca");
       assertThat(v.getSecret().getItems()).singleElement()

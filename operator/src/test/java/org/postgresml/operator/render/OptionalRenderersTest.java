@@ -55,7 +55,8 @@ class OptionalRenderersTest {
     assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(FleetNames.selectorLabels(proxy));
     var pg = policy.getSpec().getIngress().get(0);
     assertThat(pg.getPorts().get(0).getPort().getIntVal()).isEqualTo(6432);
-    assertThat(pg.getFrom()).extracting(f -> f.getIpBlock().getCidr()).containsExactly("10.0.0.0/16", "10.1.0.0/16");
+    assertThat(pg.getFrom()).filteredOn(f -> f.getIpBlock() != null).extracting(f -> f.getIpBlock().getCidr())
+        .containsExactly("10.0.0.0/16", "10.1.0.0/16");
     var metrics = policy.getSpec().getIngress().get(1);
     assertThat(metrics.getPorts().get(0).getPort().getIntVal()).isEqualTo(9930);
     assertThat(metrics.getFrom().get(0).getNamespaceSelector().getMatchLabels()).containsEntry("name", "monitoring");

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "pgml-proxy", mixinStandardHelpOptions = true, versionProvider = ProxyVersion.class,
     sortOptions = false,
     description = "PostgreSQL protocol proxy in front of PostgresML (drop-in for pgml-rds-proxy).",
-    footer = {"", "Environment: DATABASE_URL, PGML_PROXY_CONFIG, PGML_PROXY_LOG_FORMAT, PGML_PROXY_REPLICA_ID.",
+    footer = {"", "Environment: DATABASE_URL, PGML_PROXY_CONFIG, PGML_PROXY_LOG_FORMAT, PGML_PROXY_REPLICA_ID,",
+        "PGML_PROXY_FLEET_PEERS_DNS, PGML_PROXY_FLEET_SECRET_FILE.",
         "Flags win over the environment, which wins over the --config file."})
 public final class CliOptions {
 
@@ -75,4 +76,18 @@ public final class CliOptions {
       description = "This replica's number in a fleet, 0-255 (default: derived from the host name;"
           + " env PGML_PROXY_REPLICA_ID).")
   public Integer replicaId;
+
+  @Option(names = "--fleet-peers", paramLabel = "HOST:PORT", split = ",",
+      description = "Other replicas that may hold a session a cancel names (comma-separated).")
+  public java.util.List<String> fleetPeers;
+
+  @Option(names = "--fleet-peers-dns", paramLabel = "NAME",
+      description = "DNS name whose addresses are the replicas, e.g. a headless Service; asked at each forwarded"
+          + " cancel (env PGML_PROXY_FLEET_PEERS_DNS).")
+  public String fleetPeersDns;
+
+  @Option(names = "--fleet-secret-file", paramLabel = "FILE",
+      description = "File holding the secret (16+ bytes) every replica shares to sign forwarded cancels"
+          + " (env PGML_PROXY_FLEET_SECRET_FILE).")
+  public Path fleetSecretFile;
 }

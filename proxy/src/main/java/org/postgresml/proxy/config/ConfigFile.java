@@ -86,6 +86,7 @@ public final class ConfigFile {
   /** Fleet-wide cancel (issue 9): the replica's number goes into every cancel key. */
   public static final class Fleet {
     public Integer replicaId;
+    public List<String> peers;
     public String peersDns;
     public String peerSecretFile;
   }

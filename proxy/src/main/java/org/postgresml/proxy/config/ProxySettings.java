@@ -21,6 +21,7 @@ public record ProxySettings(
     Duration shutdownTimeout,
     LogFormat logFormat,
     int replicaId,
+    FleetSettings fleet,
     Optional<Path> configFile) {
 
   /** Where the proxy connects and how. */

@@ -24,6 +24,8 @@ public final class SettingsResolver {
   public static final String ENV_CONFIG = "PGML_PROXY_CONFIG";
   public static final String ENV_LOG_FORMAT = "PGML_PROXY_LOG_FORMAT";
   public static final String ENV_REPLICA_ID = "PGML_PROXY_REPLICA_ID";
+  public static final String ENV_FLEET_PEERS_DNS = "PGML_PROXY_FLEET_PEERS_DNS";
+  public static final String ENV_FLEET_SECRET_FILE = "PGML_PROXY_FLEET_SECRET_FILE";
 
   private final CliOptions cli;
   private final Map<String, String> env;
@@ -92,7 +94,7 @@ public final class SettingsResolver {
         duration("timeouts.shutdown", file.timeouts.shutdown, "30s"),
         LogFormat.parse(first(cli.logFormat, () -> first(env.get(ENV_LOG_FORMAT), () -> first(file.log.format,
             () -> "text")))),
-        replicaId, Optional.ofNullable(configPath));
+        replicaId, new FleetSettingsResolver(cli, env, file.fleet).resolve(), Optional.ofNullable(configPath));
   }
 
   private ProxySettings.PoolSettings pool(ConfigFile.Pool pool) {

@@ -23,7 +23,7 @@ public record PeerCancel(int targetReplica, int processId, int secretKey, long t
   /** Our own request code, next to PostgreSQL's 80877102..80877104 and unused by it. */
   public static final int CODE = 80877190;
   public static final Duration MAX_AGE = Duration.ofSeconds(30);
-  static final int LENGTH = 4 + 4 + 4 + 4 + 4 + 8 + 32;
+  public static final int LENGTH = 4 + 4 + 4 + 4 + 4 + 8 + 32;
 
   /** A signed message for the key, stamped now. */
   public static PeerCancel sign(int targetReplica, int processId, int secretKey, Instant now, byte[] fleetSecret) {

@@ -32,37 +32,57 @@ public final class PeerDirectory {
     this.resolver = resolver;
   }
 
-  /** "host:port" entries of a static list. */
+  /** "host:port" entries of a static list; a bad entry is named in the exception's message. */
   public static List<InetSocketAddress> parse(List<String> entries) {
     List<InetSocketAddress> peers = new ArrayList<>();
     for (String entry : entries) {
       int colon = entry.lastIndexOf(':');
-      if (colon <= 0 || colon == entry.length() - 1) {
-        throw new IllegalArgumentException("fleet peer must be host:port, not '" + entry + "'");
+      int port = colon <= 0 ? -1 : portOf(entry.substring(colon + 1));
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("a fleet peer must be host:port, not '" + entry + "'");
       }
-      peers.add(InetSocketAddress.createUnresolved(entry.substring(0, colon),
-          Integer.parseInt(entry.substring(colon + 1))));
+      peers.add(InetSocketAddress.createUnresolved(entry.substring(0, colon), port));
     }
     return peers;
+  }
+
+  private static int portOf(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   public boolean isEmpty() {
     return staticPeers.isEmpty() && dnsName.isEmpty();
   }
 
-  /** Every peer known now; a DNS name that does not resolve adds none (and the static ones still count). */
+  /**
+   * Every peer known now, resolved. Blocks on DNS: call it off the event loops. A name that does not
+   * resolve adds none (no ready pod right now); the others still count.
+   */
   public Set<InetSocketAddress> peers() {
-    Set<InetSocketAddress> peers = new LinkedHashSet<>(staticPeers);
-    if (dnsName.isPresent()) {
-      try {
-        for (InetAddress address : resolver.resolve(dnsName.get())) {
-          peers.add(new InetSocketAddress(address, peerPort));
-        }
-      } catch (UnknownHostException e) {
-        // no ready peer registered under the name right now
+    Set<InetSocketAddress> peers = new LinkedHashSet<>();
+    for (InetSocketAddress peer : staticPeers) {
+      for (InetAddress address : resolve(peer.getHostString())) {
+        peers.add(new InetSocketAddress(address, peer.getPort()));
       }
     }
+    dnsName.ifPresent(name -> {
+      for (InetAddress address : resolve(name)) {
+        peers.add(new InetSocketAddress(address, peerPort));
+      }
+    });
     return peers;
+  }
+
+  private InetAddress[] resolve(String name) {
+    try {
+      return resolver.resolve(name);
+    } catch (UnknownHostException e) {
+      return new InetAddress[0];
+    }
   }
 
   /** DNS lookup, replaceable in tests. */

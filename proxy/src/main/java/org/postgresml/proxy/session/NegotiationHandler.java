@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import java.util.List;
+import org.postgresml.proxy.fleet.PeerCancel;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.ProtocolException;
@@ -18,8 +19,9 @@ import org.postgresml.proxy.protocol.frontend.StartupMessage;
 
 /**
  * The untyped start of a client connection: SSLRequest ('S' and TLS when the proxy has a
- * certificate, 'N' otherwise), GSSENCRequest ('N'), CancelRequest (forwarded, then closed) and the
- * StartupMessage, which it hands to the {@link ClientSession} before making way for typed frames.
+ * certificate, 'N' otherwise), GSSENCRequest ('N'), CancelRequest and a peer's PeerCancel (handed to
+ * {@link CancelDispatch}, then closed) and the StartupMessage, which it hands to the
+ * {@link ClientSession} before making way for typed frames.
  */
 public final class NegotiationHandler extends ByteToMessageDecoder {
 
@@ -55,7 +57,15 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
       case GssEncRequest.CODE -> ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(MessageType.ENCRYPTION_REFUSED));
       case CancelRequest.CODE -> {
         body.skipBytes(4);
-        forwardCancel(ctx, CancelRequest.decode(body));
+        context.cancels().fromClient(CancelRequest.decode(body));
+        ctx.close(); // the client learns nothing either way, as from PostgreSQL
+      }
+      case PeerCancel.CODE -> {
+        if (length == PeerCancel.LENGTH) {
+          body.skipBytes(4);
+          context.cancels().fromPeer(PeerCancel.decode(body), ctx.channel().remoteAddress());
+        }
+        ctx.close();
       }
       default -> startup(ctx, body);
     }
@@ -77,12 +87,6 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
     SslHandler tls = new SslHandler(context.clientTls().get().newEngine(ctx.alloc()), true);
     ctx.pipeline().addFirst("tls", tls);
     ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(MessageType.ENCRYPTION_ACCEPTED));
-  }
-
-  private void forwardCancel(ChannelHandlerContext ctx, CancelRequest request) {
-    // An unknown key is ignored, as PostgreSQL does; the client learns nothing either way.
-    context.cancelKeys().find(request.processId(), request.secretKey()).ifPresent(ClientSession::cancelRunningQuery);
-    ctx.close();
   }
 
   private void startup(ChannelHandlerContext ctx, ByteBuf body) {

@@ -15,19 +15,19 @@ public final class SessionContext {
   private volatile ProxySettings settings;
   private volatile ClientUsers users;
   private final Optional<SslContext> clientTls;
-  private final CancelKeys cancelKeys;
+  private final CancelDispatch cancels;
   private final ServerConnectionProvider servers;
   private final SessionRegistry registry;
   private final ProxyMetrics metrics;
   private final AdminAccess admin;
 
   public SessionContext(ProxySettings settings, Optional<SslContext> clientTls, ClientUsers users,
-      CancelKeys cancelKeys, ServerConnectionProvider servers, SessionRegistry registry, ProxyMetrics metrics,
+      CancelDispatch cancels, ServerConnectionProvider servers, SessionRegistry registry, ProxyMetrics metrics,
       AdminAccess admin) {
     this.settings = settings;
     this.clientTls = clientTls;
     this.users = users;
-    this.cancelKeys = cancelKeys;
+    this.cancels = cancels;
     this.servers = servers;
     this.registry = registry;
     this.metrics = metrics;
@@ -53,7 +53,11 @@ public final class SessionContext {
   }
 
   public CancelKeys cancelKeys() {
-    return cancelKeys;
+    return cancels.keys();
+  }
+
+  public CancelDispatch cancels() {
+    return cancels;
   }
 
   public ServerConnectionProvider servers() {

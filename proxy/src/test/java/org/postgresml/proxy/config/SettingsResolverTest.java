@@ -100,4 +100,45 @@ class SettingsResolverTest {
     assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--replica-id", "300"))
         .hasMessageContaining("between 0 and 255");
   }
+
+  @Test
+  void fleetFromFileEnvironmentAndFlags() throws IOException {
+    Path secret = Files.writeString(dir.resolve("fleet-secret"), "0123456789abcdef-fleet\n");
+    Path file = dir.resolve("proxy.yaml");
+    Files.writeString(file, """
+        fleet:
+          replicaId: 4
+          peers: [proxy-a:6432, "proxy-b:7432"]
+          peersDns: from-file.svc
+          peerSecretFile: %s
+        """.formatted(secret));
+    ProxySettings fromFile = resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--config", file.toString());
+    assertThat(fromFile.replicaId()).isEqualTo(4);
+    assertThat(fromFile.fleet().peers()).extracting(java.net.InetSocketAddress::getHostString)
+        .containsExactly("proxy-a", "proxy-b");
+    assertThat(fromFile.fleet().peersDns()).contains("from-file.svc");
+    assertThat(fromFile.fleet().secret()).hasValueSatisfying(bytes -> assertThat(new String(bytes,
+        java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("0123456789abcdef-fleet"));
+    assertThat(fromFile.fleet().toString()).doesNotContain("0123456789abcdef");
+
+    ProxySettings fromEnv = resolve(Map.of("PGML_PROXY_FLEET_PEERS_DNS", "peers.ns.svc.cluster.local",
+        "PGML_PROXY_FLEET_SECRET_FILE", secret.toString()), "--database-url", "postgres://u:p@h/db",
+        "--config", file.toString(), "--fleet-peers", "10.0.0.1:6432,10.0.0.2:6432");
+    assertThat(fromEnv.fleet().peersDns()).contains("peers.ns.svc.cluster.local");
+    assertThat(fromEnv.fleet().peers()).hasSize(2);
+    assertThat(resolve(Map.of(), "--database-url", "postgres://u:p@h/db").fleet().enabled()).isFalse();
+  }
+
+  @Test
+  void fleetMistakesNameTheProblemAndNeverTheSecret() throws IOException {
+    Path shortSecret = Files.writeString(dir.resolve("short"), "tooshort");
+    assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--fleet-peers-dns", "p.svc"))
+        .hasMessageContaining("--fleet-secret-file");
+    assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--fleet-secret-file",
+        shortSecret.toString())).hasMessageContaining("at least 16 bytes").hasMessageNotContaining("tooshort");
+    assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--fleet-secret-file",
+        "/nonexistent/secret")).hasMessageContaining("not a readable file");
+    assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--fleet-peers", "proxy-a"))
+        .hasMessageContaining("host:port, not 'proxy-a'");
+  }
 }

@@ -1,0 +1,94 @@
+package org.postgresml.proxy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.postgresml.testing.FreePorts;
+
+/** The shaded jar run as its own process on loopback and free ports, as a container runs it. */
+public final class ProxyProcess implements AutoCloseable {
+
+  public static final Path JAR = Path.of("target", "pgml-proxy.jar");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private final Process process;
+  private final int port;
+  private final int httpPort;
+  private final Path stderr;
+
+  private ProxyProcess(Process process, int port, int httpPort, Path stderr) {
+    this.process = process;
+    this.port = port;
+    this.httpPort = httpPort;
+    this.stderr = stderr;
+  }
+
+  /** Starts the jar with the given flags plus loopback host and the given port; returns without waiting. */
+  public static ProxyProcess launch(int port, Map<String, String> env, List<String> args) throws IOException {
+    int httpPort = FreePorts.next();
+    Path stderr = Files.createTempFile("pgml-proxy-", ".err");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-Dio.netty.leakDetection.level=paranoid", "-jar", JAR.toString(), "--listen-host", "127.0.0.1", "--port",
+        Integer.toString(port), "--http-port", Integer.toString(httpPort)));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(stderr.toFile());
+    builder.environment().remove("DATABASE_URL");
+    builder.environment().putAll(env);
+    return new ProxyProcess(builder.start(), port, httpPort, stderr);
+  }
+
+  /** Waits until /readyz answers 200 (the upstream is reachable). */
+  public ProxyProcess awaitReady(Duration timeout) {
+    Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        .until(() -> get("/readyz").statusCode() == 200);
+    return this;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The value of one Prometheus sample line (name with its labels, exactly as exposed), 0 when absent. */
+  public double metric(String sample) throws IOException, InterruptedException {
+    for (String line : get("/metrics").body().lines().toList()) {
+      if (line.startsWith(sample + " ")) {
+        return Double.parseDouble(line.substring(sample.length() + 1).trim());
+      }
+    }
+    return 0;
+  }
+
+  public String stderr() throws IOException {
+    return Files.readString(stderr);
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() throws IOException {
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+    Files.deleteIfExists(stderr);
+  }
+}
