@@ -29,7 +29,12 @@ public final class Main {
     LogSetup.apply(settings.logFormat());
     ProxyServer server;
     try {
-      server = new ProxyServer(settings, outcome.reloader()).start();
+      server = new ProxyServer(settings, outcome.reloader());
+      // SIGHUP re-reads the configuration, as PgBouncer and PostgreSQL do. Installed before the port
+      // opens: the JVM's own answer to SIGHUP is to exit.
+      ProxyServer reloadable = server;
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloadable.reloadLogged());
+      server.start();
     } catch (ConfigException e) {
       err.println("pgml-proxy: " + e.getMessage());
       System.exit(CommandLineParser.EXIT_USAGE);
@@ -43,8 +48,6 @@ public final class Main {
       System.exit(1);
       return;
     }
-    // SIGHUP re-reads the configuration, as PgBouncer and PostgreSQL do.
-    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> server.reloadLogged());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.shutdown(settings.shutdownTimeout());
