@@ -68,10 +68,15 @@ class ReloadSignalIT {
 
       assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(proxy.pid())).start().waitFor()).isZero();
 
-      Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-        login(port, "second-pw").close();
-        return true;
-      });
+      try {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+          login(port, "second-pw").close();
+          return true;
+        });
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError("SIGHUP did not bring in the new password; the proxy's log:\n"
+            + Files.readString(stderr), e);
+      }
       assertThatThrownBy(() -> login(port, "first-pw").close())
           .isInstanceOfSatisfying(PSQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
       assertThat(session.isValid(5)).as("the session from before the signal").isTrue();
