@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import org.postgresml.proxy.config.ConfigException;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.observe.LogSetup;
+import org.slf4j.LoggerFactory;
 
 /** {@code java -jar pgml-proxy.jar [options]}: runs until SIGTERM or SIGINT, then drains. */
 public final class Main {
@@ -34,6 +35,10 @@ public final class Main {
       // opens: the JVM's own answer to SIGHUP is to exit.
       ProxyServer reloadable = server;
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloadable.reloadLogged());
+      if (SignalDispositions.isIgnored(SignalDispositions.SIGHUP)) {
+        LoggerFactory.getLogger(Main.class).warn("SIGHUP is ignored by this process (started under nohup?):"
+            + " reload with RELOAD in the admin console or by changing the config file");
+      }
       server.start();
     } catch (ConfigException e) {
       err.println("pgml-proxy: " + e.getMessage());
