@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.postgresml.bench.Endpoint;
 import org.postgresml.bench.run.ManagedProcess;
 import org.postgresml.testing.ClientPrograms;
@@ -85,7 +84,7 @@ public final class PgBouncer implements Pooler {
     List<String> command = ServerUser.current().wrap(List.of(binaryPath.toString(), ini.toString()));
     ManagedProcess process = ManagedProcess.start(NAME, command, Map.of(), dir.resolve("pgbouncer.log"),
         Duration.ofSeconds(30), () -> Probe.answers(endpoint));
-    return new Running(endpoint, process);
+    return new PoolerProcess(NAME, endpoint, process);
   }
 
   private static List<String> settingsLines(PoolerSettings settings, String upstream, int port) {
@@ -119,27 +118,5 @@ public final class PgBouncer implements Pooler {
       }
     }
     return Optional.empty();
-  }
-
-  private record Running(Endpoint endpoint, ManagedProcess process) implements Target {
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    @Override
-    public OptionalLong pid() {
-      return OptionalLong.of(process.pid());
-    }
-
-    @Override
-    public boolean isRunning() {
-      return process.isAlive();
-    }
-
-    @Override
-    public void close() {
-      process.close();
-    }
   }
 }

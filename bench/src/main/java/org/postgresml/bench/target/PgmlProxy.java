@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.postgresml.bench.Endpoint;
 import org.postgresml.bench.run.ManagedProcess;
 import org.postgresml.testing.FreePorts;
@@ -78,7 +77,7 @@ public final class PgmlProxy implements Pooler {
     ManagedProcess process = ManagedProcess.start(NAME, command, Map.of(),
         workDir.resolve("pgml-proxy-" + settings.mode().key() + "-" + port + ".log"), Duration.ofSeconds(60),
         () -> Probe.answers(endpoint));
-    return new Running(endpoint, process);
+    return new PoolerProcess(NAME, endpoint, process);
   }
 
   private static List<String> flags(PoolerSettings settings, String url, int port) {
@@ -91,27 +90,5 @@ public final class PgmlProxy implements Pooler {
 
   private static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private record Running(Endpoint endpoint, ManagedProcess process) implements Target {
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    @Override
-    public OptionalLong pid() {
-      return OptionalLong.of(process.pid());
-    }
-
-    @Override
-    public boolean isRunning() {
-      return process.isAlive();
-    }
-
-    @Override
-    public void close() {
-      process.close();
-    }
   }
 }
