@@ -75,10 +75,6 @@ public final class PoolManager<C extends PooledConnection> implements AutoClosea
     pools.values().forEach(Pool::resume);
   }
 
-  public boolean isPaused() {
-    return paused;
-  }
-
   @Override
   public void close() {
     closed = true;

@@ -15,7 +15,6 @@ import org.postgresml.proxy.pool.PooledConnection;
 import org.postgresml.proxy.prepared.ServerStatements;
 import org.postgresml.proxy.protocol.backend.BackendKeyData;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
-import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
 import org.postgresml.proxy.protocol.frontend.Query;
 import org.postgresml.proxy.protocol.frontend.Terminate;
 
@@ -45,8 +44,6 @@ public final class ServerConnection implements PooledConnection {
   /** Transaction mode: what this connection has prepared under proxy names (only the holder touches it). */
   private ServerStatements statements;
   private volatile boolean broken;
-  /** Updated at every ReadyForQuery: the boundary where a pool may take the connection back. */
-  private volatile TransactionStatus transactionStatus = TransactionStatus.IDLE;
 
   ServerConnection(Channel channel, String upstreamAddress, BackendKeyData backendKey,
                    Map<String, String> parameters, ServerRelayHandler relay) {
@@ -181,9 +178,6 @@ public final class ServerConnection implements PooledConnection {
     return Map.copyOf(parameters);
   }
 
-  public TransactionStatus transactionStatus() {
-    return transactionStatus;
-  }
 
   public String upstreamAddress() {
     return upstreamAddress;
@@ -197,7 +191,4 @@ public final class ServerConnection implements PooledConnection {
     parameters.put(name, value);
   }
 
-  void transactionStatus(TransactionStatus status) {
-    this.transactionStatus = status;
-  }
 }

@@ -15,7 +15,6 @@ import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ParameterStatus;
-import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 
 /**
  * The upstream side of the relay: passes every backend frame untouched to the attached listener
@@ -93,7 +92,6 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
 
   private void inspect(ByteBuf frame) {
     switch (FrameDecoder.type(frame)) {
-      case MessageType.READY_FOR_QUERY -> connection.transactionStatus(ReadyForQuery.decode(Codec.body(frame)).status());
       case MessageType.PARAMETER_STATUS -> {
         ParameterStatus status = ParameterStatus.decode(Codec.body(frame));
         connection.parameterChanged(status.name(), status.value());
