@@ -25,12 +25,19 @@ public final class ServerStatements {
    */
   private long batchesSent;
   private long batchesEnded;
+  /** The pool's record of statements that parse: told of each outcome on this connection. */
+  private PreparedCatalog catalog = PreparedCatalog.NONE;
 
   public ServerStatements(int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1");
     }
     this.capacity = capacity;
+  }
+
+  /** Reports every Parse outcome on this connection to its pool's catalog from now on. */
+  public void reportTo(PreparedCatalog poolCatalog) {
+    catalog = poolCatalog;
   }
 
   boolean hasOrWillHave(String proxyName) {
@@ -83,6 +90,7 @@ public final class ServerStatements {
     if (head.proxyName != null) {
       pending.remove(head.proxyName);
       prepared.add(head.proxyName);
+      catalog.parsed(head.proxyName);
     }
     return head.forClient;
   }
@@ -98,6 +106,9 @@ public final class ServerStatements {
       Expected skipped = expected.pollFirst();
       if (skipped.proxyName != null) {
         pending.remove(skipped.proxyName);
+        if (skipped.reply == Reply.PARSE_COMPLETE) {
+          catalog.failed(skipped.proxyName);
+        }
       }
     }
   }

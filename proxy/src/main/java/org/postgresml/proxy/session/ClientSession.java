@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.prepared.ClientStatements;
+import org.postgresml.proxy.prepared.PrepareOnlyBatch;
+import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.prepared.StatementRewriter;
 import org.postgresml.proxy.auth.AuthenticationFailedException;
 import org.postgresml.proxy.protocol.Codec;
@@ -87,6 +89,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private ClientParameters clientParameters;
   /** Transaction mode: the client's prepared statements, which outlive server connections. */
   private final ClientStatements statements = new ClientStatements();
+  /** Transaction mode: a PQprepare between transactions, answered without a server when the pool knows it. */
+  private final PrepareOnlyBatch prepareOnly = new PrepareOnlyBatch();
+  /** Transaction mode: the statements this client's pool has parsed before. */
+  private PreparedCatalog catalog = PreparedCatalog.NONE;
   private final TransactionTracker tracker = new TransactionTracker();
   private AdminConnection admin;
   /** Feeds SHOW STATS and the pool's transaction and query meters. */
@@ -213,6 +219,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     mode = context.servers().mode();
     clock = new TrafficClock(context.servers().meters(startup));
+    catalog = context.servers().catalog(startup);
     // Logged in: a wait for a server connection from here on is bounded by queryWaitTimeout instead.
     loginTimeout.cancel(false);
     acquireServer();
@@ -326,12 +333,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private void startTransaction(ByteBuf frame) {
     if (FrameDecoder.type(frame) == MessageType.TERMINATE) {
       frame.release();
+      prepareOnly.release();
       state = State.CLOSED;
       channel.close();
       return;
     }
-    early.add(frame);
-    acquireServer();
+    switch (prepareOnly.offer(frame, statements, catalog)) {
+      case MORE -> { } // the rest of the batch decides
+      case ANSWERED -> {
+        prepareOnly.answer(statements, channel.alloc()).forEach(reply -> channel.write(reply, channel.voidPromise()));
+        channel.flush();
+      }
+      case NEEDS_SERVER -> {
+        early.addAll(prepareOnly.takeFrames());
+        acquireServer();
+      }
+    }
   }
 
   @Override
@@ -426,6 +443,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     for (ByteBuf frame = early.poll(); frame != null; frame = early.poll()) {
       frame.release();
     }
+    prepareOnly.release();
     if (clientKey != null) {
       context.cancelKeys().remove(clientKey);
     }

@@ -20,6 +20,7 @@ import org.postgresml.proxy.pool.PoolKey;
 import org.postgresml.proxy.pool.PoolManager;
 import org.postgresml.proxy.pool.PoolSettings;
 import org.postgresml.proxy.pool.PoolStats;
+import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;
@@ -38,8 +39,12 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   private final EventLoopGroup loops;
   private final PoolManager<ServerConnection> pools;
   private final Map<ServerConnection, PoolKey> owners = new ConcurrentHashMap<>();
+  /** The connector each connection came from: its cancels go there, even after a reload changed the upstream. */
+  private final Map<ServerConnection, UpstreamConnector> origins = new ConcurrentHashMap<>();
   /** Per pool, created with the pool or by its first client, whichever comes first. */
   private final Map<PoolKey, PoolMetrics> meters = new ConcurrentHashMap<>();
+  /** Per pool: what its upstream has parsed (a reload that changes the upstream starts them afresh). */
+  private final Map<PoolKey, PreparedCatalog> catalogs = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
   private volatile PoolMode mode;
   private volatile String resetQuery;
@@ -68,6 +73,15 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
     return Map.copyOf(meters);
   }
 
+  @Override
+  public PreparedCatalog catalog(StartupMessage client) {
+    return catalog(new PoolKey(client.user(), client.database()));
+  }
+
+  private PreparedCatalog catalog(PoolKey key) {
+    return catalogs.computeIfAbsent(key, k -> new PreparedCatalog());
+  }
+
   private PoolStats statsOf(PoolKey key) {
     return pools.find(key).map(Pool::stats).orElse(PoolStats.EMPTY);
   }
@@ -90,16 +104,20 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
     CompletableFuture<ServerConnection> opened = new CompletableFuture<>();
     // On the waiting client's event loop, so that relaying never hops between threads.
     EventLoop loop = affinity instanceof EventLoop clientLoop ? clientLoop : loops.next();
-    connector.connect(loop, key.database(), Map.of()).addListener(done -> {
+    UpstreamConnector origin = connector;
+    origin.connect(loop, key.database(), Map.of()).addListener(done -> {
       if (!done.isSuccess()) {
         opened.completeExceptionally(done.cause());
         return;
       }
       ServerConnection connection = (ServerConnection) done.getNow();
       owners.put(connection, key);
+      origins.put(connection, origin);
+      connection.statements().reportTo(catalog(key));
       // A connection that dies while idle (upstream restart) leaves the pool at once, which refills.
       connection.channel().closeFuture().addListener(closed -> {
         owners.remove(connection);
+        origins.remove(connection);
         pools.find(key).ifPresent(pool -> pool.discard(connection, CloseReason.SERVER_GONE));
       });
       // Keep reading while idle: a server that goes away (restart, pg_terminate_backend) must be
@@ -142,6 +160,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
    */
   public void updateUpstream(UpstreamConnector newConnector) {
     connector = newConnector;
+    catalogs.clear();
     pools.drainAll();
   }
 
@@ -234,7 +253,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
 
   @Override
   public void cancel(EventLoop loop, ServerConnection connection) {
-    connector.cancel(loop, connection.backendKey());
+    origins.getOrDefault(connection, connector).cancel(loop, connection.backendKey());
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.observe.PoolMetrics;
+import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;
 
@@ -34,6 +35,9 @@ public interface ServerConnectionProvider {
 
   /** The meters of the pool this client's connections come from (transactions, queries, bytes). */
   PoolMetrics meters(StartupMessage client);
+
+  /** The statements this client's pool has parsed without an error (transaction mode's prepared statements). */
+  PreparedCatalog catalog(StartupMessage client);
 
   /** Cancels what the connection is running now. */
   void cancel(EventLoop loop, ServerConnection connection);

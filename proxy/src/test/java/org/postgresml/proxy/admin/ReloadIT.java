@@ -170,6 +170,55 @@ class ReloadIT {
     }
   }
 
+  @Test
+  void aCancelAfterTheUpstreamMovedStillReachesTheOldUpstreamsBackend() throws Exception {
+    Path file = writeConfig(upstream.url("disable"), "app-pw", 4);
+    try (UpstreamDatabase moved = UpstreamDatabase.start(); RunningProxy proxy = start(file);
+        Connection before = login(proxy, "app-pw")) {
+      AdminConsoleIT.backendPid(before);
+      writeConfig(file, moved.url("disable"), "app-pw", 4);
+      assertThat(new AdminPsql(proxy, APP, "app-pw").run("RELOAD").exitCode()).isZero();
+      try (Connection after = login(proxy, "app-pw")) {
+        assertThat(currentPort(after)).as("new sessions use the new upstream").isEqualTo(moved.cluster().port());
+      }
+
+      // The session from before still runs on the old upstream: its cancel must go there.
+      try (Statement sleeping = before.createStatement()) {
+        CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+          try {
+            sleeping.execute("SELECT pg_sleep(60)");
+            return null;
+          } catch (SQLException e) {
+            return e;
+          }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> sleepingBackends() == 1);
+        sleeping.cancel();
+        Throwable failure = outcome.get(10, TimeUnit.SECONDS);
+        assertThat(failure).isInstanceOf(PSQLException.class);
+        assertThat(((PSQLException) failure).getSQLState()).isEqualTo("57014");
+      }
+    }
+  }
+
+  private static int sleepingBackends() throws SQLException {
+    try (Connection direct = upstream.cluster().connect();
+        Statement statement = direct.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
+            + "'SELECT pg_sleep(60)%' AND state = 'active'")) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
+  private static int currentPort(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT inet_server_port()")) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
   private static int upstreamBackends(String user) throws SQLException {
     try (Connection direct = upstream.cluster().connect();
         Statement statement = direct.createStatement();

@@ -18,7 +18,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,8 +61,6 @@ class TransactionModeIT {
   }
 
   @Test
-  @Disabled("known bug: after the pgjdbc test used the pool, two pgbench -M prepared clients keep both server "
-      + "connections and their clients wait forever (the rest fail with 53300 after 30 s); passes when run first")
   void pgbenchPreparedSixteenClientsWithoutFailures() {
     pgbenchSixteenClientsWithoutFailures("prepared", 5);
   }

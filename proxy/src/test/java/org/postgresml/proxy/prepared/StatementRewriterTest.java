@@ -191,4 +191,29 @@ class StatementRewriterTest {
     assertThat(StatementNames.of(SELECT)).isNotEqualTo(StatementNames.of(new Parse("S_1", "SELECT $1::int",
         new int[] {20})));
   }
+
+  @Test
+  void aParseCompleteTellsThePoolsCatalogThatTheStatementParses() {
+    PreparedCatalog catalog = new PreparedCatalog();
+    server.reportTo(catalog);
+    send(SELECT.encode(ALLOC), client, server);
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    assertThat(catalog.isKnown(PROXY_NAME)).isFalse();
+
+    reply(ParseComplete.INSTANCE.encode(ALLOC), server);
+    assertThat(catalog.isKnown(PROXY_NAME)).isTrue();
+  }
+
+  @Test
+  void aParseAnsweredByAnErrorIsForgottenByTheCatalog() {
+    PreparedCatalog catalog = new PreparedCatalog();
+    catalog.parsed(PROXY_NAME);
+    server.reportTo(catalog);
+    send(SELECT.encode(ALLOC), client, server);
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+
+    // ErrorResponse, then the ReadyForQuery that ends the batch with its ParseComplete never sent.
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    assertThat(catalog.isKnown(PROXY_NAME)).isFalse();
+  }
 }
