@@ -7,9 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +32,7 @@ import org.postgresml.proxy.fleet.FleetCancel;
 import org.postgresml.proxy.fleet.FleetMetrics;
 import org.postgresml.proxy.fleet.PeerDirectory;
 import org.postgresml.proxy.fleet.SelfAddress;
+import org.postgresml.proxy.net.Transport;
 import org.postgresml.proxy.observe.HealthServer;
 import org.postgresml.proxy.observe.ProxyMetrics;
 import org.postgresml.proxy.protocol.SqlState;
@@ -63,8 +62,10 @@ public final class ProxyServer implements AutoCloseable {
   private final Supplier<ProxySettings> reloadSource;
   private final ProxyMetrics metrics = new ProxyMetrics();
   private final SessionRegistry registry = new SessionRegistry();
-  private final EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+  private final EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, Transport.selected().ioHandlers());
+  /** One loop per core: a client and its server connection share one (pool affinity), so more loops only add hand-offs. */
+  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Integer.getInteger("pgml.proxy.ioThreads", Runtime.getRuntime().availableProcessors()),
+      Transport.selected().ioHandlers());
   private volatile UpstreamConnector connector;
   private final PooledConnectionProvider servers;
   private final SessionContext context;
@@ -197,12 +198,12 @@ public final class ProxyServer implements AutoCloseable {
     }
     LOG.atInfo().addKeyValue("address", address).addKeyValue("http", httpAddress.map(String::valueOf).orElse("off"))
         .addKeyValue("upstream", settings.upstream().url()).addKeyValue("sslmode", settings.upstream().sslMode().text())
-        .log("pgml-proxy listening");
+        .addKeyValue("transport", Transport.selected().name()).log("pgml-proxy listening");
     return this;
   }
 
   private void bind() throws InterruptedException {
-    listener = new ServerBootstrap().group(acceptor, workers).channel(NioServerSocketChannel.class)
+    listener = new ServerBootstrap().group(acceptor, workers).channel(Transport.selected().serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)

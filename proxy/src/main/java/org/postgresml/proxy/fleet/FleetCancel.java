@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -21,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.postgresml.proxy.net.Transport;
 
 /**
  * Fleet-wide cancel. A client's CancelRequest lands on whichever replica the Service picked; when
@@ -117,7 +117,7 @@ public final class FleetCancel implements AutoCloseable {
       log.atWarn().addKeyValue("peer", peer).log("too many cancels in flight, one not forwarded");
       return;
     }
-    new Bootstrap().group(group).channel(NioSocketChannel.class)
+    new Bootstrap().group(group).channel(Transport.selected().socketChannel())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(new ChannelInitializer<Channel>() {

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -23,6 +22,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import org.postgresml.proxy.net.Transport;
 import org.postgresml.proxy.upstream.UpstreamConnector;
 import java.util.function.Supplier;
 
@@ -45,7 +45,7 @@ public final class HealthServer {
   }
 
   public InetSocketAddress start(EventLoopGroup group, String host, int port) throws InterruptedException {
-    channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+    channel = new ServerBootstrap().group(group).channel(Transport.selected().serverChannel())
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {

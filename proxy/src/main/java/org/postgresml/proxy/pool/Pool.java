@@ -106,9 +106,13 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
       }
       Waiter<C> waiter = new Waiter<>(result, nanoClock.getAsLong(), affinity);
       waiters.addLast(waiter);
-      long timeout = settings.queryWaitTimeout().toNanos();
-      waiter.timeout = timer.schedule(() -> expire(waiter), timeout, TimeUnit.NANOSECONDS);
       after = dispatchLocked();
+      if (!waiter.served) {
+        // Only a client that has to wait gets a timer, on its own event loop when it has one: the
+        // common case (a warm connection is free) schedules nothing and wakes no other thread.
+        long timeout = settings.queryWaitTimeout().toNanos();
+        waiter.timeout = timerFor(affinity).schedule(() -> expire(waiter), timeout, TimeUnit.NANOSECONDS);
+      }
     }
     runAfterUnlock(after);
     return result;
@@ -219,7 +223,9 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
       long now = nanoClock.getAsLong();
       long maxWait = waiters.isEmpty() ? 0 : (now - waiters.peekFirst().sinceNanos) / 1000;
       int active = entries.size() - idle.size() - checking;
-      return new PoolStats(active, idle.size(), checking, connecting, waiters.size(), maxWait, paused);
+      long checkAfter = settings.serverIdleCheck().toNanos();
+      int stale = (int) idle.stream().filter(entry -> now - entry.lastUsedNanos > checkAfter).count();
+      return new PoolStats(active, idle.size(), stale, checking, connecting, waiters.size(), maxWait, paused);
     }
   }
 
@@ -269,6 +275,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
         startHealthCheckLocked(entry, after);
       } else {
         Waiter<C> waiter = waiters.pollFirst();
+        waiter.served = true;
         waiter.cancelTimeout();
         entry.state = EntryState.ACTIVE;
         Duration waited = Duration.ofNanos(now - waiter.sinceNanos);
@@ -293,6 +300,10 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
       after.add(() -> openConnection(affinity, connectGeneration, started));
     }
     return after;
+  }
+
+  private ScheduledExecutorService timerFor(Object affinity) {
+    return affinity instanceof ScheduledExecutorService own ? own : timer;
   }
 
   // The most recently released idle connection that lives where the client does, else the most recent.
@@ -537,6 +548,8 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     final long sinceNanos;
     final Object affinity;
     ScheduledFuture<?> timeout;
+    /** Handed a connection (under the pool's lock); a served waiter needs no timeout. */
+    boolean served;
 
     Waiter(CompletableFuture<C> future, long sinceNanos, Object affinity) {
       this.future = future;

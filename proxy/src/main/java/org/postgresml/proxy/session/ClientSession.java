@@ -12,8 +12,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,10 +28,8 @@ import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.ProtocolException;
 import org.postgresml.proxy.protocol.SqlState;
-import org.postgresml.proxy.protocol.backend.AuthenticationOk;
 import org.postgresml.proxy.protocol.backend.BackendKeyData;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
-import org.postgresml.proxy.protocol.backend.ParameterStatus;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
@@ -125,19 +121,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     startup = message;
-    String user = message.user();
-    if (user == null || user.isEmpty()) {
-      fatal(SqlState.INVALID_AUTHORIZATION, "no PostgreSQL user name specified in startup packet");
-      return;
-    }
-    events.identified(user, message.database());
-    if (message.parameters().containsKey("replication")) {
-      fatal(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by pgml-proxy");
-      return;
-    }
-    if (context.registry().size() > context.settings().pool().maxClientConn()) {
-      fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already (max_client_conn is "
-          + context.settings().pool().maxClientConn() + ")");
+    events.identified(message.user(), message.database());
+    Optional<StartupCheck.Refusal> refusal = StartupCheck.check(message, context);
+    if (refusal.isPresent()) {
+      fatal(refusal.get().sqlState(), refusal.get().message());
       return;
     }
     try {
@@ -146,16 +133,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       fatal(SqlState.FEATURE_NOT_SUPPORTED, e.getMessage());
       return;
     }
-    boolean adminDatabase = AdminConsole.DATABASE.equals(message.database());
-    if (adminDatabase && !context.admin().mayUse(user)) {
-      fatal(SqlState.INVALID_AUTHORIZATION, "user \"" + user + "\" is not an admin of the proxy");
-      return;
-    }
-    if (!adminDatabase && !context.servers().serves(message.database())) {
-      fatal("3D000", "database \"" + message.database() + "\" does not exist on this proxy");
-      return;
-    }
-    authenticator = new ClientAuthenticator(context.settings().clientAuthMethod(), context.users(), user);
+    authenticator = new ClientAuthenticator(context.settings().clientAuthMethod(), context.users(), message.user());
     ByteBuf request = authenticator.start(ctx.alloc());
     if (request == null) {
       loggedIn();
@@ -227,8 +205,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void acquireServer() {
     state = state == State.IDLE ? State.ACQUIRING : State.CONNECTING;
-    channel.config().setAutoRead(false);
     Future<ServerConnection> acquired = context.servers().acquire(channel.eventLoop(), startup);
+    if (!acquired.isDone()) {
+      // A wait: read nothing more until a connection comes (what arrived meanwhile waits in early).
+      // A warm connection handed out at once needs no pause, and no two epoll_ctl calls per transaction.
+      channel.config().setAutoRead(false);
+    }
     acquired.addListener(done -> {
       if (done.isSuccess()) {
         serverReady(acquired.getNow());
@@ -267,11 +249,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     int processId = mode == PoolMode.SESSION ? connection.backendKey().processId()
         : ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
     clientKey = context.cancelKeys().register(processId, this);
-    channel.write(AuthenticationOk.INSTANCE.encode(channel.alloc()));
-    clientParameters.reported(connection).forEach((name, value) ->
-        channel.write(new ParameterStatus(name, value).encode(channel.alloc())));
-    channel.write(clientKey.encode(channel.alloc()));
-    channel.writeAndFlush(new ReadyForQuery(TransactionStatus.IDLE).encode(channel.alloc()));
+    LoginGreeting.send(channel, connection, clientParameters, clientKey);
     loginTimeout.cancel(false);
     events.relaying(connection.upstreamAddress(), connection.backendKey().processId());
   }
@@ -494,26 +472,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   /** This session as a line of SHOW CLIENTS (read from another thread: a snapshot, maybe a moment old). */
   org.postgresml.proxy.admin.AdminContext.ConnectionInfo describe() {
-    java.net.InetSocketAddress remote = (java.net.InetSocketAddress) channel.remoteAddress();
-    java.net.InetSocketAddress local = (java.net.InetSocketAddress) channel.localAddress();
-    ServerConnection held = server;
-    StartupMessage login = startup;
-    State now = state;
-    String shown = switch (now) {
-      case RELAYING, ADMIN -> "active";
-      case IDLE -> "idle";
-      case CONNECTING, ACQUIRING -> "waiting";
-      default -> "login";
-    };
-    return new org.postgresml.proxy.admin.AdminContext.ConnectionInfo("C",
-        login == null ? null : login.user(), login == null ? null : login.database(), shown,
-        remote == null ? null : remote.getAddress().getHostAddress(), remote == null ? 0 : remote.getPort(),
-        local == null ? null : local.getAddress().getHostAddress(), local == null ? 0 : local.getPort(),
-        events.connectedAt().toString(), null, 0, Integer.toHexString(System.identityHashCode(this)),
-        held == null ? null : Integer.toHexString(System.identityHashCode(held)),
-        held == null ? null : held.backendKey().processId(),
-        channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null ? "" : "TLS",
-        login == null ? null : login.parameters().get("application_name"));
+    return ClientSnapshot.of(this, channel, startup, state, server, events.connectedAt().toString());
   }
 
   /** The server connection this session holds now, if any. */

@@ -54,7 +54,7 @@ public final class ProxyAdmin implements AdminContext {
       PoolStats stats = entry.getValue().stats();
       int[] counts = clients.getOrDefault(entry.getKey(), new int[2]);
       pools.add(new PoolInfo(entry.getKey().database(), entry.getKey().user(), counts[0], counts[1], stats.active(),
-          stats.idle(), 0, stats.checking(), stats.connecting(), stats.maxWaitMicros(),
+          stats.idle() - stats.stale(), stats.stale(), stats.checking(), stats.connecting(), stats.maxWaitMicros(),
           servers.mode().name().toLowerCase(java.util.Locale.ROOT)));
     }
     return pools;

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
@@ -23,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.postgresml.proxy.net.Transport;
 import org.postgresml.proxy.auth.UpstreamAuthenticator;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.config.SslMode;
@@ -192,7 +192,7 @@ public final class UpstreamConnector {
   }
 
   private Bootstrap bootstrap(EventLoop loop, ChannelInitializer<SocketChannel> initializer) {
-    return new Bootstrap().group(loop).channel(NioSocketChannel.class)
+    return new Bootstrap().group(loop).channel(Transport.selected().socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import org.postgresml.proxy.net.Transport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,7 +23,7 @@ class FleetCancelTest {
   private static final Instant NOW = Instant.parse("2026-11-24T05:00:00Z");
   private static final InetSocketAddress FROM = new InetSocketAddress("127.0.0.1", 50000);
 
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Transport.selected().ioHandlers());
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final FleetCancel fleet = new FleetCancel(SECRET, new PeerDirectory(List.of(), Optional.empty(), 6432),
       peer -> false, group, Clock.fixed(NOW, ZoneOffset.UTC), new FleetMetrics(registry));

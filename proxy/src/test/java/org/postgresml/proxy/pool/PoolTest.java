@@ -60,7 +60,7 @@ class PoolTest {
     pool.release(first, true);
     assertThat(fourth.get(1, TimeUnit.SECONDS)).isSameAs(first);
     assertThat(factory.opened).hasValue(2);
-    assertThat(pool.stats()).isEqualTo(new PoolStats(2, 0, 0, 0, 0, 0, false));
+    assertThat(pool.stats()).isEqualTo(new PoolStats(2, 0, 0, 0, 0, 0, 0, false));
   }
 
   @Test
@@ -153,6 +153,24 @@ class PoolTest {
     assertThat(stale.checks.get()).isGreaterThanOrEqualTo(1);
     assertThat(stale.closedFor).contains(CloseReason.HEALTH_CHECK_FAILED);
     assertThat(next).isNotSameAs(stale);
+  }
+
+  @Test
+  void anIdleConnectionPastTheCheckIntervalCountsAsStaleUntilChecked() throws Exception {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+    // The maintenance timer is never due in this test: the fake clock alone moves time.
+    pool = new Pool<>("app@db", new PoolSettings(2, 0, Duration.ofSeconds(5), Duration.ofMinutes(10),
+        Duration.ofHours(1), 0, Duration.ofSeconds(30), Duration.ofSeconds(5)), factory, timer, PoolListener.NONE,
+        now::get);
+    FakeConnection first = pool.acquire().get(1, TimeUnit.SECONDS);
+    FakeConnection second = pool.acquire().get(1, TimeUnit.SECONDS);
+    pool.release(first, true);
+    now.addAndGet(TimeUnit.SECONDS.toNanos(31));
+    pool.release(second, true);
+
+    PoolStats stats = pool.stats();
+    assertThat(stats.idle()).isEqualTo(2);
+    assertThat(stats.stale()).as("only the one idle past server_idle_check").isEqualTo(1);
   }
 
   @Test

@@ -1,0 +1,47 @@
+package org.postgresml.proxy.session;
+
+import java.util.Optional;
+import org.postgresml.proxy.admin.AdminConsole;
+import org.postgresml.proxy.protocol.SqlState;
+import org.postgresml.proxy.protocol.frontend.StartupMessage;
+
+/**
+ * What a StartupMessage must pass before the proxy asks for a password: a user name, no
+ * replication, room under {@code max_client_conn}, a database this proxy serves, and admin rights
+ * for the admin console. A refusal carries the SQLSTATE and message PostgreSQL would use.
+ */
+final class StartupCheck {
+
+  /** Why a login is refused before authentication. */
+  record Refusal(String sqlState, String message) {}
+
+  private StartupCheck() {}
+
+  static Optional<Refusal> check(StartupMessage message, SessionContext context) {
+    String user = message.user();
+    if (user == null || user.isEmpty()) {
+      return refuse(SqlState.INVALID_AUTHORIZATION, "no PostgreSQL user name specified in startup packet");
+    }
+    if (message.parameters().containsKey("replication")) {
+      return refuse(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by pgml-proxy");
+    }
+    int maxClients = context.settings().pool().maxClientConn();
+    if (context.registry().size() > maxClients) {
+      return refuse(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already (max_client_conn is "
+          + maxClients + ")");
+    }
+    boolean adminDatabase = AdminConsole.DATABASE.equals(message.database());
+    if (adminDatabase && !context.admin().mayUse(user)) {
+      return refuse(SqlState.INVALID_AUTHORIZATION, "user \"" + user + "\" is not an admin of the proxy");
+    }
+    if (!adminDatabase && !context.servers().serves(message.database())) {
+      return refuse(SqlState.INVALID_CATALOG_NAME, "database \"" + message.database()
+          + "\" does not exist on this proxy");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Refusal> refuse(String sqlState, String message) {
+    return Optional.of(new Refusal(sqlState, message));
+  }
+}
