@@ -22,9 +22,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   systemctl stop pgbouncer >/dev/null 2>&1 || true
 fi
 
-# Build the harness only when a source is newer than its jar (shading the PostgreSQL binaries is slow).
+# Build the harness only when a source is newer than its jar (shading the PostgreSQL binaries is slow);
+# the operator is in it too (scenario 7 runs it in the harness's JVM).
 jar=bench/target/pgml-proxy-bench.jar
-if [ ! -f "$jar" ] || [ -n "$(find pom.xml bench/pom.xml bench/src testing/pom.xml testing/src -newer "$jar" -print -quit)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml bench/pom.xml bench/src testing/pom.xml testing/src operator/pom.xml operator/src -newer "$jar" -print -quit)" ]; then
   export MAVEN_ARGS="${MAVEN_ARGS:-} -B -ntp"
   ./mvnw -q -Pbench -pl bench -am package -DskipTests
 fi

@@ -22,8 +22,8 @@ public final class PgmlProxyOperator {
   }
 
   /**
-   * @param overrides extra configuration; production passes none (tests switch server-side apply
-   *     off there, because the mock API server lacks it)
+   * @param overrides extra configuration; production passes none (tests and the benchmark pass
+   *     {@link #withoutServerSideApply}, because the mock API server lacks server-side apply)
    */
   public static Operator create(KubernetesClient client, OperatorSettings settings, Metrics metrics,
       Consumer<ConfigurationServiceOverrider> overrides) {
@@ -53,5 +53,16 @@ public final class PgmlProxyOperator {
       }
     });
     return operator;
+  }
+
+  /**
+   * JOSDK's classic create/update with its generic matcher instead of server-side apply, for the
+   * Fabric8 mock API server, which does not implement it (creating a dependent answers 404,
+   * patching status 415). The operator's ITs and the benchmark share this one switch, so both
+   * measure the same code path; production keeps server-side apply.
+   */
+  public static void withoutServerSideApply(ConfigurationServiceOverrider overrider) {
+    overrider.withSSABasedCreateUpdateMatchForDependentResources(false)
+        .withUseSSAToPatchPrimaryResource(false);
   }
 }

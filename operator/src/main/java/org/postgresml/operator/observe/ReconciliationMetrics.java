@@ -15,6 +15,13 @@ import java.util.Map;
  */
 public final class ReconciliationMetrics implements Metrics {
 
+  /** Counter of started reconciliations. */
+  public static final String STARTED = "pgml.operator.reconciliations";
+  /** Counter of reconciliations that threw. */
+  public static final String FAILURES = "pgml.operator.reconciliation.failures";
+  /** Timer of controller executions, tagged {@code execution} (reconcile or cleanup) and {@code outcome}. */
+  public static final String EXECUTION = "pgml.operator.reconciliation";
+
   private final MeterRegistry registry;
 
   public ReconciliationMetrics(MeterRegistry registry) {
@@ -23,13 +30,13 @@ public final class ReconciliationMetrics implements Metrics {
 
   @Override
   public void reconcileCustomResource(HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
-    Counter.builder("pgml.operator.reconciliations").description("Reconciliations started")
+    Counter.builder(STARTED).description("Reconciliations started")
         .tag("kind", resource.getKind()).register(registry).increment();
   }
 
   @Override
   public void failedReconciliation(HasMetadata resource, Exception exception, Map<String, Object> metadata) {
-    Counter.builder("pgml.operator.reconciliation.failures").description("Reconciliations that threw")
+    Counter.builder(FAILURES).description("Reconciliations that threw")
         .tag("kind", resource.getKind()).tag("exception", exception.getClass().getSimpleName())
         .register(registry).increment();
   }
@@ -43,7 +50,7 @@ public final class ReconciliationMetrics implements Metrics {
       outcome = execution.successTypeName(result);
       return result;
     } finally {
-      sample.stop(Timer.builder("pgml.operator.reconciliation").description("Time of one controller execution")
+      sample.stop(Timer.builder(EXECUTION).description("Time of one controller execution")
           .tag("controller", execution.controllerName()).tag("execution", execution.name())
           .tag("outcome", outcome).register(registry));
     }

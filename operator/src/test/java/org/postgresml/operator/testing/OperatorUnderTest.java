@@ -39,18 +39,17 @@ public final class OperatorUnderTest implements AutoCloseable {
   /** @param metrics also told about reconciliations (may be null) */
   public static OperatorUnderTest start(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
     installCrd(client);
-    // The only test-specific switch: the Fabric8 mock server does not implement server-side apply
-    // (creating a dependent answers 404, patching status 415), so tests use JOSDK's classic
-    // create/update with its generic matcher. Production keeps server-side apply.
+    // The only test-specific switches: no server-side apply (the mock server lacks it), and
+    // leader election that does not exit the JVM.
     CountingMetrics counting = new CountingMetrics(metrics);
-    Operator operator = PgmlProxyOperator.create(client, settings, counting, o -> o
-        .withSSABasedCreateUpdateMatchForDependentResources(false)
-        .withUseSSAToPatchPrimaryResource(false)
-        // Production exits when it loses the Lease (a restart rejoins the election); a test JVM must not.
-        .withLeaderElectionConfiguration(!settings.leaderElection() ? null : new LeaderElectionConfiguration(
-            settings.leaseName(), settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, null, false)));
+    Operator operator = PgmlProxyOperator.create(client, settings, counting, o -> {
+      PgmlProxyOperator.withoutServerSideApply(o);
+      // Production exits when it loses the Lease (a restart rejoins the election); a test JVM must not.
+      o.withLeaderElectionConfiguration(!settings.leaderElection() ? null : new LeaderElectionConfiguration(
+          settings.leaseName(), settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+          LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+          LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, null, false));
+    });
     operator.start();
     return new OperatorUnderTest(operator, counting);
   }
