@@ -20,9 +20,15 @@ public final class PgmlProxy implements Pooler {
 
   public static final String NAME = "pgml-proxy";
 
-  /** Same JVM options in every run, recorded in the results. */
+  /**
+   * The JVM sized as in the operator's default pod: a 512 MiB memory limit and the image's
+   * {@code MaxRAMPercentage=75} (so the JVM's own ergonomics pick heap and collector as they do
+   * there, not as on this 24 GiB machine). Same options in every run, recorded in the results.
+   */
+  public static final String DEFAULT_JVM_OPTIONS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75";
+
   public static final List<String> JVM_OPTIONS = List.of(
-      Optional.ofNullable(System.getenv("PGML_PROXY_JAVA_OPTS")).orElse("-Xmx512m").trim().split("\\s+"));
+      Optional.ofNullable(System.getenv("PGML_PROXY_JAVA_OPTS")).orElse(DEFAULT_JVM_OPTIONS).trim().split("\\s+"));
 
   private final Path jar;
 

@@ -202,36 +202,33 @@ class ReloadIT {
   }
 
   private static int sleepingBackends() throws SQLException {
+    return upstreamActivity("query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'");
+  }
+
+  private static int upstreamBackends(String user) throws SQLException {
+    return upstreamActivity("usename = '" + user + "' AND backend_type = 'client backend'");
+  }
+
+  /** Backends of the (first) upstream that match a pg_stat_activity condition. */
+  private static int upstreamActivity(String condition) throws SQLException {
     try (Connection direct = upstream.cluster().connect();
         Statement statement = direct.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
-            + "'SELECT pg_sleep(60)%' AND state = 'active'")) {
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE " + condition)) {
       rows.next();
       return rows.getInt(1);
     }
   }
 
   private static int currentPort(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT inet_server_port()")) {
-      rows.next();
-      return rows.getInt(1);
-    }
-  }
-
-  private static int upstreamBackends(String user) throws SQLException {
-    try (Connection direct = upstream.cluster().connect();
-        Statement statement = direct.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + user
-            + "' AND backend_type = 'client backend'")) {
-      rows.next();
-      return rows.getInt(1);
-    }
+    return Integer.parseInt(scalar(connection, "SELECT inet_server_port()"));
   }
 
   private static String currentUser(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT current_user")) {
+    return scalar(connection, "SELECT current_user");
+  }
+
+  private static String scalar(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
       rows.next();
       return rows.getString(1);
     }
