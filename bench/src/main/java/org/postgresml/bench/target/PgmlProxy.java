@@ -91,7 +91,9 @@ public final class PgmlProxy implements Pooler {
         "--http-port", "0", "--client-auth", "scram-sha-256", "--upstream-sslmode", "disable",
         "--pool-mode", settings.mode().key(), "--pool-size", Integer.toString(settings.poolSize()),
         "--min-pool-size", Integer.toString(settings.minPoolSize()),
-        "--max-client-conn", Integer.toString(settings.maxClientConn()));
+        "--max-client-conn", Integer.toString(settings.maxClientConn()),
+        // As PgBouncer's log_connections = 0 / log_disconnections = 0 here: errors still logged.
+        "--log-connections", "false");
   }
 
   private static String javaBinary() {

@@ -72,6 +72,11 @@ public final class CliOptions {
       description = "text or json (default text; env PGML_PROXY_LOG_FORMAT).")
   public String logFormat;
 
+  @Option(names = "--log-connections", paramLabel = "BOOL", arity = "1",
+      description = "Log each client's session start and disconnect at INFO, as PgBouncer's log_connections and"
+          + " log_disconnections (default true).")
+  public Boolean logConnections;
+
   @Option(names = "--replica-id", paramLabel = "N",
       description = "This replica's number in a fleet, 0-255 (default: derived from the host name;"
           + " env PGML_PROXY_REPLICA_ID).")

@@ -78,9 +78,10 @@ public final class ConfigFile {
     public String shutdown;
   }
 
-  /** Log line format. */
+  /** Log line format, and whether each client's login and disconnect gets a line. */
   public static final class Log {
     public String format;
+    public Boolean connections;
   }
 
   /** Fleet-wide cancel (issue 9): the replica's number goes into every cancel key. */

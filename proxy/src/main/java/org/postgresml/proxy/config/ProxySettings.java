@@ -20,6 +20,7 @@ public record ProxySettings(
     Duration clientLoginTimeout,
     Duration shutdownTimeout,
     LogFormat logFormat,
+    boolean logConnections,
     int replicaId,
     FleetSettings fleet,
     Optional<Path> configFile) {

@@ -94,6 +94,7 @@ public final class SettingsResolver {
         duration("timeouts.shutdown", file.timeouts.shutdown, "30s"),
         LogFormat.parse(first(cli.logFormat, () -> first(env.get(ENV_LOG_FORMAT), () -> first(file.log.format,
             () -> "text")))),
+        first(cli.logConnections, () -> first(file.log.connections, () -> true)),
         replicaId, new FleetSettingsResolver(cli, env, file.fleet).resolve(), Optional.ofNullable(configPath));
   }
 

@@ -96,7 +96,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   public ClientSession(SessionContext context) {
     this.context = context;
-    this.events = new SessionEvents();
+    this.events = new SessionEvents(context.settings().logConnections());
   }
 
   @Override

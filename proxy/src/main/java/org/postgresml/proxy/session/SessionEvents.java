@@ -15,9 +15,15 @@ final class SessionEvents {
 
   private final long connectedAt = System.nanoTime();
   private final java.time.Instant connectedTime = java.time.Instant.now();
+  /** log.connections: a session's start and end at INFO (else DEBUG), as PgBouncer's log_connections. */
+  private final boolean logConnections;
   private String client = "?";
   private String user;
   private String database;
+
+  SessionEvents(boolean logConnections) {
+    this.logConnections = logConnections;
+  }
 
   java.time.Instant connectedAt() {
     return connectedTime;
@@ -42,7 +48,7 @@ final class SessionEvents {
   }
 
   void relaying(String upstream, int backendPid) {
-    event(LOG.atInfo()).addKeyValue("upstream", upstream).addKeyValue("backend_pid", backendPid)
+    event(connectionLevel()).addKeyValue("upstream", upstream).addKeyValue("backend_pid", backendPid)
         .log("client session started");
   }
 
@@ -71,7 +77,11 @@ final class SessionEvents {
   }
 
   void disconnected() {
-    event(LOG.atInfo()).log("client disconnected");
+    event(connectionLevel()).log("client disconnected");
+  }
+
+  private LoggingEventBuilder connectionLevel() {
+    return logConnections ? LOG.atInfo() : LOG.atDebug();
   }
 
   private LoggingEventBuilder event(LoggingEventBuilder builder) {

@@ -43,11 +43,14 @@ class SettingsResolverTest {
         listen: {host: 127.0.0.1, port: 7000}
         upstream: {url: "postgres://file:f@filehost/db", connectTimeout: 3s}
         pool: {mode: transaction, size: 8, minSize: 2}
-        log: {format: json}
+        log: {format: json, connections: false}
         timeouts: {clientLogin: 500ms, shutdown: 5m}
         """);
     ProxySettings settings = resolve(Map.of("DATABASE_URL", "postgres://env:e@envhost/db",
         "PGML_PROXY_CONFIG", file.toString()), "--port", "7001", "--pool-size", "4");
+    assertThat(settings.logConnections()).as("log.connections from the file").isFalse();
+    assertThat(resolve(Map.of("DATABASE_URL", "postgres://env:e@envhost/db", "PGML_PROXY_CONFIG", file.toString()),
+        "--log-connections", "true").logConnections()).as("the flag wins").isTrue();
     assertThat(settings.upstream().url().host()).isEqualTo("envhost");
     assertThat(settings.listenHost()).isEqualTo("127.0.0.1");
     assertThat(settings.port()).isEqualTo(7001);
