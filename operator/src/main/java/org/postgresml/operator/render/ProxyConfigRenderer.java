@@ -50,7 +50,7 @@ public final class ProxyConfigRenderer {
         "serverIdleTimeout", spec.pool.serverIdleTimeout,
         "serverLifetime", spec.pool.serverLifetime));
     config.put("timeouts", map("shutdown", spec.shutdownTimeout));
-    config.put("log", map("format", spec.logFormat.name()));
+    config.put("log", map("format", spec.logFormat.name(), "connections", spec.logConnections));
     try {
       return YAML.writeValueAsString(config);
     } catch (JsonProcessingException e) {

@@ -41,6 +41,18 @@ class ProxyConfigRendererTest {
           shutdown: 30s
         log:
           format: json
+          connections: true
+        """);
+  }
+
+  @Test
+  void connectionLinesCanBeTurnedOff() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    proxy.getSpec().logConnections = false;
+    assertThat(ProxyConfigRenderer.render(proxy, "pgml")).contains("""
+        log:
+          format: json
+          connections: false
         """);
   }
 

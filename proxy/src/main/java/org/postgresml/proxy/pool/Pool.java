@@ -25,8 +25,6 @@ import java.util.function.LongSupplier;
 public final class Pool<C extends PooledConnection> implements AutoCloseable {
 
   private static final Duration MAINTENANCE_INTERVAL = Duration.ofMillis(500);
-  private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-  private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final String name;
   private final ConnectionFactory<C> factory;
@@ -35,18 +33,16 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   private final LongSupplier nanoClock;
 
   private final Object lock = new Object();
-  private final Map<C, Entry<C>> entries = new IdentityHashMap<>();
-  private final ArrayDeque<Entry<C>> idle = new ArrayDeque<>();
-  private final ArrayDeque<Waiter<C>> waiters = new ArrayDeque<>();
+  private final Map<C, PoolEntry<C>> entries = new IdentityHashMap<>();
+  private final ArrayDeque<PoolEntry<C>> idle = new ArrayDeque<>();
+  private final ArrayDeque<PoolWaiter<C>> waiters = new ArrayDeque<>();
   private PoolSettings settings;
   private int connecting;
   private int checking;
   private int generation;
   private boolean paused;
   private boolean closed;
-  private int consecutiveConnectFailures;
-  private long backoffUntilNanos;
-  private Throwable lastConnectFailure;
+  private final ConnectBackoff backoff = new ConnectBackoff();
   private ScheduledFuture<?> retry;
   private ScheduledFuture<?> maintenance;
   private final List<CompletableFuture<Void>> pauseWaiters = new ArrayList<>();
@@ -104,7 +100,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
         result.completeExceptionally(new PoolClosedException(name));
         return result;
       }
-      Waiter<C> waiter = new Waiter<>(result, nanoClock.getAsLong(), affinity);
+      PoolWaiter<C> waiter = new PoolWaiter<>(result, nanoClock.getAsLong(), affinity);
       waiters.addLast(waiter);
       after = dispatchLocked();
       if (!waiter.served) {
@@ -125,8 +121,8 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   public void release(C connection, boolean reusable) {
     List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
-      Entry<C> entry = entries.get(connection);
-      if (entry == null || entry.state != EntryState.ACTIVE) {
+      PoolEntry<C> entry = entries.get(connection);
+      if (entry == null || entry.state != PoolEntry.State.ACTIVE) {
         after.add(() -> connection.close(CloseReason.DRAINED));
       } else {
         long now = nanoClock.getAsLong();
@@ -138,7 +134,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
         if (reason != null) {
           removeLocked(entry, reason, after);
         } else {
-          entry.state = EntryState.IDLE;
+          entry.state = PoolEntry.State.IDLE;
           entry.lastUsedNanos = now;
           idle.addFirst(entry);
         }
@@ -153,11 +149,11 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   public void discard(C connection, CloseReason reason) {
     List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
-      Entry<C> entry = entries.get(connection);
+      PoolEntry<C> entry = entries.get(connection);
       if (entry == null) {
         return;
       }
-      if (entry.state == EntryState.IDLE) {
+      if (entry.state == PoolEntry.State.IDLE) {
         idle.remove(entry);
       }
       removeLocked(entry, reason, after);
@@ -249,7 +245,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
         removeLocked(idle.pollFirst(), CloseReason.SHUTDOWN, after);
       }
       while (!waiters.isEmpty()) {
-        Waiter<C> waiter = waiters.pollFirst();
+        PoolWaiter<C> waiter = waiters.pollFirst();
         waiter.cancelTimeout();
         after.add(() -> waiter.future.completeExceptionally(new PoolClosedException(name)));
       }
@@ -268,16 +264,16 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     }
     long now = nanoClock.getAsLong();
     while (!paused && !waiters.isEmpty() && !idle.isEmpty()) {
-      Entry<C> entry = takeIdleFor(waiters.peekFirst().affinity);
+      PoolEntry<C> entry = takeIdleFor(waiters.peekFirst().affinity);
       if (!entry.connection.isUsable()) {
         removeLocked(entry, CloseReason.SERVER_GONE, after);
       } else if (now - entry.lastUsedNanos > settings.serverIdleCheck().toNanos()) {
         startHealthCheckLocked(entry, after);
       } else {
-        Waiter<C> waiter = waiters.pollFirst();
+        PoolWaiter<C> waiter = waiters.pollFirst();
         waiter.served = true;
         waiter.cancelTimeout();
-        entry.state = EntryState.ACTIVE;
+        entry.state = PoolEntry.State.ACTIVE;
         Duration waited = Duration.ofNanos(now - waiter.sinceNanos);
         after.add(() -> {
           listener.acquired(waited);
@@ -289,8 +285,8 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     }
     int wanted = Math.max(paused ? 0 : waiters.size() - checking, settings.minSize() - entries.size());
     while (connecting < wanted && entries.size() + connecting < settings.size()) {
-      if (now < backoffUntilNanos) {
-        scheduleRetryLocked(backoffUntilNanos - now);
+      if (backoff.remainingNanos(now) > 0) {
+        scheduleRetryLocked(backoff.remainingNanos(now));
         break;
       }
       Object affinity = affinityOfWaiter(connecting + checking);
@@ -307,10 +303,10 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   }
 
   // The most recently released idle connection that lives where the client does, else the most recent.
-  private Entry<C> takeIdleFor(Object affinity) {
+  private PoolEntry<C> takeIdleFor(Object affinity) {
     if (affinity != null) {
-      for (Iterator<Entry<C>> it = idle.iterator(); it.hasNext(); ) {
-        Entry<C> entry = it.next();
+      for (Iterator<PoolEntry<C>> it = idle.iterator(); it.hasNext(); ) {
+        PoolEntry<C> entry = it.next();
         if (affinity.equals(entry.connection.affinity())) {
           it.remove();
           return entry;
@@ -323,7 +319,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   // A new connection is opened where the waiter it will most likely serve lives.
   private Object affinityOfWaiter(int index) {
     int i = 0;
-    for (Waiter<C> waiter : waiters) {
+    for (PoolWaiter<C> waiter : waiters) {
       if (i++ == index) {
         return waiter.affinity;
       }
@@ -350,13 +346,11 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     long now = nanoClock.getAsLong();
     synchronized (lock) {
       connecting--;
-      consecutiveConnectFailures = 0;
-      backoffUntilNanos = 0;
-      lastConnectFailure = null;
+      backoff.succeeded();
       if (closed || connectGeneration != generation) {
         after.add(() -> connection.close(closed ? CloseReason.SHUTDOWN : CloseReason.DRAINED));
       } else {
-        Entry<C> entry = new Entry<>(connection, now, lifetimeNanos(), generation);
+        PoolEntry<C> entry = new PoolEntry<>(connection, now, lifetimeNanos(), generation);
         entries.put(connection, entry);
         idle.addFirst(entry);
       }
@@ -372,11 +366,8 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
       connecting--;
-      consecutiveConnectFailures++;
-      lastConnectFailure = cause;
       long now = nanoClock.getAsLong();
-      long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(consecutiveConnectFailures - 1, 10));
-      backoffUntilNanos = now + backoff;
+      backoff.failed(cause, now);
       if (factory.isPermanent(cause)) {
         failAllWaitersLocked(cause, after);
       } else {
@@ -390,13 +381,13 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
 
   // Clients that have waited past the connect timeout while the upstream keeps refusing get its error.
   private void failWaitersPastConnectTimeoutLocked(long now, List<Runnable> after) {
-    if (lastConnectFailure == null || !idle.isEmpty()) {
+    if (backoff.lastFailure().isEmpty() || !idle.isEmpty()) {
       return;
     }
-    Throwable cause = lastConnectFailure;
+    Throwable cause = backoff.lastFailure().get();
     long limit = settings.serverConnectTimeout().toNanos();
-    for (Iterator<Waiter<C>> it = waiters.iterator(); it.hasNext(); ) {
-      Waiter<C> waiter = it.next();
+    for (Iterator<PoolWaiter<C>> it = waiters.iterator(); it.hasNext(); ) {
+      PoolWaiter<C> waiter = it.next();
       if (now - waiter.sinceNanos >= limit) {
         it.remove();
         waiter.cancelTimeout();
@@ -407,7 +398,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
 
   private void failAllWaitersLocked(Throwable cause, List<Runnable> after) {
     while (!waiters.isEmpty()) {
-      Waiter<C> waiter = waiters.pollFirst();
+      PoolWaiter<C> waiter = waiters.pollFirst();
       waiter.cancelTimeout();
       after.add(() -> waiter.future.completeExceptionally(cause));
     }
@@ -426,17 +417,17 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     }
   }
 
-  private void startHealthCheckLocked(Entry<C> entry, List<Runnable> after) {
-    entry.state = EntryState.CHECKING;
+  private void startHealthCheckLocked(PoolEntry<C> entry, List<Runnable> after) {
+    entry.state = PoolEntry.State.CHECKING;
     checking++;
     after.add(() -> entry.connection.checkHealth().whenComplete((healthy, failure) -> {
       List<Runnable> next = new ArrayList<>();
       synchronized (lock) {
         checking--;
-        if (entry.state == EntryState.CLOSED) {
+        if (entry.state == PoolEntry.State.CLOSED) {
           next.addAll(dispatchLocked()); // discarded while its check ran
         } else if (failure == null && Boolean.TRUE.equals(healthy) && !closed && entry.generation == generation) {
-          entry.state = EntryState.IDLE;
+          entry.state = PoolEntry.State.IDLE;
           entry.lastUsedNanos = nanoClock.getAsLong();
           idle.addFirst(entry);
         } else {
@@ -459,8 +450,8 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
         return;
       }
       long now = nanoClock.getAsLong();
-      for (Iterator<Entry<C>> it = idle.descendingIterator(); it.hasNext(); ) {
-        Entry<C> entry = it.next();
+      for (Iterator<PoolEntry<C>> it = idle.descendingIterator(); it.hasNext(); ) {
+        PoolEntry<C> entry = it.next();
         long idleFor = now - entry.lastUsedNanos;
         boolean aboveMinimum = entries.size() > settings.minSize();
         if (!entry.connection.isUsable()) {
@@ -482,7 +473,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     runAfterUnlock(after);
   }
 
-  private void expire(Waiter<C> waiter) {
+  private void expire(PoolWaiter<C> waiter) {
     boolean expired;
     PoolSettings current;
     synchronized (lock) {
@@ -496,9 +487,9 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     }
   }
 
-  private void removeLocked(Entry<C> entry, CloseReason reason, List<Runnable> after) {
+  private void removeLocked(PoolEntry<C> entry, CloseReason reason, List<Runnable> after) {
     entries.remove(entry.connection);
-    entry.state = EntryState.CLOSED;
+    entry.state = PoolEntry.State.CLOSED;
     after.add(() -> {
       entry.connection.close(reason);
       listener.connectionClosed(reason);
@@ -521,46 +512,6 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   private static void runAfterUnlock(List<Runnable> actions) {
     for (Runnable action : actions) {
       action.run();
-    }
-  }
-
-  private enum EntryState { IDLE, ACTIVE, CHECKING, CLOSED }
-
-  private static final class Entry<C> {
-    final C connection;
-    final long createdNanos;
-    final long lifetimeNanos;
-    final int generation;
-    long lastUsedNanos;
-    EntryState state = EntryState.IDLE;
-
-    Entry(C connection, long createdNanos, long lifetimeNanos, int generation) {
-      this.connection = connection;
-      this.createdNanos = createdNanos;
-      this.lifetimeNanos = lifetimeNanos;
-      this.generation = generation;
-      this.lastUsedNanos = createdNanos;
-    }
-  }
-
-  private static final class Waiter<C> {
-    final CompletableFuture<C> future;
-    final long sinceNanos;
-    final Object affinity;
-    ScheduledFuture<?> timeout;
-    /** Handed a connection (under the pool's lock); a served waiter needs no timeout. */
-    boolean served;
-
-    Waiter(CompletableFuture<C> future, long sinceNanos, Object affinity) {
-      this.future = future;
-      this.sinceNanos = sinceNanos;
-      this.affinity = affinity;
-    }
-
-    void cancelTimeout() {
-      if (timeout != null) {
-        timeout.cancel(false);
-      }
     }
   }
 }

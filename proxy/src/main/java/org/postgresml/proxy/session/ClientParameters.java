@@ -101,7 +101,7 @@ final class ClientParameters {
         return false;
       }
       sql.append("RESET \"").append(applied.getKey().replace("\"", "\"\"")).append("\";");
-      String reported = reportedName(connection, applied.getKey());
+      String reported = reportedName(connection.startupParameters(), applied.getKey());
       if (reported != null) {
         connection.expectParameter(reported, connection.startupParameters().get(reported));
       }
@@ -113,7 +113,7 @@ final class ClientParameters {
         sql.append("SET \"").append(name.replace("\"", "\"\"")).append("\" TO '")
             .append(value.replace("'", "''")).append("';");
         connection.clientSettings().put(name, value);
-        String reported = reportedName(connection, name);
+        String reported = reportedName(connection.startupParameters(), name);
         if (reported != null) {
           connection.expectParameter(reported, value);
         }
@@ -123,10 +123,10 @@ final class ClientParameters {
   }
 
   /** What the client is told at login: the server's startup report with its own settings in place. */
-  Map<String, String> reported(ServerConnection connection) {
-    Map<String, String> report = new LinkedHashMap<>(connection.startupParameters());
+  Map<String, String> reported(Map<String, String> serverDefaults) {
+    Map<String, String> report = new LinkedHashMap<>(serverDefaults);
     requested.forEach((name, value) -> {
-      String reported = reportedName(connection, name);
+      String reported = reportedName(serverDefaults, name);
       if (reported != null) {
         report.put(reported, value);
       }
@@ -135,14 +135,14 @@ final class ClientParameters {
   }
 
   private static String startupValue(ServerConnection connection, String name) {
-    String reported = reportedName(connection, name);
+    String reported = reportedName(connection.startupParameters(), name);
     return reported == null ? null : connection.startupParameters().get(reported);
   }
 
   // GUC names are case-insensitive; ParameterStatus uses the canonical spelling (TimeZone, DateStyle).
-  private static String reportedName(ServerConnection connection, String name) {
+  private static String reportedName(Map<String, String> serverDefaults, String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    for (String known : connection.startupParameters().keySet()) {
+    for (String known : serverDefaults.keySet()) {
       if (known.toLowerCase(Locale.ROOT).equals(lower)) {
         return known;
       }

@@ -12,6 +12,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -200,6 +201,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     catalog = context.servers().catalog(startup);
     // Logged in: a wait for a server connection from here on is bounded by queryWaitTimeout instead.
     loginTimeout.cancel(false);
+    Optional<Map<String, String>> serverDefaults = mode == PoolMode.TRANSACTION
+        ? context.servers().serverDefaults(startup) : Optional.empty();
+    if (serverDefaults.isPresent()) {
+      // Transaction mode, a pool that has logged in before: the login needs no server connection
+      // (as PgBouncer answers from its cached server parameters), so it never waits for a free one.
+      greetTransactionMode(serverDefaults.get());
+      state = State.IDLE;
+      return;
+    }
     acquireServer();
   }
 
@@ -244,14 +254,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   // The login's end: what the server reported (with the client's own settings), the cancel key, ReadyForQuery.
   private void greet(ServerConnection connection) {
+    if (mode == PoolMode.TRANSACTION) {
+      greetTransactionMode(connection.startupParameters());
+      return;
+    }
     // Session mode: the real backend pid, as clients use it (pg_terminate_backend, pg_stat_activity).
-    // Transaction mode: no backend is this client's for long, so the pid is the proxy's own.
-    int processId = mode == PoolMode.SESSION ? connection.backendKey().processId()
-        : ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
-    clientKey = context.cancelKeys().register(processId, this);
-    LoginGreeting.send(channel, connection, clientParameters, clientKey);
-    loginTimeout.cancel(false);
-    events.relaying(connection.upstreamAddress(), connection.backendKey().processId());
+    clientKey = context.cancelKeys().register(connection.backendKey().processId(), this);
+    LoginGreeting.send(channel, clientParameters.reported(connection.startupParameters()), clientKey);
+    events.sessionStarted(connection.upstreamAddress(), connection.backendKey().processId());
+  }
+
+  // Transaction mode: no backend is this client's for long, so the pid in its key is the proxy's own.
+  private void greetTransactionMode(Map<String, String> serverDefaults) {
+    clientKey = context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this);
+    LoginGreeting.send(channel, clientParameters.reported(serverDefaults), clientKey);
+    events.sessionStarted(context.servers().describe(), null);
   }
 
   private void attachServer(ServerConnection connection) {

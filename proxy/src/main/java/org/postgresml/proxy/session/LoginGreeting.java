@@ -8,7 +8,7 @@ import org.postgresml.proxy.protocol.backend.BackendKeyData;
 import org.postgresml.proxy.protocol.backend.ParameterStatus;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
-import org.postgresml.proxy.upstream.ServerConnection;
+import java.util.Map;
 
 /**
  * The end of a client's login, as PostgreSQL sends it: AuthenticationOk, the run-time parameters
@@ -19,11 +19,11 @@ final class LoginGreeting {
 
   private LoginGreeting() {}
 
-  static void send(Channel channel, ServerConnection connection, ClientParameters parameters, BackendKeyData key) {
+  static void send(Channel channel, Map<String, String> parameters, BackendKeyData key) {
     ByteBufAllocator alloc = channel.alloc();
     ByteBuf greeting = alloc.buffer(512);
     append(greeting, AuthenticationOk.INSTANCE.encode(alloc));
-    parameters.reported(connection).forEach((name, value) ->
+    parameters.forEach((name, value) ->
         append(greeting, new ParameterStatus(name, value).encode(alloc)));
     append(greeting, key.encode(alloc));
     append(greeting, new ReadyForQuery(TransactionStatus.IDLE).encode(alloc));

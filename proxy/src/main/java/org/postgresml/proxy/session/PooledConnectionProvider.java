@@ -45,6 +45,8 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   private final Map<PoolKey, PoolMetrics> meters = new ConcurrentHashMap<>();
   /** Per pool: what its upstream has parsed (a reload that changes the upstream starts them afresh). */
   private final Map<PoolKey, PreparedCatalog> catalogs = new ConcurrentHashMap<>();
+  /** Per pool: what its last new connection reported at login, for transaction-mode logins without a server. */
+  private final Map<PoolKey, Map<String, String>> serverDefaults = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
   private volatile PoolMode mode;
   private volatile String resetQuery;
@@ -71,6 +73,11 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   /** Every pool's meters, for SHOW STATS. */
   public Map<PoolKey, PoolMetrics> meters() {
     return Map.copyOf(meters);
+  }
+
+  @Override
+  public java.util.Optional<Map<String, String>> serverDefaults(StartupMessage client) {
+    return java.util.Optional.ofNullable(serverDefaults.get(new PoolKey(client.user(), client.database())));
   }
 
   @Override
@@ -113,6 +120,9 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
       ServerConnection connection = (ServerConnection) done.getNow();
       owners.put(connection, key);
       origins.put(connection, origin);
+      if (origin == connector) {
+        serverDefaults.put(key, connection.startupParameters());
+      }
       connection.statements().reportTo(catalog(key));
       // A connection that dies while idle (upstream restart) leaves the pool at once, which refills.
       connection.channel().closeFuture().addListener(closed -> {
@@ -161,6 +171,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   public void updateUpstream(UpstreamConnector newConnector) {
     connector = newConnector;
     catalogs.clear();
+    serverDefaults.clear();
     pools.drainAll();
   }
 

@@ -39,6 +39,12 @@ public interface ServerConnectionProvider {
   /** The statements this client's pool has parsed without an error (transaction mode's prepared statements). */
   PreparedCatalog catalog(StartupMessage client);
 
+  /**
+   * The session defaults the server reported at login (ParameterStatus) for this client's pool, once
+   * one of its connections has logged in; empty before.
+   */
+  java.util.Optional<java.util.Map<String, String>> serverDefaults(StartupMessage client);
+
   /** Cancels what the connection is running now. */
   void cancel(EventLoop loop, ServerConnection connection);
 }

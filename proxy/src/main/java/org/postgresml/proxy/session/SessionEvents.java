@@ -47,9 +47,13 @@ final class SessionEvents {
     event(LOG.atWarn()).addKeyValue("reason", reason).log("client authentication failed");
   }
 
-  void relaying(String upstream, int backendPid) {
-    event(connectionLevel()).addKeyValue("upstream", upstream).addKeyValue("backend_pid", backendPid)
-        .log("client session started");
+  /** Logged in; {@code backendPid} is null where no backend is the client's own (transaction mode). */
+  void sessionStarted(String upstream, Integer backendPid) {
+    LoggingEventBuilder line = event(connectionLevel()).addKeyValue("upstream", upstream);
+    if (backendPid != null) {
+      line.addKeyValue("backend_pid", backendPid);
+    }
+    line.log("client session started");
   }
 
   void upstreamFailed(Throwable cause) {

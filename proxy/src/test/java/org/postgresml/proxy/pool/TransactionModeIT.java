@@ -76,6 +76,48 @@ class TransactionModeIT {
   }
 
   @Test
+  void aLoginCompletesWhileEveryServerConnectionIsHeldInsideATransaction() throws Exception {
+    List<Connection> holders = new ArrayList<>();
+    try {
+      for (int i = 0; i < POOL_SIZE; i++) {
+        Connection holder = proxy.connect(UpstreamDatabase.USER, upstream.password(), new Properties());
+        holder.setAutoCommit(false);
+        try (Statement statement = holder.createStatement()) {
+          statement.execute("SELECT 1"); // BEGIN; SELECT 1: the transaction holds a server connection
+        }
+        holders.add(holder);
+      }
+      // Every server connection is inside a transaction: the login itself must not wait for one
+      // (the pool's server parameters answer it); only the first query does.
+      ExecutorService client = Executors.newSingleThreadExecutor();
+      // Without it pgjdbc runs SET extra_float_digits right after login, which needs a server connection.
+      Properties loginOnly = new Properties();
+      loginOnly.setProperty("assumeMinServerVersion", "10");
+      try {
+        Future<Connection> login = client.submit(() ->
+            proxy.connect(UpstreamDatabase.USER, upstream.password(), loginOnly));
+        try (Connection late = login.get(5, TimeUnit.SECONDS)) {
+          Future<Integer> query = client.submit(() -> {
+            try (Statement statement = late.createStatement(); ResultSet rows = statement.executeQuery("SELECT 7")) {
+              rows.next();
+              return rows.getInt(1);
+            }
+          });
+          assertThat(query).as("waits for a server connection").isNotDone();
+          holders.get(0).commit();
+          assertThat(query.get(10, TimeUnit.SECONDS)).isEqualTo(7);
+        }
+      } finally {
+        client.shutdownNow();
+      }
+    } finally {
+      for (Connection holder : holders) {
+        holder.close();
+      }
+    }
+  }
+
+  @Test
   void jdbcServerPreparedStatementsFromManyThreads() throws Exception {
     int threads = 6;
     int rounds = 150;

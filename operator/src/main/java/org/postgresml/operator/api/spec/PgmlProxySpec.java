@@ -81,6 +81,12 @@ public class PgmlProxySpec {
   @JsonPropertyDescription("Log format of the proxies: json for log collectors, text for people.")
   public LogFormat logFormat = LogFormat.json;
 
+  @Default("true")
+  @JsonPropertyDescription("Whether the proxies log a line for each client session's start and end (PgBouncer's "
+      + "log_connections and log_disconnections); errors are logged either way. Turn off for connect-per-call "
+      + "traffic at hundreds of logins a second.")
+  public boolean logConnections = true;
+
   @Default("30s")
   @Pattern(Durations.PATTERN)
   @JsonPropertyDescription("On SIGTERM the proxy stops accepting and lets sessions finish this long; the pod's "
