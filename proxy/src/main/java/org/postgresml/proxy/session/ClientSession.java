@@ -23,7 +23,6 @@ import org.postgresml.proxy.prepared.ClientStatements;
 import org.postgresml.proxy.prepared.PrepareOnlyBatch;
 import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.prepared.StatementRewriter;
-import org.postgresml.proxy.auth.AuthenticationFailedException;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.MessageType;
@@ -75,7 +74,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private volatile State state = State.AWAITING_STARTUP;
   private Channel channel;
   private volatile StartupMessage startup;
-  private ClientAuthenticator authenticator;
+  /** The login half: startup checks and the password exchange. */
+  private final ClientLogin login;
   private volatile ServerConnection server;
   /** The key this client got; it maps back to this session for CancelRequests. */
   private BackendKeyData clientKey;
@@ -98,6 +98,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   public ClientSession(SessionContext context) {
     this.context = context;
     this.events = new SessionEvents(context.settings().logConnections());
+    this.login = new ClientLogin(context, events);
   }
 
   @Override
@@ -122,25 +123,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     startup = message;
-    events.identified(message.user(), message.database());
-    Optional<StartupCheck.Refusal> refusal = StartupCheck.check(message, context);
-    if (refusal.isPresent()) {
-      fatal(refusal.get().sqlState(), refusal.get().message());
-      return;
-    }
-    try {
-      clientParameters = ClientParameters.of(message.parameters());
-    } catch (IllegalArgumentException e) {
-      fatal(SqlState.FEATURE_NOT_SUPPORTED, e.getMessage());
-      return;
-    }
-    authenticator = new ClientAuthenticator(context.settings().clientAuthMethod(), context.users(), message.user());
-    ByteBuf request = authenticator.start(ctx.alloc());
-    if (request == null) {
-      loggedIn();
-    } else {
-      state = State.AUTHENTICATING;
-      ctx.writeAndFlush(request);
+    proceed(login.start(message, ctx.channel()));
+  }
+
+  private void proceed(ClientLogin.Progress progress) {
+    switch (progress) {
+      case PASSWORD_ASKED -> state = State.AUTHENTICATING;
+      case LOGGED_IN -> {
+        clientParameters = login.parameters();
+        loggedIn();
+      }
+      case REFUSED -> fatal(login.refusal().sqlState(), login.refusal().message());
     }
   }
 
@@ -151,7 +144,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case RELAYING -> relayToServer(frame);
       case AUTHENTICATING -> {
         try {
-          authenticate(ctx, frame);
+          proceed(login.onFrame(frame, ctx.channel()));
         } finally {
           frame.release();
         }
@@ -163,32 +156,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
-  private void authenticate(ChannelHandlerContext ctx, ByteBuf frame) {
-    if (FrameDecoder.type(frame) != MessageType.PASSWORD_MESSAGE) {
-      fatal(SqlState.PROTOCOL_VIOLATION, "expected a password response, got message type '"
-          + (char) FrameDecoder.type(frame) + "'");
-      return;
-    }
-    ClientAuthenticator.Step step;
-    try {
-      step = authenticator.onPasswordMessage(Codec.body(frame), ctx.alloc());
-    } catch (AuthenticationFailedException | ProtocolException | IndexOutOfBoundsException e) {
-      context.metrics().authFailed();
-      events.authenticationFailed(e.getMessage());
-      // One message whether the user exists or not, as PostgreSQL words it.
-      fatal(SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + startup.user() + "\"");
-      return;
-    }
-    if (step.reply() != null) {
-      ctx.writeAndFlush(step.reply());
-    }
-    if (step.authenticated()) {
-      loggedIn();
-    }
-  }
-
   private void loggedIn() {
-    events.authenticated();
     if (AdminConsole.DATABASE.equals(startup.database())) {
       state = State.ADMIN;
       loginTimeout.cancel(false);
