@@ -152,8 +152,8 @@ public final class BenchMain implements Callable<Integer> {
       pooler.unavailableReason().ifPresent(reason -> report.note("**" + pooler.name() + " skipped**: " + reason));
     }
     report.environment("Run", settings.describe());
-    report.note("Shared machine: other engineers compile on the same 2 cores during this run, so absolute TPS is"
-        + " noisy (11–17% between runs here, a single pair up to 40%); read the per-round ratios and the CPU and"
+    report.note("A 2-core machine that may be shared (the load averages at start and end are below): absolute TPS"
+        + " is noisy (11–17% between runs here, a single pair up to 40%); read the per-round ratios and the CPU and"
         + " connect-per-call figures, which are stable.");
     if (settings.quick()) {
       report.note("Quick run: one round of " + settings.runTime().toSeconds() + " s per configuration is a smoke"
