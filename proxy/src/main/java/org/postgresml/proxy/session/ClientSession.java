@@ -97,7 +97,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   public ClientSession(SessionContext context) {
     this.context = context;
-    this.events = new SessionEvents(context.settings().logConnections());
+    this.events = new SessionEvents(() -> context.settings().logConnections());
     this.login = new ClientLogin(context, events);
   }
 

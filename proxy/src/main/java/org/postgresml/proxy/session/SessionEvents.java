@@ -1,6 +1,7 @@
 package org.postgresml.proxy.session;
 
 import java.net.SocketAddress;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -15,13 +16,16 @@ final class SessionEvents {
 
   private final long connectedAt = System.nanoTime();
   private final java.time.Instant connectedTime = java.time.Instant.now();
-  /** log.connections: a session's start and end at INFO (else DEBUG), as PgBouncer's log_connections. */
-  private final boolean logConnections;
+  /**
+   * log.connections: a session's start and end at INFO (else DEBUG), as PgBouncer's log_connections;
+   * read at each line, so a reload applies to sessions already open.
+   */
+  private final BooleanSupplier logConnections;
   private String client = "?";
   private String user;
   private String database;
 
-  SessionEvents(boolean logConnections) {
+  SessionEvents(BooleanSupplier logConnections) {
     this.logConnections = logConnections;
   }
 
@@ -85,7 +89,7 @@ final class SessionEvents {
   }
 
   private LoggingEventBuilder connectionLevel() {
-    return logConnections ? LOG.atInfo() : LOG.atDebug();
+    return logConnections.getAsBoolean() ? LOG.atInfo() : LOG.atDebug();
   }
 
   private LoggingEventBuilder event(LoggingEventBuilder builder) {
