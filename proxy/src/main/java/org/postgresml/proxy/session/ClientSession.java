@@ -31,7 +31,6 @@ import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.backend.BackendKeyData;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
-import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;
 import org.postgresml.proxy.upstream.ServerListener;
