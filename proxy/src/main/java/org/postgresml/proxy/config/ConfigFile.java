@@ -59,7 +59,7 @@ public final class ConfigFile {
     public String passwordFile;
   }
 
-  /** Pool settings: parsed and kept now, applied by the pool (issue 5). */
+  /** Pool settings (docs/pooling.md). */
   public static final class Pool {
     public String mode;
     public Integer size;

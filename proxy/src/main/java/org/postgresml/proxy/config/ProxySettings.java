@@ -39,7 +39,7 @@ public record ProxySettings(
     }
   }
 
-  /** Pool settings, applied once pooling lands. */
+  /** Pool settings: mode, sizes, waits and timers of every pool (docs/pooling.md). */
   public record PoolSettings(PoolMode mode, int size, int minSize, int maxClientConn, Duration queryWaitTimeout,
                              Duration serverIdleTimeout, Duration serverLifetime, Duration serverIdleCheck,
                              String serverResetQuery) {}
