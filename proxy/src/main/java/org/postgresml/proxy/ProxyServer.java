@@ -63,8 +63,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ProxyMetrics metrics = new ProxyMetrics();
   private final SessionRegistry registry = new SessionRegistry();
   private final EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, Transport.selected().ioHandlers());
-  /** One loop per core: a client and its server connection share one (pool affinity), so more loops only add hand-offs. */
-  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Integer.getInteger("pgml.proxy.ioThreads", Runtime.getRuntime().availableProcessors()),
+  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Transport.ioThreads(),
       Transport.selected().ioHandlers());
   private volatile UpstreamConnector connector;
   private final PooledConnectionProvider servers;

@@ -26,11 +26,22 @@ public record Transport(String name, IoHandlerFactory ioHandlers, Class<? extend
   /** The system property that forces a transport: {@code epoll} or {@code nio}. */
   public static final String PROPERTY = "pgml.proxy.transport";
 
+  /** The system property that sets how many event loops carry the sessions. */
+  public static final String IO_THREADS_PROPERTY = "pgml.proxy.ioThreads";
+
   private static final Transport SELECTED = choose(System.getProperty(PROPERTY, ""), Epoll.isAvailable());
 
   /** The transport of this process, chosen once. */
   public static Transport selected() {
     return SELECTED;
+  }
+
+  /**
+   * One event loop per core unless the property says otherwise: a client and its server connection
+   * share a loop (pool affinity), so more loops than cores would only add hand-offs.
+   */
+  public static int ioThreads() {
+    return Integer.getInteger(IO_THREADS_PROPERTY, Runtime.getRuntime().availableProcessors());
   }
 
   static Transport choose(String asked, boolean epollAvailable) {

@@ -219,8 +219,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
       long now = nanoClock.getAsLong();
       long maxWait = waiters.isEmpty() ? 0 : (now - waiters.peekFirst().sinceNanos) / 1000;
       int active = entries.size() - idle.size() - checking;
-      long checkAfter = settings.serverIdleCheck().toNanos();
-      int stale = (int) idle.stream().filter(entry -> now - entry.lastUsedNanos > checkAfter).count();
+      int stale = (int) idle.stream().filter(entry -> dueForCheckLocked(entry, now)).count();
       return new PoolStats(active, idle.size(), stale, checking, connecting, waiters.size(), maxWait, paused);
     }
   }
@@ -267,7 +266,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
       PoolEntry<C> entry = takeIdleFor(waiters.peekFirst().affinity);
       if (!entry.connection.isUsable()) {
         removeLocked(entry, CloseReason.SERVER_GONE, after);
-      } else if (now - entry.lastUsedNanos > settings.serverIdleCheck().toNanos()) {
+      } else if (dueForCheckLocked(entry, now)) {
         startHealthCheckLocked(entry, after);
       } else {
         PoolWaiter<C> waiter = waiters.pollFirst();
@@ -296,6 +295,11 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
       after.add(() -> openConnection(affinity, connectGeneration, started));
     }
     return after;
+  }
+
+  // Idle past server_idle_check: health-checked before it serves anyone (PgBouncer's sv_used).
+  private boolean dueForCheckLocked(PoolEntry<C> entry, long now) {
+    return now - entry.lastUsedNanos > settings.serverIdleCheck().toNanos();
   }
 
   private ScheduledExecutorService timerFor(Object affinity) {
@@ -463,7 +467,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
         } else if (aboveMinimum && idleFor >= settings.serverIdleTimeout().toNanos()) {
           it.remove();
           removeLocked(entry, CloseReason.IDLE_TIMEOUT, after);
-        } else if (idleFor > settings.serverIdleCheck().toNanos()) {
+        } else if (dueForCheckLocked(entry, now)) {
           it.remove();
           startHealthCheckLocked(entry, after);
         }

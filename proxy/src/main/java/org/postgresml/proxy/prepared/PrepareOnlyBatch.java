@@ -81,15 +81,17 @@ public final class PrepareOnlyBatch {
   /** The frames held, in the client's order, for a server connection; the batch starts over. */
   public List<ByteBuf> takeFrames() {
     List<ByteBuf> frames = List.copyOf(held);
-    held.clear();
-    clientParses.clear();
-    namesInBatch.clear();
+    startOver();
     return frames;
   }
 
   /** Drops what is held (the client left, or the batch was answered). */
   public void release() {
     held.forEach(ByteBuf::release);
+    startOver();
+  }
+
+  private void startOver() {
     held.clear();
     clientParses.clear();
     namesInBatch.clear();

@@ -38,9 +38,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   private volatile UpstreamConnector connector;
   private final EventLoopGroup loops;
   private final PoolManager<ServerConnection> pools;
-  private final Map<ServerConnection, PoolKey> owners = new ConcurrentHashMap<>();
-  /** The connector each connection came from: its cancels go there, even after a reload changed the upstream. */
-  private final Map<ServerConnection, UpstreamConnector> origins = new ConcurrentHashMap<>();
+  private final Map<ServerConnection, Ownership> owners = new ConcurrentHashMap<>();
   /** Per pool, created with the pool or by its first client, whichever comes first. */
   private final Map<PoolKey, PoolMetrics> meters = new ConcurrentHashMap<>();
   /** Per pool: what its upstream has parsed (a reload that changes the upstream starts them afresh). */
@@ -67,7 +65,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
 
   @Override
   public PoolMetrics meters(StartupMessage client) {
-    return meters(new PoolKey(client.user(), client.database()));
+    return meters(keyOf(client));
   }
 
   /** Every pool's meters, for SHOW STATS. */
@@ -77,16 +75,21 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
 
   @Override
   public java.util.Optional<Map<String, String>> serverDefaults(StartupMessage client) {
-    return java.util.Optional.ofNullable(serverDefaults.get(new PoolKey(client.user(), client.database())));
+    return java.util.Optional.ofNullable(serverDefaults.get(keyOf(client)));
   }
 
   @Override
   public PreparedCatalog catalog(StartupMessage client) {
-    return catalog(new PoolKey(client.user(), client.database()));
+    return catalog(keyOf(client));
   }
 
   private PreparedCatalog catalog(PoolKey key) {
     return catalogs.computeIfAbsent(key, k -> new PreparedCatalog());
+  }
+
+  /** The pool a client's connections come from: one per (user, database). */
+  private static PoolKey keyOf(StartupMessage client) {
+    return new PoolKey(client.user(), client.database());
   }
 
   private PoolStats statsOf(PoolKey key) {
@@ -118,8 +121,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
         return;
       }
       ServerConnection connection = (ServerConnection) done.getNow();
-      owners.put(connection, key);
-      origins.put(connection, origin);
+      owners.put(connection, new Ownership(key, origin));
       if (origin == connector) {
         serverDefaults.put(key, connection.startupParameters());
       }
@@ -127,7 +129,6 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
       // A connection that dies while idle (upstream restart) leaves the pool at once, which refills.
       connection.channel().closeFuture().addListener(closed -> {
         owners.remove(connection);
-        origins.remove(connection);
         pools.find(key).ifPresent(pool -> pool.discard(connection, CloseReason.SERVER_GONE));
       });
       // Keep reading while idle: a server that goes away (restart, pg_terminate_backend) must be
@@ -149,7 +150,9 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
 
   /** Every open server connection and its pool, for SHOW SERVERS. */
   public Map<ServerConnection, PoolKey> owners() {
-    return Map.copyOf(owners);
+    Map<ServerConnection, PoolKey> pools = new java.util.HashMap<>();
+    owners.forEach((connection, ownership) -> pools.put(connection, ownership.pool()));
+    return pools;
   }
 
   @Override
@@ -178,7 +181,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   @Override
   public Future<ServerConnection> acquire(EventLoop loop, StartupMessage client) {
     Promise<ServerConnection> result = loop.newPromise();
-    PoolKey key = new PoolKey(client.user(), client.database());
+    PoolKey key = keyOf(client);
     pools.pool(key).acquire(loop).whenComplete((connection, failure) -> {
       if (failure != null) {
         result.tryFailure(translate(failure));
@@ -219,12 +222,12 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   }
 
   private void releaseOnLoop(ServerConnection connection, boolean clean) {
-    PoolKey key = owners.get(connection);
-    if (key == null) {
+    Ownership ownership = owners.get(connection);
+    if (ownership == null) {
       connection.close(); // its channel closed already, or it never belonged to a pool
       return;
     }
-    Pool<ServerConnection> pool = pools.find(key).orElse(null);
+    Pool<ServerConnection> pool = pools.find(ownership.pool()).orElse(null);
     if (pool == null) {
       connection.close();
       return;
@@ -264,11 +267,18 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
 
   @Override
   public void cancel(EventLoop loop, ServerConnection connection) {
-    origins.getOrDefault(connection, connector).cancel(loop, connection.backendKey());
+    Ownership ownership = owners.get(connection);
+    (ownership == null ? connector : ownership.origin()).cancel(loop, connection.backendKey());
   }
 
   @Override
   public void close() {
     pools.close();
   }
+
+  /**
+   * Whose a server connection is: its pool, and the connector that opened it (its cancels go there,
+   * even after a reload changed the upstream).
+   */
+  private record Ownership(PoolKey pool, UpstreamConnector origin) {}
 }
