@@ -86,8 +86,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private PoolMode mode = PoolMode.SESSION;
   /** The settings the client's startup packet asked for, applied to every server connection it gets. */
   private ClientParameters clientParameters;
-  /** Transaction mode: the client's prepared statements, which outlive server connections. */
-  private final ClientStatements statements;
+  /** Transaction mode: the client's prepared statements, which outlive server connections (bounded from login on). */
+  private ClientStatements statements = new ClientStatements();
   /** Transaction mode: a PQprepare between transactions, answered without a server when the pool knows it. */
   private final PrepareOnlyBatch prepareOnly = new PrepareOnlyBatch();
   /** Transaction mode: the statements this client's pool has parsed before. */
@@ -101,8 +101,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     this.context = context;
     this.events = new SessionEvents(() -> context.settings().logConnections());
     this.login = new ClientLogin(context, events);
-    ProxySettings.Limits limits = context.settings().limits();
-    this.statements = new ClientStatements(limits.maxPreparedStatements(), limits.maxMessageSize());
   }
 
   @Override
@@ -162,10 +160,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void loggedIn() {
     // Logged in: the client may send messages as long as the operator allows, no longer the login's few bytes.
+    ProxySettings.Limits limits = context.settings().limits();
     FrameDecoder frames = channel.pipeline().get(FrameDecoder.class);
     if (frames != null) {
-      frames.limit(context.settings().limits().maxMessageSize());
+      frames.limit(limits.maxMessageSize());
     }
+    statements = new ClientStatements(limits.maxPreparedStatements(), limits.maxMessageSize());
     if (AdminConsole.DATABASE.equals(startup.database())) {
       state = State.ADMIN;
       loginTimeout.cancel(false);
