@@ -24,7 +24,7 @@ public final class StartupMessage {
 
   /** Decodes the body after the length field, starting with the version. */
   public static StartupMessage decode(ByteBuf body) {
-    int version = body.readInt();
+    int version = Codec.readInt(body);
     Map<String, String> parameters = new LinkedHashMap<>();
     while (body.isReadable()) {
       String name = Codec.readCString(body);
