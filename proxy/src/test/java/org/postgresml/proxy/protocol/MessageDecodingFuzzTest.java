@@ -57,7 +57,8 @@ class MessageDecodingFuzzTest {
       new Kind(CancelRequest::decode, null, false),
       typed(ReadyForQuery::decode, m -> ((ReadyForQuery) m).encode(ALLOC), m -> m),
       typed(ErrorResponse::decode, m -> ((ErrorResponse) m).encode(ALLOC), m -> m),
-      typed(AuthenticationMessage::decode, m -> ((AuthenticationMessage) m).encode(ALLOC), m -> m),
+      typed(AuthenticationMessage::decode, m -> ((AuthenticationMessage) m).encode(ALLOC), m -> encoded(
+          ((AuthenticationMessage) m).encode(ALLOC))), // AuthenticationMd5Password holds an array
       typed(BackendKeyData::decode, m -> ((BackendKeyData) m).encode(ALLOC), m -> m),
       typed(ParameterStatus::decode, m -> ((ParameterStatus) m).encode(ALLOC), m -> m),
       typed(CommandComplete::decode, m -> ((CommandComplete) m).encode(ALLOC), m -> m),
@@ -136,6 +137,14 @@ class MessageDecodingFuzzTest {
         renamed.release();
       }
       return statement;
+    } finally {
+      frame.release();
+    }
+  }
+
+  private static String encoded(ByteBuf frame) {
+    try {
+      return io.netty.buffer.ByteBufUtil.hexDump(frame);
     } finally {
       frame.release();
     }
