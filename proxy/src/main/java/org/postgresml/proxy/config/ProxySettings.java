@@ -19,6 +19,7 @@ public record ProxySettings(
     PoolSettings pool,
     Duration clientLoginTimeout,
     Duration shutdownTimeout,
+    Duration shutdownGrace,
     LogFormat logFormat,
     boolean logConnections,
     int replicaId,
