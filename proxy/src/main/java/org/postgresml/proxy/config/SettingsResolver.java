@@ -89,13 +89,21 @@ public final class SettingsResolver {
       throw new ConfigException("replica id must be between 0 and 255, not " + replicaId);
     }
 
+    String listenHost = first(cli.listenHost, () -> first(file.listen.host, () -> "0.0.0.0"));
+    ClientAuthMethod clientAuth = ClientAuthMethod.parse(first(cli.clientAuth,
+        () -> first(file.clientAuth.method, () -> "scram-sha-256")));
+    boolean trustOnNetwork = first(cli.allowTrustOnNetwork, () -> first(file.clientAuth.allowTrustOnNetwork, () -> false));
+    if (clientAuth == ClientAuthMethod.TRUST && !trustOnNetwork && !isLoopback(listenHost)) {
+      throw new ConfigException("--client-auth trust lets anyone who reaches " + listenHost + " log in without a"
+          + " password: listen on a loopback address (--listen-host 127.0.0.1) or pass --allow-trust-on-network");
+    }
+
     return new ProxySettings(
-        first(cli.listenHost, () -> first(file.listen.host, () -> "0.0.0.0")),
+        listenHost,
         port("--port", first(cli.port, () -> first(file.listen.port, () -> 6432)), true),
         port("--http-port", first(cli.httpPort, () -> first(file.http.port, () -> 9930)), true),
-        upstream, clientTls, tlsRequired,
-        ClientAuthMethod.parse(first(cli.clientAuth, () -> first(file.clientAuth.method, () -> "scram-sha-256"))),
-        users, adminUsers, pool(file.pool),
+        upstream, clientTls, tlsRequired, clientAuth, trustOnNetwork,
+        users, adminUsers, pool(file.pool), limits(file.limits),
         duration("timeouts.clientLogin", file.timeouts.clientLogin, "15s"),
         duration("timeouts.shutdown", file.timeouts.shutdown, "30s"),
         cli.shutdownGrace != null ? DurationText.parse("--shutdown-grace", cli.shutdownGrace)
@@ -121,6 +129,16 @@ public final class SettingsResolver {
         duration("pool.serverLifetime", pool.serverLifetime, "1h"),
         duration("pool.serverIdleCheck", pool.serverIdleCheck, "30s"),
         first(pool.serverResetQuery, () -> "DISCARD ALL"));
+  }
+
+  private ProxySettings.Limits limits(ConfigFile.Limits limits) {
+    String messageSize = first(cli.maxMessageSize, () -> limits.maxMessageSize);
+    return new ProxySettings.Limits(
+        messageSize == null ? ProxySettings.Limits.DEFAULT_MAX_MESSAGE_SIZE
+            // Below 64kB not even a login fits; 1GB stands for PostgreSQL's MaxAllocSize, one byte less.
+            : Math.min(ByteSizeText.parse("limits.maxMessageSize", messageSize, 64 * 1024, 1 << 30), 0x3fffffff),
+        positive("--max-prepared-statements", first(cli.maxPreparedStatements,
+            () -> first(limits.maxPreparedStatements, () -> ProxySettings.Limits.DEFAULT_MAX_PREPARED_STATEMENTS))));
   }
 
   private static List<ProxySettings.ClientUser> clientUsers(ConfigFile file, DatabaseUrl url) {
@@ -201,6 +219,20 @@ public final class SettingsResolver {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
       throw new ConfigException(name + " must be a number, not '" + text + "'");
+    }
+  }
+
+  /** Whether a listen host names only this machine (a name that does not resolve does not count). */
+  private static boolean isLoopback(String host) {
+    try {
+      for (InetAddress address : InetAddress.getAllByName(host)) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 
