@@ -96,8 +96,13 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
         ParameterStatus status = ParameterStatus.decode(Codec.body(frame));
         connection.parameterChanged(status.name(), status.value());
       }
-      case MessageType.ERROR_RESPONSE ->
-          metrics.error(SqlState.classOf(ErrorResponse.decode(Codec.body(frame)).sqlState()));
+      case MessageType.ERROR_RESPONSE -> {
+        ErrorResponse error = ErrorResponse.decode(Codec.body(frame));
+        metrics.error(SqlState.classOf(error.sqlState()));
+        if (error.isFatal()) {
+          connection.fatalReceived();
+        }
+      }
       default -> { }
     }
   }

@@ -49,11 +49,18 @@ public final class UpstreamConnector {
   private final ProxySettings.Upstream settings;
   private final Optional<SslContext> tls;
   private final ProxyMetrics metrics;
+  /** Whether a server can log in now, from every login this connector makes (for /readyz). */
+  private final UpstreamReadiness readiness = new UpstreamReadiness(this::probeLogin, System::nanoTime);
 
   public UpstreamConnector(ProxySettings.Upstream settings, Optional<SslContext> tls, ProxyMetrics metrics) {
     this.settings = settings;
     this.tls = tls;
     this.metrics = metrics;
+  }
+
+  /** Whether a server connection can log in to this upstream now. */
+  public UpstreamReadiness readiness() {
+    return readiness;
   }
 
   public String address() {
@@ -101,11 +108,32 @@ public final class UpstreamConnector {
       timeout.cancel(false);
       if (done.isSuccess()) {
         metrics.upstreamConnected(System.nanoTime() - started);
+        readiness.loggedIn();
       } else {
         metrics.upstreamConnectFailed();
+        if (!isAboutTheClientsDatabase(database, done.cause())) {
+          readiness.loginFailed(done.cause());
+        }
       }
     });
     return result;
+  }
+
+  // A client asking for a database the upstream lacks says nothing about whether the upstream serves.
+  private boolean isAboutTheClientsDatabase(String database, Throwable cause) {
+    return !database.equals(settings.url().database()) && cause instanceof UpstreamException upstream
+        && SqlState.classOf(upstream.sqlState()).equals(SqlState.classOf(SqlState.INVALID_CATALOG_NAME));
+  }
+
+  /** Logs in to the URL's database and leaves again: the readiness probe when no login is recent. */
+  private Future<ServerConnection> probeLogin(EventLoop loop) {
+    Future<ServerConnection> login = connect(loop, Map.of());
+    login.addListener(done -> {
+      if (done.isSuccess()) {
+        login.getNow().close();
+      }
+    });
+    return login;
   }
 
   /** Sends a CancelRequest for the given upstream key over a fresh connection, as libpq does. */
@@ -123,23 +151,6 @@ public final class UpstreamConnector {
           write.channel().close();
         }));
     return sent;
-  }
-
-  /** Whether the upstream accepts TCP connections now (for /readyz). */
-  public Future<Void> probe(EventLoop loop) {
-    Promise<Void> reachable = loop.newPromise();
-    bootstrap(loop, new ChannelInitializer<SocketChannel>() {
-      @Override
-      protected void initChannel(SocketChannel ch) { }
-    }).connect(settings.url().host(), settings.url().port()).addListener((ChannelFutureListener) connect -> {
-      if (connect.isSuccess()) {
-        reachable.trySuccess(null);
-        connect.channel().close();
-      } else {
-        reachable.tryFailure(connect.cause());
-      }
-    });
-    return reachable;
   }
 
   /** What to do once the transport is ready, given whether it is encrypted. */
