@@ -395,8 +395,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       events.upstreamClosed();
       ServerConnection lost = server;
       ByteBuf goodbye = lost == null || lost.sentFatal() ? Unpooled.EMPTY_BUFFER
-          : ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "connection to upstream " + lost.upstreamAddress()
-              + " lost: the server closed the connection unexpectedly").encode(channel.alloc());
+          : ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, lost.lostMessage()).encode(channel.alloc());
       if (goodbye.isReadable()) {
         context.metrics().error(SqlState.classOf(SqlState.CONNECTION_FAILURE));
       }

@@ -101,6 +101,11 @@ public final class ServerConnection implements PooledConnection {
     return saidGoodbye;
   }
 
+  /** What a client is told when this connection ended without the server's own FATAL. */
+  public String lostMessage() {
+    return "connection to upstream " + upstreamAddress + " lost: the server closed the connection unexpectedly";
+  }
+
   void fatalReceived() {
     saidGoodbye = true;
   }
