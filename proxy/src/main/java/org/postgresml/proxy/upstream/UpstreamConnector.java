@@ -82,8 +82,22 @@ public final class UpstreamConnector {
 
   /** As {@link #connect(EventLoop, Map)}, to another database of the same upstream (pools serve any). */
   public Future<ServerConnection> connect(EventLoop loop, String database, Map<String, String> clientParameters) {
-    Promise<ServerConnection> result = loop.newPromise();
     long started = System.nanoTime();
+    Future<ServerConnection> login = login(loop, database, clientParameters);
+    login.addListener(done -> {
+      if (done.isSuccess()) {
+        metrics.upstreamConnected(System.nanoTime() - started);
+      } else {
+        metrics.upstreamConnectFailed();
+      }
+    });
+    return login;
+  }
+
+  // A login for a client or for the readiness probe (which the connect metrics do not count); both
+  // tell the readiness whether the upstream lets servers log in.
+  private Future<ServerConnection> login(EventLoop loop, String database, Map<String, String> clientParameters) {
+    Promise<ServerConnection> result = loop.newPromise();
     Map<String, String> parameters = new LinkedHashMap<>();
     parameters.put("user", settings.url().user());
     parameters.put("database", database);
@@ -107,13 +121,9 @@ public final class UpstreamConnector {
     result.addListener(done -> {
       timeout.cancel(false);
       if (done.isSuccess()) {
-        metrics.upstreamConnected(System.nanoTime() - started);
         readiness.loggedIn();
-      } else {
-        metrics.upstreamConnectFailed();
-        if (!isAboutTheClientsDatabase(database, done.cause())) {
-          readiness.loginFailed(done.cause());
-        }
+      } else if (!isAboutTheClientsDatabase(database, done.cause())) {
+        readiness.loginFailed(done.cause());
       }
     });
     return result;
@@ -127,7 +137,7 @@ public final class UpstreamConnector {
 
   /** Logs in to the URL's database and leaves again: the readiness probe when no login is recent. */
   private Future<ServerConnection> probeLogin(EventLoop loop) {
-    Future<ServerConnection> login = connect(loop, Map.of());
+    Future<ServerConnection> login = login(loop, settings.url().database(), Map.of());
     login.addListener(done -> {
       if (done.isSuccess()) {
         login.getNow().close();
