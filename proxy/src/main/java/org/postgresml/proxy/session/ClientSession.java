@@ -422,10 +422,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     // The server's own FATAL (pg_terminate_backend, shutdown) has been relayed already; end the client too.
+    // A server that vanished without one (killed backend, dropped link) gets the client an 08006 of ours.
     if (state == State.RELAYING) {
       state = State.CLOSED;
       events.upstreamClosed();
-      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      ServerConnection lost = server;
+      ByteBuf goodbye = lost == null || lost.sentFatal() ? Unpooled.EMPTY_BUFFER
+          : ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, lost.lostMessage()).encode(channel.alloc());
+      if (goodbye.isReadable()) {
+        context.metrics().error(SqlState.classOf(SqlState.CONNECTION_FAILURE));
+      }
+      channel.writeAndFlush(goodbye).addListener(ChannelFutureListener.CLOSE);
     }
   }
 
