@@ -56,6 +56,11 @@ public final class CliOptions {
       description = "scram-sha-256, md5 or trust (default scram-sha-256).")
   public String clientAuth;
 
+  @Option(names = "--allow-trust-on-network",
+      description = "Let --client-auth trust listen on a non-loopback address (anyone who reaches the port logs in"
+          + " as any configured user without a password).")
+  public Boolean allowTrustOnNetwork;
+
   @Option(names = "--pool-mode", paramLabel = "MODE", description = "session or transaction (default session).")
   public String poolMode;
 
@@ -67,6 +72,20 @@ public final class CliOptions {
 
   @Option(names = "--max-client-conn", paramLabel = "N", description = "Client connections in total (default 1000).")
   public Integer maxClientConn;
+
+  @Option(names = "--max-message-size", paramLabel = "SIZE",
+      description = "Largest message a logged-in client may send, e.g. 64MB; a longer one ends its session with"
+          + " 54000 before it is read (default 64MB, at most 1GB).")
+  public String maxMessageSize;
+
+  @Option(names = "--max-prepared-statements", paramLabel = "N",
+      description = "Named prepared statements one client may hold in transaction mode (default 1000).")
+  public Integer maxPreparedStatements;
+
+  @Option(names = "--shutdown-grace", paramLabel = "DURATION",
+      description = "On SIGTERM or SHUTDOWN, /readyz turns 503 at once but new clients are still served this long,"
+          + " while the load balancer stops sending them; then the drain begins (default 5s).")
+  public String shutdownGrace;
 
   @Option(names = "--log-format", paramLabel = "FORMAT",
       description = "text or json (default text; env PGML_PROXY_LOG_FORMAT).")

@@ -12,6 +12,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -19,12 +20,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.config.PoolMode;
+import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.prepared.ClientStatements;
 import org.postgresml.proxy.prepared.PrepareOnlyBatch;
 import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.prepared.StatementRewriter;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
+import org.postgresml.proxy.protocol.LimitExceededException;
 import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.ProtocolException;
 import org.postgresml.proxy.protocol.SqlState;
@@ -66,6 +69,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     CLOSED
   }
 
+  /** PostgreSQL's words for a session its shutdown ends (SQLSTATE 57P01). */
+  public static final String SHUTDOWN_MESSAGE = "terminating connection due to administrator command";
+
   private final SessionContext context;
   private final SessionEvents events;
   /** Frames a client sent before its server connection was ready (clients rarely pipeline that early). */
@@ -83,8 +89,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private PoolMode mode = PoolMode.SESSION;
   /** The settings the client's startup packet asked for, applied to every server connection it gets. */
   private ClientParameters clientParameters;
-  /** Transaction mode: the client's prepared statements, which outlive server connections. */
-  private final ClientStatements statements = new ClientStatements();
+  /** Transaction mode: the client's prepared statements, which outlive server connections (bounded from login on). */
+  private ClientStatements statements = new ClientStatements();
   /** Transaction mode: a PQprepare between transactions, answered without a server when the pool knows it. */
   private final PrepareOnlyBatch prepareOnly = new PrepareOnlyBatch();
   /** Transaction mode: the statements this client's pool has parsed before. */
@@ -156,6 +162,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void loggedIn() {
+    // Logged in: the client may send messages as long as the operator allows, no longer the login's few bytes.
+    ProxySettings.Limits limits = context.settings().limits();
+    FrameDecoder frames = channel.pipeline().get(FrameDecoder.class);
+    if (frames != null) {
+      frames.limit(limits.maxMessageSize());
+    }
+    statements = new ClientStatements(limits.maxPreparedStatements(), limits.maxMessageSize());
     if (AdminConsole.DATABASE.equals(startup.database())) {
       state = State.ADMIN;
       loginTimeout.cancel(false);
@@ -269,9 +282,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     connection.detach();
     context.servers().release(connection, true);
     channel.config().setAutoRead(true);
+    atTransactionBoundary();
   }
 
   private void relayToServer(ByteBuf frame) {
+    if (state != State.RELAYING) {
+      frame.release(); // an earlier frame of the same read ended the session
+      return;
+    }
     byte type = FrameDecoder.type(frame);
     if (type == MessageType.TERMINATE) {
       frame.release();
@@ -283,7 +301,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     clock.clientSent(type, frame.readableBytes());
     tracker.clientSent(type);
     if (mode == PoolMode.TRANSACTION) {
-      for (ByteBuf out : StatementRewriter.toServer(frame, statements, server.statements(), channel.alloc())) {
+      List<ByteBuf> rewritten;
+      try {
+        rewritten = StatementRewriter.toServer(frame, statements, server.statements(), channel.alloc());
+      } catch (ProtocolException e) {
+        // Handled here, not in exceptionCaught: frames queued while acquiring are relayed from a
+        // future's listener, where a thrown exception would only be logged. The rewriter released the frame.
+        fatal(SqlState.PROTOCOL_VIOLATION, e.getMessage());
+        return;
+      } catch (LimitExceededException e) {
+        fatal(SqlState.PROGRAM_LIMIT_EXCEEDED, e.getMessage());
+        return;
+      }
+      for (ByteBuf out : rewritten) {
         server.write(out);
       }
     } else {
@@ -305,6 +335,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case ANSWERED -> {
         prepareOnly.answer(statements, channel.alloc()).forEach(reply -> channel.write(reply, channel.voidPromise()));
         channel.flush();
+        atTransactionBoundary();
       }
       case NEEDS_SERVER -> {
         early.addAll(prepareOnly.takeFrames());
@@ -357,6 +388,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       // no longer this session's once released (and on a shared loop is detached at once).
       channel.flush();
       releaseServer();
+    } else if (transactionDone) {
+      atTransactionBoundary();
     }
   }
 
@@ -389,10 +422,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     // The server's own FATAL (pg_terminate_backend, shutdown) has been relayed already; end the client too.
+    // A server that vanished without one (killed backend, dropped link) gets the client an 08006 of ours.
     if (state == State.RELAYING) {
       state = State.CLOSED;
       events.upstreamClosed();
-      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      ServerConnection lost = server;
+      ByteBuf goodbye = lost == null || lost.sentFatal() ? Unpooled.EMPTY_BUFFER
+          : ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, lost.lostMessage()).encode(channel.alloc());
+      if (goodbye.isReadable()) {
+        context.metrics().error(SqlState.classOf(SqlState.CONNECTION_FAILURE));
+      }
+      channel.writeAndFlush(goodbye).addListener(ChannelFutureListener.CLOSE);
     }
   }
 
@@ -424,6 +464,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (root instanceof ProtocolException) {
       fatal(SqlState.PROTOCOL_VIOLATION, root.getMessage());
+    } else if (root instanceof LimitExceededException) {
+      fatal(SqlState.PROGRAM_LIMIT_EXCEEDED, root.getMessage());
     } else if (root instanceof IOException) {
       events.socketError(root);
       ctx.close();
@@ -443,6 +485,32 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     events.fatal(sqlState, message);
     channel.writeAndFlush(ErrorResponse.fatal(sqlState, message).encode(channel.alloc()))
         .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * Logged in and owing the client nothing: no transaction open, no reply outstanding, no frame held.
+   * The moment a shutdown may end the session without breaking anything the client began. On the loop.
+   */
+  boolean isBetweenTransactions() {
+    return switch (state) {
+      case IDLE -> early.isEmpty() && prepareOnly.isEmpty();
+      case RELAYING -> tracker.isClean();
+      case ADMIN -> true;
+      default -> false;
+    };
+  }
+
+  /** A shutdown began closing sessions: end this one now if it is between transactions; safe from any thread. */
+  void endIfBetweenTransactions() {
+    channel.eventLoop().execute(this::atTransactionBoundary);
+  }
+
+  // A transaction ended (or a shutdown asks): while the proxy drains, that is where the session ends.
+  private void atTransactionBoundary() {
+    if (context.registry().closesBetweenTransactions() && channel.isActive() && isBetweenTransactions()) {
+      context.registry().closedBetweenTransactions();
+      fatal(SqlState.ADMIN_SHUTDOWN, SHUTDOWN_MESSAGE);
+    }
   }
 
   /** Ends the session from outside (shutdown); safe from any thread. */
