@@ -72,6 +72,8 @@ public final class ConfigFile {
     public String serverLifetime;
     public String serverIdleCheck;
     public String serverResetQuery;
+    public Integer maxPools;
+    public String poolIdleTimeout;
   }
 
   /** Time limits around sessions. */

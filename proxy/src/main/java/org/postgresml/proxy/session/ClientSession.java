@@ -163,6 +163,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       admin.greet(context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this));
       return;
     }
+    Optional<String> noPool = context.servers().admit(startup);
+    if (noPool.isPresent()) {
+      fatal(SqlState.TOO_MANY_CONNECTIONS, noPool.get());
+      return;
+    }
     mode = context.servers().mode();
     clock = new TrafficClock(context.servers().meters(startup));
     catalog = context.servers().catalog(startup);
