@@ -16,6 +16,8 @@ import org.postgresml.proxy.protocol.frontend.CancelRequest;
 import org.postgresml.proxy.protocol.frontend.GssEncRequest;
 import org.postgresml.proxy.protocol.frontend.SslRequest;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The untyped start of a client connection: SSLRequest ('S' and TLS when the proxy has a
@@ -27,6 +29,8 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
 
   /** PostgreSQL's MAX_STARTUP_PACKET_LENGTH: a longer "startup" is garbage, not a login. */
   static final int MAX_STARTUP_LENGTH = 10000;
+
+  private static final Logger LOG = LoggerFactory.getLogger("org.postgresml.proxy.session");
 
   private final SessionContext context;
   private boolean tlsOffered;
@@ -57,7 +61,8 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
       case GssEncRequest.CODE -> ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(MessageType.ENCRYPTION_REFUSED));
       case CancelRequest.CODE -> {
         body.skipBytes(4);
-        context.cancels().fromClient(CancelRequest.decode(body));
+        cancel(ctx, body, length);
+        in.skipBytes(in.readableBytes()); // one cancel per connection, as PostgreSQL reads it
         ctx.close(); // the client learns nothing either way, as from PostgreSQL
       }
       case PeerCancel.CODE -> {
@@ -65,10 +70,24 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
           body.skipBytes(4);
           context.cancels().fromPeer(PeerCancel.decode(body), ctx.channel().remoteAddress());
         }
+        in.skipBytes(in.readableBytes());
         ctx.close();
       }
       default -> startup(ctx, body);
     }
+  }
+
+  private void cancel(ChannelHandlerContext ctx, ByteBuf body, int length) {
+    CancelRequest request;
+    try {
+      request = CancelRequest.decode(body);
+    } catch (ProtocolException e) {
+      // PostgreSQL logs this and closes without a word; a stack trace would say nothing more.
+      LOG.atInfo().addKeyValue("client", ctx.channel().remoteAddress()).addKeyValue("length", length)
+          .log(e.getMessage());
+      return;
+    }
+    context.cancels().fromClient(request);
   }
 
   private void answerSslRequest(ChannelHandlerContext ctx, ByteBuf in) {
