@@ -28,7 +28,9 @@ public interface ServerConnectionProvider {
    * A logged-in client joins its pool (made now if it is new): empty, or why it cannot (the pool cap
    * is reached), before anything of the pool is made for it.
    */
-  java.util.Optional<String> admit(StartupMessage client);
+  default java.util.Optional<String> admit(StartupMessage client) {
+    return java.util.Optional.empty();
+  }
 
   /** Whether clients may ask for this database (the plain relay serves only the URL's). */
   boolean serves(String database);
