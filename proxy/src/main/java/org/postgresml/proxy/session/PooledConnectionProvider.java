@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.observe.PoolMetrics;
 import org.postgresml.proxy.pool.CloseReason;
+import org.postgresml.proxy.pool.ConnectPendingException;
 import org.postgresml.proxy.pool.ConnectionFactory;
 import org.postgresml.proxy.pool.Pool;
 import org.postgresml.proxy.pool.PoolClosedException;
@@ -236,6 +237,10 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
     }
     if (cause instanceof TooManyPoolsException) {
       return new UpstreamException(SqlState.TOO_MANY_CONNECTIONS, cause.getMessage());
+    }
+    if (cause instanceof ConnectPendingException pending) {
+      return new UpstreamException(SqlState.UNABLE_TO_CONNECT, "could not connect to upstream " + connector.address()
+          + " in time: " + pending.getMessage());
     }
     if (cause instanceof PoolClosedException) {
       return new UpstreamException(SqlState.ADMIN_SHUTDOWN, "the proxy is shutting down");
