@@ -7,6 +7,8 @@ import io.netty.buffer.ByteBufAllocator;
 public record CancelRequest(int processId, int secretKey) {
 
   public static final int CODE = 80877102;
+  /** Length word, code, pid and key: a CancelRequest of any other length is ignored, as by PostgreSQL. */
+  public static final int LENGTH = 16;
 
   /** Decodes the body after length and code. */
   public static CancelRequest decode(ByteBuf body) {
