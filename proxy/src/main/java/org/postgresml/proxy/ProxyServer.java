@@ -198,6 +198,11 @@ public final class ProxyServer implements AutoCloseable {
     LOG.atInfo().addKeyValue("address", address).addKeyValue("http", httpAddress.map(String::valueOf).orElse("off"))
         .addKeyValue("upstream", settings.upstream().url()).addKeyValue("sslmode", settings.upstream().sslMode().text())
         .addKeyValue("transport", Transport.selected().name()).log("pgml-proxy listening");
+    if (settings.clientAuthMethod() == org.postgresml.proxy.config.ClientAuthMethod.TRUST) {
+      LOG.atWarn().addKeyValue("address", address).addKeyValue("allow_trust_on_network", settings.allowTrustOnNetwork())
+          .log("client auth is trust: whoever reaches this address logs in as any configured user without a"
+              + " password; the admin console takes only loopback clients");
+    }
     return this;
   }
 

@@ -56,6 +56,11 @@ public final class CliOptions {
       description = "scram-sha-256, md5 or trust (default scram-sha-256).")
   public String clientAuth;
 
+  @Option(names = "--allow-trust-on-network",
+      description = "Let --client-auth trust listen on a non-loopback address (anyone who reaches the port logs in"
+          + " as any configured user without a password).")
+  public Boolean allowTrustOnNetwork;
+
   @Option(names = "--pool-mode", paramLabel = "MODE", description = "session or transaction (default session).")
   public String poolMode;
 

@@ -49,6 +49,8 @@ public final class ConfigFile {
   /** Who may connect to the proxy. */
   public static final class ClientAuth {
     public String method;
+    /** trust on a non-loopback listen address; refused at start without it. */
+    public Boolean allowTrustOnNetwork;
     public List<User> users = new ArrayList<>();
   }
 

@@ -14,6 +14,7 @@ public record ProxySettings(
     Optional<ClientTls> clientTls,
     boolean tlsRequired,
     ClientAuthMethod clientAuthMethod,
+    boolean allowTrustOnNetwork,
     List<ClientUser> clientUsers,
     List<String> adminUsers,
     PoolSettings pool,

@@ -83,12 +83,20 @@ public final class SettingsResolver {
       throw new ConfigException("replica id must be between 0 and 255, not " + replicaId);
     }
 
+    String listenHost = first(cli.listenHost, () -> first(file.listen.host, () -> "0.0.0.0"));
+    ClientAuthMethod clientAuth = ClientAuthMethod.parse(first(cli.clientAuth,
+        () -> first(file.clientAuth.method, () -> "scram-sha-256")));
+    boolean trustOnNetwork = first(cli.allowTrustOnNetwork, () -> first(file.clientAuth.allowTrustOnNetwork, () -> false));
+    if (clientAuth == ClientAuthMethod.TRUST && !trustOnNetwork && !isLoopback(listenHost)) {
+      throw new ConfigException("--client-auth trust lets anyone who reaches " + listenHost + " log in without a"
+          + " password: listen on a loopback address (--listen-host 127.0.0.1) or pass --allow-trust-on-network");
+    }
+
     return new ProxySettings(
-        first(cli.listenHost, () -> first(file.listen.host, () -> "0.0.0.0")),
+        listenHost,
         port("--port", first(cli.port, () -> first(file.listen.port, () -> 6432)), true),
         port("--http-port", first(cli.httpPort, () -> first(file.http.port, () -> 9930)), true),
-        upstream, clientTls, tlsRequired,
-        ClientAuthMethod.parse(first(cli.clientAuth, () -> first(file.clientAuth.method, () -> "scram-sha-256"))),
+        upstream, clientTls, tlsRequired, clientAuth, trustOnNetwork,
         users, adminUsers, pool(file.pool),
         duration("timeouts.clientLogin", file.timeouts.clientLogin, "15s"),
         duration("timeouts.shutdown", file.timeouts.shutdown, "30s"),
@@ -193,6 +201,20 @@ public final class SettingsResolver {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
       throw new ConfigException(name + " must be a number, not '" + text + "'");
+    }
+  }
+
+  /** Whether a listen host names only this machine (a name that does not resolve does not count). */
+  private static boolean isLoopback(String host) {
+    try {
+      for (InetAddress address : InetAddress.getAllByName(host)) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 

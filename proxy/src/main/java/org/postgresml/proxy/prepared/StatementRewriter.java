@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.MessageType;
+import org.postgresml.proxy.protocol.ProtocolException;
 import org.postgresml.proxy.protocol.frontend.Bind;
 import org.postgresml.proxy.protocol.frontend.Close;
 import org.postgresml.proxy.protocol.frontend.Describe;
@@ -31,8 +32,22 @@ public final class StatementRewriter {
 
   private StatementRewriter() {}
 
-  /** Rewrites one client frame for the server connection it goes to. */
+  /**
+   * Rewrites one client frame for the server connection it goes to. A frame that does not decode
+   * is released here and fails with {@link ProtocolException}: nothing of it reaches the server.
+   */
   public static List<ByteBuf> toServer(ByteBuf frame, ClientStatements client, ServerStatements server,
+      ByteBufAllocator alloc) {
+    try {
+      return rewrite(frame, client, server, alloc);
+    } catch (ProtocolException e) {
+      // Every decode comes before any frame is released or sent, so the frame is still ours here.
+      frame.release();
+      throw e;
+    }
+  }
+
+  private static List<ByteBuf> rewrite(ByteBuf frame, ClientStatements client, ServerStatements server,
       ByteBufAllocator alloc) {
     byte type = FrameDecoder.type(frame);
     if (type == MessageType.QUERY || type == MessageType.SYNC) {

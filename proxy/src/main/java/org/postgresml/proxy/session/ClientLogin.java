@@ -37,7 +37,7 @@ final class ClientLogin {
   Progress start(StartupMessage message, Channel channel) {
     startup = message;
     events.identified(message.user(), message.database());
-    Optional<StartupCheck.Refusal> refused = StartupCheck.check(message, context);
+    Optional<StartupCheck.Refusal> refused = StartupCheck.check(message, channel.remoteAddress(), context);
     if (refused.isPresent()) {
       return refuse(refused.get());
     }

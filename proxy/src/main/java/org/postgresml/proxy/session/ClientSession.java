@@ -12,6 +12,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -302,6 +303,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void relayToServer(ByteBuf frame) {
+    if (state != State.RELAYING) {
+      frame.release(); // an earlier frame of the same read ended the session
+      return;
+    }
     byte type = FrameDecoder.type(frame);
     if (type == MessageType.TERMINATE) {
       frame.release();
@@ -313,7 +318,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     clock.clientSent(type, frame.readableBytes());
     tracker.clientSent(type);
     if (mode == PoolMode.TRANSACTION) {
-      for (ByteBuf out : StatementRewriter.toServer(frame, statements, server.statements(), channel.alloc())) {
+      List<ByteBuf> rewritten;
+      try {
+        rewritten = StatementRewriter.toServer(frame, statements, server.statements(), channel.alloc());
+      } catch (ProtocolException e) {
+        // Handled here, not in exceptionCaught: frames queued while acquiring are relayed from a
+        // future's listener, where a thrown exception would only be logged. The rewriter released the frame.
+        fatal(SqlState.PROTOCOL_VIOLATION, e.getMessage());
+        return;
+      }
+      for (ByteBuf out : rewritten) {
         server.write(out);
       }
     } else {

@@ -18,6 +18,8 @@ import org.postgresml.proxy.protocol.frontend.GssEncRequest;
 import org.postgresml.proxy.protocol.frontend.SslRequest;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.protocol.FrameDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The untyped start of a client connection, answered as PostgreSQL's ProcessStartupPacket answers
@@ -34,6 +36,8 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
   static final int MAX_STARTUP_LENGTH = 10000;
   /** Protocol 3.0: the newest this proxy speaks. */
   private static final int NEWEST_MINOR_VERSION = 0;
+
+  private static final Logger LOG = LoggerFactory.getLogger("org.postgresml.proxy.session");
 
   private final SessionContext context;
   /** An SSLRequest was answered: another is no SSLRequest but a bogus protocol version, as in PostgreSQL. */
@@ -70,20 +74,33 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
       ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(MessageType.ENCRYPTION_REFUSED));
       refuseEarlyData(ctx, in, "received unencrypted data after GSSAPI encryption request");
     } else if (code == CancelRequest.CODE) {
-      if (length == CancelRequest.LENGTH) {
-        body.skipBytes(4);
-        context.cancels().fromClient(CancelRequest.decode(body));
-      }
+      body.skipBytes(4);
+      cancel(ctx, body, length);
+      in.skipBytes(in.readableBytes()); // one cancel per connection, as PostgreSQL reads it
       ctx.close(); // the client learns nothing either way, as from PostgreSQL
     } else if (code == PeerCancel.CODE) {
       if (length == PeerCancel.LENGTH) {
         body.skipBytes(4);
         context.cancels().fromPeer(PeerCancel.decode(body), ctx.channel().remoteAddress());
       }
+      in.skipBytes(in.readableBytes());
       ctx.close();
     } else {
       startup(ctx, body);
     }
+  }
+
+  private void cancel(ChannelHandlerContext ctx, ByteBuf body, int length) {
+    CancelRequest request;
+    try {
+      request = CancelRequest.decode(body);
+    } catch (ProtocolException e) {
+      // PostgreSQL logs this and closes without a word; a stack trace would say nothing more.
+      LOG.atInfo().addKeyValue("client", ctx.channel().remoteAddress()).addKeyValue("length", length)
+          .log(e.getMessage());
+      return;
+    }
+    context.cancels().fromClient(request);
   }
 
   private void answerSslRequest(ChannelHandlerContext ctx, ByteBuf in) {

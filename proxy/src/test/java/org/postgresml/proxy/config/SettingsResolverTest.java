@@ -24,6 +24,24 @@ class SettingsResolverTest {
   }
 
   @Test
+  void trustRefusesANetworkAddressUnlessAllowed() throws IOException {
+    Map<String, String> env = Map.of("DATABASE_URL", "postgres://u:p@h/db");
+    assertThatThrownBy(() -> resolve(env, "--client-auth", "trust")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--allow-trust-on-network").hasMessageContaining("0.0.0.0");
+    assertThatThrownBy(() -> resolve(env, "--client-auth", "trust", "--listen-host", "10.1.2.3"))
+        .isInstanceOf(ConfigException.class);
+    assertThat(resolve(env, "--client-auth", "trust", "--listen-host", "127.0.0.1").clientAuthMethod())
+        .isEqualTo(ClientAuthMethod.TRUST);
+    assertThat(resolve(env, "--client-auth", "trust", "--listen-host", "::1").allowTrustOnNetwork()).isFalse();
+    assertThat(resolve(env, "--client-auth", "trust", "--allow-trust-on-network").allowTrustOnNetwork()).isTrue();
+    Path file = dir.resolve("trust.yaml");
+    Files.writeString(file, "clientAuth: {method: trust, allowTrustOnNetwork: true}\n");
+    assertThat(resolve(env, "--config", file.toString()).clientAuthMethod()).isEqualTo(ClientAuthMethod.TRUST);
+    assertThat(resolve(env, "--listen-host", "0.0.0.0").clientAuthMethod()).as("scram needs no permission")
+        .isEqualTo(ClientAuthMethod.SCRAM_SHA_256);
+  }
+
+  @Test
   void databaseUrlAloneGivesTheDefaults() {
     ProxySettings settings = resolve(Map.of("DATABASE_URL", "postgres://u:p@h:5433/db?sslmode=require"));
     assertThat(settings.listenHost()).isEqualTo("0.0.0.0");

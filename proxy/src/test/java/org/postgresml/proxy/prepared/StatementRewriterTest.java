@@ -1,6 +1,7 @@
 package org.postgresml.proxy.prepared;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -8,9 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.MessageType;
+import org.postgresml.proxy.protocol.ProtocolException;
 import org.postgresml.proxy.protocol.backend.CloseComplete;
 import org.postgresml.proxy.protocol.backend.ParseComplete;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
@@ -215,5 +219,24 @@ class StatementRewriterTest {
     // ErrorResponse, then the ReadyForQuery that ends the batch with its ParseComplete never sent.
     reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
     assertThat(catalog.isKnown(PROXY_NAME)).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(chars = {'P', 'B', 'D', 'C'})
+  void aFrameThatDoesNotDecodeIsReleasedAndRefused(char type) {
+    send(SELECT.encode(ALLOC), client, server); // a statement the client could name
+    ByteBuf truncated = Codec.begin(ALLOC, type);
+    truncated.writeBytes("S_1".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // no terminator
+    ByteBuf frame = Codec.finish(truncated);
+    assertThatThrownBy(() -> send(frame, client, server)).isInstanceOf(ProtocolException.class);
+    assertThat(frame.refCnt()).as("the malformed frame's memory is given back").isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(chars = {'D', 'C'})
+  void aDescribeOrCloseWithNoBodyIsAProtocolViolation(char type) {
+    ByteBuf frame = Codec.finish(Codec.begin(ALLOC, type));
+    assertThatThrownBy(() -> send(frame, client, server)).isInstanceOf(ProtocolException.class);
+    assertThat(frame.refCnt()).isZero();
   }
 }
