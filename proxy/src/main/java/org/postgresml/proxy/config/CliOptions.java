@@ -73,6 +73,15 @@ public final class CliOptions {
   @Option(names = "--max-client-conn", paramLabel = "N", description = "Client connections in total (default 1000).")
   public Integer maxClientConn;
 
+  @Option(names = "--max-message-size", paramLabel = "SIZE",
+      description = "Largest message a logged-in client may send, e.g. 64MB; a longer one ends its session with"
+          + " 54000 before it is read (default 64MB, at most 1GB).")
+  public String maxMessageSize;
+
+  @Option(names = "--max-prepared-statements", paramLabel = "N",
+      description = "Named prepared statements one client may hold in transaction mode (default 1000).")
+  public Integer maxPreparedStatements;
+
   @Option(names = "--log-format", paramLabel = "FORMAT",
       description = "text or json (default text; env PGML_PROXY_LOG_FORMAT).")
   public String logFormat;

@@ -16,6 +16,7 @@ public final class ConfigFile {
   public ClientAuth clientAuth = new ClientAuth();
   public List<String> adminUsers;
   public Pool pool = new Pool();
+  public Limits limits = new Limits();
   public Timeouts timeouts = new Timeouts();
   public Log log = new Log();
   public Fleet fleet = new Fleet();
@@ -72,6 +73,12 @@ public final class ConfigFile {
     public String serverLifetime;
     public String serverIdleCheck;
     public String serverResetQuery;
+  }
+
+  /** What one client may make the proxy hold. */
+  public static final class Limits {
+    public String maxMessageSize;
+    public Integer maxPreparedStatements;
   }
 
   /** Time limits around sessions. */

@@ -18,6 +18,7 @@ public record ProxySettings(
     List<ClientUser> clientUsers,
     List<String> adminUsers,
     PoolSettings pool,
+    Limits limits,
     Duration clientLoginTimeout,
     Duration shutdownTimeout,
     LogFormat logFormat,
@@ -38,6 +39,18 @@ public record ProxySettings(
     public String toString() {
       return "ClientUser[" + name + "]";
     }
+  }
+
+  /**
+   * What one client may make the proxy hold (docs/configuration.md, Limits): the largest message it
+   * may send once logged in, and its named prepared statements in transaction mode.
+   */
+  public record Limits(int maxMessageSize, int maxPreparedStatements) {
+    /** Large enough for real work (a 50 MB bytea in one Bind), well below PostgreSQL's 1 GB. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+    /** As many as Rails' statement cache keeps (1000); pgjdbc and pgx keep fewer. */
+    public static final int DEFAULT_MAX_PREPARED_STATEMENTS = 1000;
+    public static final Limits DEFAULT = new Limits(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_PREPARED_STATEMENTS);
   }
 
   /** Pool settings: mode, sizes, waits and timers of every pool (docs/pooling.md). */

@@ -97,7 +97,7 @@ public final class SettingsResolver {
         port("--port", first(cli.port, () -> first(file.listen.port, () -> 6432)), true),
         port("--http-port", first(cli.httpPort, () -> first(file.http.port, () -> 9930)), true),
         upstream, clientTls, tlsRequired, clientAuth, trustOnNetwork,
-        users, adminUsers, pool(file.pool),
+        users, adminUsers, pool(file.pool), limits(file.limits),
         duration("timeouts.clientLogin", file.timeouts.clientLogin, "15s"),
         duration("timeouts.shutdown", file.timeouts.shutdown, "30s"),
         LogFormat.parse(first(cli.logFormat, () -> first(env.get(ENV_LOG_FORMAT), () -> first(file.log.format,
@@ -121,6 +121,16 @@ public final class SettingsResolver {
         duration("pool.serverLifetime", pool.serverLifetime, "1h"),
         duration("pool.serverIdleCheck", pool.serverIdleCheck, "30s"),
         first(pool.serverResetQuery, () -> "DISCARD ALL"));
+  }
+
+  private ProxySettings.Limits limits(ConfigFile.Limits limits) {
+    String messageSize = first(cli.maxMessageSize, () -> limits.maxMessageSize);
+    return new ProxySettings.Limits(
+        messageSize == null ? ProxySettings.Limits.DEFAULT_MAX_MESSAGE_SIZE
+            // Below 64kB not even a login fits; 1GB stands for PostgreSQL's MaxAllocSize, one byte less.
+            : Math.min(ByteSizeText.parse("limits.maxMessageSize", messageSize, 64 * 1024, 1 << 30), 0x3fffffff),
+        positive("--max-prepared-statements", first(cli.maxPreparedStatements,
+            () -> first(limits.maxPreparedStatements, () -> ProxySettings.Limits.DEFAULT_MAX_PREPARED_STATEMENTS))));
   }
 
   private static List<ProxySettings.ClientUser> clientUsers(ConfigFile file, DatabaseUrl url) {

@@ -20,12 +20,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.config.PoolMode;
+import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.prepared.ClientStatements;
 import org.postgresml.proxy.prepared.PrepareOnlyBatch;
 import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.prepared.StatementRewriter;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
+import org.postgresml.proxy.protocol.LimitExceededException;
 import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.ProtocolException;
 import org.postgresml.proxy.protocol.SqlState;
@@ -86,8 +88,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private ClientParameters clientParameters;
   /** The startup settings this client's pool has seen accepted; others are verified before the login is answered. */
   private AcceptedSettings acceptedSettings = AcceptedSettings.NONE;
-  /** Transaction mode: the client's prepared statements, which outlive server connections. */
-  private final ClientStatements statements = new ClientStatements();
+  /** Transaction mode: the client's prepared statements, which outlive server connections (bounded from login on). */
+  private ClientStatements statements = new ClientStatements();
   /** Transaction mode: a PQprepare between transactions, answered without a server when the pool knows it. */
   private final PrepareOnlyBatch prepareOnly = new PrepareOnlyBatch();
   /** Transaction mode: the statements this client's pool has parsed before. */
@@ -163,6 +165,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void loggedIn() {
+    // Logged in: the client may send messages as long as the operator allows, no longer the login's few bytes.
+    ProxySettings.Limits limits = context.settings().limits();
+    FrameDecoder frames = channel.pipeline().get(FrameDecoder.class);
+    if (frames != null) {
+      frames.limit(limits.maxMessageSize());
+    }
+    statements = new ClientStatements(limits.maxPreparedStatements(), limits.maxMessageSize());
     if (AdminConsole.DATABASE.equals(startup.database())) {
       state = State.ADMIN;
       loginTimeout.cancel(false);
@@ -326,6 +335,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         // future's listener, where a thrown exception would only be logged. The rewriter released the frame.
         fatal(SqlState.PROTOCOL_VIOLATION, e.getMessage());
         return;
+      } catch (LimitExceededException e) {
+        fatal(SqlState.PROGRAM_LIMIT_EXCEEDED, e.getMessage());
+        return;
       }
       for (ByteBuf out : rewritten) {
         server.write(out);
@@ -468,6 +480,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (root instanceof ProtocolException) {
       fatal(SqlState.PROTOCOL_VIOLATION, root.getMessage());
+    } else if (root instanceof LimitExceededException) {
+      fatal(SqlState.PROGRAM_LIMIT_EXCEEDED, root.getMessage());
     } else if (root instanceof IOException) {
       events.socketError(root);
       ctx.close();

@@ -168,7 +168,7 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
     }
     // Typed frames from here on. The session hears of the startup first; then this decoder goes and
     // hands any bytes it already holds to the frame decoder.
-    ctx.pipeline().addAfter(ctx.name(), "frames", new FrameDecoder());
+    ctx.pipeline().addAfter(ctx.name(), "frames", new FrameDecoder(FrameDecoder.MAX_LOGIN_FRAME_LENGTH));
     ctx.fireUserEventTriggered(startup);
     ctx.pipeline().remove(this);
   }

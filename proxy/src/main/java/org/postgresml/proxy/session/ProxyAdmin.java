@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.postgresml.proxy.admin.AdminContext;
+import org.postgresml.proxy.config.ByteSizeText;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.config.ProxyVersion;
 import org.postgresml.proxy.observe.PoolTraffic;
@@ -128,6 +129,11 @@ public final class ProxyAdmin implements AdminContext {
     entries.add(new ConfigEntry("pool.serverLifetime", pool.serverLifetime().toString(), "PT1H", true));
     entries.add(new ConfigEntry("pool.serverIdleCheck", pool.serverIdleCheck().toString(), "PT30S", true));
     entries.add(new ConfigEntry("pool.serverResetQuery", pool.serverResetQuery(), "DISCARD ALL", true));
+    entries.add(new ConfigEntry("limits.maxMessageSize", ByteSizeText.format(current.limits().maxMessageSize()),
+        ByteSizeText.format(ProxySettings.Limits.DEFAULT_MAX_MESSAGE_SIZE), true));
+    entries.add(new ConfigEntry("limits.maxPreparedStatements",
+        Integer.toString(current.limits().maxPreparedStatements()),
+        Integer.toString(ProxySettings.Limits.DEFAULT_MAX_PREPARED_STATEMENTS), true));
     entries.add(new ConfigEntry("timeouts.clientLogin", current.clientLoginTimeout().toString(), "PT15S", true));
     entries.add(new ConfigEntry("timeouts.shutdown", current.shutdownTimeout().toString(), "PT30S", true));
     entries.add(new ConfigEntry("log.connections", Boolean.toString(current.logConnections()), "true", true));

@@ -162,4 +162,34 @@ class SettingsResolverTest {
     assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--fleet-peers", "proxy-a"))
         .hasMessageContaining("host:port, not 'proxy-a'");
   }
+
+  @Test
+  void clientLimitsHavePostgresLikeDefaultsAndComeFromTheFileOrFlags() throws IOException {
+    Map<String, String> env = Map.of("DATABASE_URL", "postgres://u:p@h/db");
+    ProxySettings.Limits defaults = resolve(env).limits();
+    assertThat(defaults.maxMessageSize()).isEqualTo(64 * 1024 * 1024);
+    assertThat(defaults.maxPreparedStatements()).isEqualTo(1000);
+    Path file = dir.resolve("limits.yaml");
+    Files.writeString(file, "limits: {maxMessageSize: 512kB, maxPreparedStatements: 50}\n");
+    ProxySettings.Limits fromFile = resolve(env, "--config", file.toString()).limits();
+    assertThat(fromFile.maxMessageSize()).isEqualTo(512 * 1024);
+    assertThat(fromFile.maxPreparedStatements()).isEqualTo(50);
+    ProxySettings.Limits fromFlags = resolve(env, "--config", file.toString(), "--max-message-size", "1GB",
+        "--max-prepared-statements", "7").limits();
+    assertThat(fromFlags.maxMessageSize()).as("PostgreSQL's MaxAllocSize").isEqualTo(0x3fffffff);
+    assertThat(fromFlags.maxPreparedStatements()).isEqualTo(7);
+    assertThat(resolve(env, "--max-message-size", "1048576").limits().maxMessageSize()).isEqualTo(1 << 20);
+  }
+
+  @Test
+  void limitsOutsideWhatWorksAreRefusedWithTheKeyAndTheRange() {
+    Map<String, String> env = Map.of("DATABASE_URL", "postgres://u:p@h/db");
+    assertThatThrownBy(() -> resolve(env, "--max-message-size", "2GB")).isInstanceOf(ConfigException.class)
+        .hasMessage("limits.maxMessageSize must be between 64kB and 1GB, not 2GB");
+    assertThatThrownBy(() -> resolve(env, "--max-message-size", "lots")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("invalid size 'lots'");
+    assertThatThrownBy(() -> resolve(env, "--max-message-size", "1kB")).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> resolve(env, "--max-prepared-statements", "0")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--max-prepared-statements");
+  }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
+import org.postgresml.proxy.protocol.LimitExceededException;
 import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.ProtocolException;
 import org.postgresml.proxy.protocol.backend.CloseComplete;
@@ -238,5 +239,31 @@ class StatementRewriterTest {
     ByteBuf frame = Codec.finish(Codec.begin(ALLOC, type));
     assertThatThrownBy(() -> send(frame, client, server)).isInstanceOf(ProtocolException.class);
     assertThat(frame.refCnt()).isZero();
+  }
+
+  @Test
+  void aClientPastItsPreparedStatementLimitIsRefusedAndTheFrameReleased() {
+    ClientStatements capped = new ClientStatements(2, 1_000);
+    send(SELECT.encode(ALLOC), capped, server);
+    send(new Parse("S_2", "SELECT 2", new int[0]).encode(ALLOC), capped, server);
+    send(new Parse("S_2", "SELECT 22", new int[0]).encode(ALLOC), capped, server); // redefining is no new one
+    ByteBuf third = new Parse("S_3", "SELECT 3", new int[0]).encode(ALLOC);
+    assertThatThrownBy(() -> send(third, capped, server)).isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("too many prepared statements").hasMessageContaining("limits.maxPreparedStatements");
+    assertThat(third.refCnt()).isZero();
+    assertThat(capped.size()).isEqualTo(2);
+    send(new Close(TargetKind.STATEMENT, "S_2").encode(ALLOC), capped, server);
+    send(new Parse("S_3", "SELECT 3", new int[0]).encode(ALLOC), capped, server);
+    assertThat(capped.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aClientsStatementsAreBoundedInTextToo() {
+    ClientStatements capped = new ClientStatements(100, 20);
+    send(new Parse("a", "SELECT 1234567890", new int[0]).encode(ALLOC), capped, server);
+    ByteBuf more = new Parse("b", "SELECT 1234567890", new int[0]).encode(ALLOC);
+    assertThatThrownBy(() -> send(more, capped, server)).isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("query text");
+    assertThat(more.refCnt()).isZero();
   }
 }

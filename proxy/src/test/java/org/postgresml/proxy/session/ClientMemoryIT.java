@@ -14,6 +14,7 @@ import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,7 +24,9 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 
 /**
  * One client must not claim memory that every client shares: a malformed statement message is
- * given back at once, whatever its size, and the next client is served. The proxy runs in this JVM
+ * given back at once, whatever its size; a message past limits.maxMessageSize is refused from its
+ * header, before its body is buffered; prepared statements are capped per client. Each refused
+ * client gets its error and the next client is served. The proxy runs in this JVM
  * in transaction mode (where Parse/Bind/Describe/Close are decoded), so its direct memory is
  * measured here; the leak check fails the class on any lost buffer.
  */
@@ -32,6 +35,10 @@ class ClientMemoryIT {
 
   /** Large enough that a few lost ones stand out of whatever the allocators keep cached. */
   private static final int FRAME_BYTES = 16 * 1024 * 1024;
+  /** What a client streams of a refused message's body before it notices the proxy has closed. */
+  private static final int PARTIAL_BODY_BYTES = 16 * 1024 * 1024;
+
+  private static final int MAX_STATEMENTS = 5;
 
   private static UpstreamDatabase upstream;
   private static RunningProxy proxy;
@@ -40,7 +47,7 @@ class ClientMemoryIT {
   static void start() {
     upstream = UpstreamDatabase.start();
     proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable"), "--pool-mode", "transaction",
-        "--pool-size", "2", "--client-auth", "md5"));
+        "--pool-size", "2", "--client-auth", "md5", "--max-prepared-statements", Integer.toString(MAX_STATEMENTS)));
   }
 
   @AfterAll
@@ -71,6 +78,75 @@ class ClientMemoryIT {
     // Four lost frames would hold 64 MB for good; given back, what remains is the allocators' cache.
     Awaitility.await().atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(DirectMemory.inUse() - before).isLessThan(2L * FRAME_BYTES));
+  }
+
+  @Test
+  void aHundredMegabyteQueryIsRefusedFromItsHeaderWithoutBeingBuffered() throws Exception {
+    long before = DirectMemory.inUse();
+    try (RawClient raw = Md5Login.as(proxy.port(), UpstreamDatabase.USER, upstream.password())) {
+      // The body follows in the background, as a client would stream it; the proxy must not wait for it.
+      Thread writer = new Thread(() -> {
+        try {
+          raw.send(ByteBuffer.allocate(5).put((byte) 'Q').putInt(100 * 1024 * 1024).array());
+          byte[] chunk = new byte[64 * 1024];
+          for (int i = 0; i < PARTIAL_BODY_BYTES / chunk.length; i++) {
+            raw.send(chunk);
+          }
+        } catch (IOException closedByTheProxy) {
+          // expected once the proxy has answered and closed
+        }
+      });
+      writer.start();
+      java.util.Map<Character, String> error = raw.readError();
+      assertThat(error).containsEntry('C', "54000").containsEntry('S', "FATAL");
+      assertThat(error.get('M')).contains("104857600").contains("limits.maxMessageSize");
+      assertThat(raw.closedByPeer()).isTrue();
+      writer.join(Duration.ofSeconds(30).toMillis());
+    }
+    assertThat(DirectMemory.inUse() - before).as("the partial body was not kept").isLessThan(PARTIAL_BODY_BYTES / 2);
+    goodClientIsServed();
+  }
+
+  @Test
+  void beforeLoginAMessageIsBoundedAsPostgresBoundsAnAuthenticationToken() throws Exception {
+    try (RawClient raw = new RawClient(proxy.port())) {
+      raw.send(RawClient.startup(java.util.Map.of("user", UpstreamDatabase.USER, "database", UpstreamDatabase.DATABASE)));
+      assertThat(raw.read().type()).isEqualTo('R');
+      raw.send(ByteBuffer.allocate(5).put((byte) 'p').putInt(1024 * 1024).array());
+      java.util.Map<Character, String> error = raw.readError();
+      assertThat(error).containsEntry('C', "54000");
+      assertThat(error.get('M')).contains("before login");
+      assertThat(raw.closedByPeer()).isTrue();
+    }
+    goodClientIsServed();
+  }
+
+  @Test
+  void aClientPastItsPreparedStatementLimitIsToldSoAndOthersKeepWorking() throws SQLException {
+    java.util.Properties prepareAtOnce = new java.util.Properties();
+    prepareAtOnce.setProperty("prepareThreshold", "1"); // every statement a named server-side one
+    try (Connection connection = proxy.connect(UpstreamDatabase.USER, upstream.password(), prepareAtOnce)) {
+      for (int i = 1; i <= MAX_STATEMENTS; i++) {
+        assertThat(selectOne(connection, "SELECT " + i + " + ?")).isEqualTo(i + 1);
+      }
+      Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
+          () -> selectOne(connection, "SELECT 99 + ?"));
+      assertThat(refused).isInstanceOf(SQLException.class);
+      assertThat(((SQLException) refused).getSQLState()).isEqualTo("54000");
+      assertThat(refused).hasMessageContaining("too many prepared statements");
+      assertThat(connection.isValid(5)).as("the session has ended").isFalse();
+    }
+    goodClientIsServed();
+  }
+
+  private static int selectOne(Connection connection, String sql) throws SQLException {
+    try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setInt(1, 1);
+      try (ResultSet rows = statement.executeQuery()) {
+        assertThat(rows.next()).isTrue();
+        return rows.getInt(1);
+      }
+    }
   }
 
   /** A statement message of {@code bytes} whose first string never ends. */
