@@ -1,5 +1,6 @@
 package org.postgresml.proxy.session;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -38,10 +39,10 @@ public final class AcceptedSettings {
     };
   }
 
-  /** Whether every setting of this client was accepted before. */
-  boolean covers(ClientParameters parameters) {
+  /** Whether every one of these settings was accepted before. */
+  boolean covers(Collection<ClientParameters.Setting> settings) {
     synchronized (accepted) {
-      for (ClientParameters.Setting setting : parameters.settings()) {
+      for (ClientParameters.Setting setting : settings) {
         if (!accepted.containsKey(keyOf(setting))) {
           return false;
         }

@@ -2,6 +2,7 @@ package org.postgresml.proxy.session;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -60,8 +61,21 @@ final class ClientParameters {
     requested.put(setting.key(), setting);
   }
 
+  /**
+   * The settings every driver sends at each login (libpq, pgjdbc): a transaction-mode login that
+   * needs no server connection applies these unverified rather than wait for one (a refused value
+   * then ends the session at its first statement, with the server's error).
+   */
+  private static final Set<String> DRIVER_SETTINGS = Set.of("application_name", "client_encoding", "datestyle",
+      "timezone", "extra_float_digits");
+
   Collection<Setting> settings() {
     return requested.values();
+  }
+
+  /** The settings beyond those every driver sends. */
+  List<Setting> beyondDriverSettings() {
+    return requested.values().stream().filter(setting -> !DRIVER_SETTINGS.contains(setting.key())).toList();
   }
 
   /**

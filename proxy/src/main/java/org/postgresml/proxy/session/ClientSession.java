@@ -187,10 +187,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     loginTimeout.cancel(false);
     Optional<Map<String, String>> serverDefaults = mode == PoolMode.TRANSACTION
         ? context.servers().serverDefaults(startup) : Optional.empty();
-    if (serverDefaults.isPresent() && acceptedSettings.covers(clientParameters)) {
-      // Transaction mode, a pool that has logged in before with these settings: the login needs no
-      // server connection (as PgBouncer answers from its cached server parameters), so it never
-      // waits for a free one.
+    if (serverDefaults.isPresent() && acceptedSettings.covers(clientParameters.beyondDriverSettings())) {
+      // Transaction mode, a pool that has logged in before (and seen any setting beyond the drivers'
+      // usual ones accepted): the login needs no server connection (as PgBouncer answers from its
+      // cached server parameters), so it never waits for a free one.
       greetTransactionMode(serverDefaults.get());
       state = State.IDLE;
       return;
@@ -229,7 +229,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       context.servers().release(connection, true);
       return;
     }
-    if (state == State.CONNECTING && !settingsVerified && !acceptedSettings.covers(clientParameters)) {
+    if (state == State.CONNECTING && !settingsVerified && !acceptedSettings.covers(clientParameters.settings())) {
       verifySettings(connection);
       return;
     }
