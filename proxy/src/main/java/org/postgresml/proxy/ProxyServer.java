@@ -35,7 +35,6 @@ import org.postgresml.proxy.fleet.SelfAddress;
 import org.postgresml.proxy.net.Transport;
 import org.postgresml.proxy.observe.HealthServer;
 import org.postgresml.proxy.observe.ProxyMetrics;
-import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.session.CancelDispatch;
 import org.postgresml.proxy.session.CancelKeys;
 import org.postgresml.proxy.session.ClientSession;
@@ -70,7 +69,7 @@ public final class ProxyServer implements AutoCloseable {
   private final SessionContext context;
   private final HealthServer health;
   private final Optional<FleetCancel> fleet;
-  private volatile boolean draining;
+  private final ShutdownCoordinator drain;
   /** Completes when the first shutdown (SIGTERM, SHUTDOWN, close) has finished; later calls wait for it. */
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
@@ -102,15 +101,15 @@ public final class ProxyServer implements AutoCloseable {
 
       @Override
       public void shutdown() {
-        new Thread(() -> ProxyServer.this.shutdown(ProxyServer.this.settings.shutdownTimeout()),
-            "pgml-proxy-admin-shutdown").start();
+        shutdownInBackground();
       }
     });
     this.context = new SessionContext(settings, settings.clientTls().map(ClientTlsContext::create),
         new ClientUsers(settings.clientUsers()),
         new CancelDispatch(new CancelKeys(settings.replicaId()), fleet), servers, registry, metrics,
         new AdminAccess(() -> this.settings.adminUsers(), new AdminConsole(admin)));
-    this.health = new HealthServer(metrics, () -> connector, () -> draining);
+    this.drain = new ShutdownCoordinator(registry, this::stopAccepting, metrics.registry());
+    this.health = new HealthServer(metrics, () -> connector, () -> drain.isStopping());
   }
 
   /** Fleet-wide cancel when a fleet secret is configured; the peers' port is ours (one Deployment). */
@@ -248,40 +247,50 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, lets sessions finish for up to the shutdown timeout, then ends the rest with
-   * 57P01 and stops the threads.
+   * The configured shutdown (SIGTERM, SHUTDOWN): the grace, the drain, then the stop, on a thread of
+   * its own; returns at once. {@link #stopped()} completes when it is over.
    */
+  public void shutdownInBackground() {
+    new Thread(() -> shutdown(settings.shutdownGrace(), settings.shutdownTimeout()), "pgml-proxy-shutdown").start();
+  }
+
+  /** Stops accepting at once (no grace), then as {@link #shutdown(Duration, Duration)}. */
   public void shutdown(Duration timeout) {
+    shutdown(Duration.ZERO, timeout);
+  }
+
+  /**
+   * Answers 503 on /readyz and keeps accepting for the grace, then stops accepting and ends each
+   * session between transactions for up to the timeout, ends the rest with 57P01 and stops the
+   * threads (see {@link ShutdownCoordinator}). Returns when stopped; a second call waits for the first.
+   */
+  public void shutdown(Duration grace, Duration timeout) {
     if (!stopping.compareAndSet(false, true)) {
       stopped.join(); // the admin SHUTDOWN and then SIGTERM: one drain, both return when it is done
       return;
     }
     try {
-      drainAndStop(timeout);
-    } finally {
+      drain.drain(grace, timeout);
+      stop();
       stopped.complete(null);
+    } catch (RuntimeException | Error e) {
+      stopped.completeExceptionally(e);
+      throw e;
     }
   }
 
-  private void drainAndStop(Duration timeout) {
-    draining = true;
+  /** Completes once a shutdown has stopped everything. */
+  public CompletableFuture<Void> stopped() {
+    return stopped;
+  }
+
+  private void stopAccepting() {
     if (listener != null) {
       listener.close().syncUninterruptibly();
     }
-    LOG.atInfo().addKeyValue("sessions", registry.size()).addKeyValue("timeout_ms", timeout.toMillis())
-        .log("draining");
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      while (registry.size() > 0 && System.nanoTime() < deadline) {
-        TimeUnit.MILLISECONDS.sleep(50); // polling a count: sessions end on their own threads
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (registry.size() > 0) {
-      LOG.atInfo().addKeyValue("sessions", registry.size()).log("shutdown timeout reached, terminating sessions");
-      registry.terminateAll(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command");
-    }
+  }
+
+  private void stop() {
     health.stop();
     if (configWatcher != null) {
       configWatcher.close();

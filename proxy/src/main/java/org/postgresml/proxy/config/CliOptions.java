@@ -82,6 +82,11 @@ public final class CliOptions {
       description = "Named prepared statements one client may hold in transaction mode (default 1000).")
   public Integer maxPreparedStatements;
 
+  @Option(names = "--shutdown-grace", paramLabel = "DURATION",
+      description = "On SIGTERM or SHUTDOWN, /readyz turns 503 at once but new clients are still served this long,"
+          + " while the load balancer stops sending them; then the drain begins (default 5s).")
+  public String shutdownGrace;
+
   @Option(names = "--log-format", paramLabel = "FORMAT",
       description = "text or json (default text; env PGML_PROXY_LOG_FORMAT).")
   public String logFormat;

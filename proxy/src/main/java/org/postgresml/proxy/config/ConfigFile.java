@@ -85,6 +85,7 @@ public final class ConfigFile {
   public static final class Timeouts {
     public String clientLogin;
     public String shutdown;
+    public String shutdownGrace;
   }
 
   /** Log line format, and whether each client's login and disconnect gets a line. */

@@ -21,6 +21,7 @@ public record ProxySettings(
     Limits limits,
     Duration clientLoginTimeout,
     Duration shutdownTimeout,
+    Duration shutdownGrace,
     LogFormat logFormat,
     boolean logConnections,
     int replicaId,

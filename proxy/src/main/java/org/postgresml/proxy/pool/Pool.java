@@ -80,8 +80,9 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   }
 
   /**
-   * A server connection for one client. Completes when one is free, or exceptionally with
-   * {@link PoolExhaustedException} after {@code queryWaitTimeout}, with the connect error when the
+   * A server connection for one client. Completes when one is free, or exceptionally after
+   * {@code queryWaitTimeout} with {@link PoolExhaustedException} when every connection was in use (else
+   * with the last connect error, or {@link ConnectPendingException} while none answered), with the connect error when the
    * upstream stays unreachable past {@code serverConnectTimeout}, or {@link PoolClosedException}.
    */
   public CompletableFuture<C> acquire() {
@@ -478,17 +479,24 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   }
 
   private void expire(PoolWaiter<C> waiter) {
-    boolean expired;
-    PoolSettings current;
+    Throwable why;
     synchronized (lock) {
-      expired = waiters.remove(waiter);
-      current = settings;
+      if (!waiters.remove(waiter)) {
+        return;
+      }
+      why = whyNoConnectionLocked(Duration.ofNanos(nanoClock.getAsLong() - waiter.sinceNanos));
     }
-    if (expired) {
-      listener.waitTimedOut();
-      Duration waited = Duration.ofNanos(nanoClock.getAsLong() - waiter.sinceNanos);
-      waiter.future.completeExceptionally(new PoolExhaustedException(name, current.size(), waited));
+    listener.waitTimedOut();
+    waiter.future.completeExceptionally(why);
+  }
+
+  // What is true when a client waited in vain: every connection was in use, or the pool had room
+  // and the upstream did not let a new one log in (its last connect error, or none answered yet).
+  private Throwable whyNoConnectionLocked(Duration waited) {
+    if (entries.size() >= settings.size()) {
+      return new PoolExhaustedException(name, settings.size(), waited);
     }
+    return backoff.lastFailure().orElseGet(() -> new ConnectPendingException(name, waited, entries.size(), connecting));
   }
 
   private void removeLocked(PoolEntry<C> entry, CloseReason reason, List<Runnable> after) {

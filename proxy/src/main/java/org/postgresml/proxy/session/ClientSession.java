@@ -69,6 +69,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     CLOSED
   }
 
+  /** PostgreSQL's words for a session its shutdown ends (SQLSTATE 57P01). */
+  public static final String SHUTDOWN_MESSAGE = "terminating connection due to administrator command";
+
   private final SessionContext context;
   private final SessionEvents events;
   /** Frames a client sent before its server connection was ready (clients rarely pipeline that early). */
@@ -309,6 +312,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     connection.detach();
     context.servers().release(connection, true);
     channel.config().setAutoRead(true);
+    atTransactionBoundary();
   }
 
   private void relayToServer(ByteBuf frame) {
@@ -361,6 +365,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case ANSWERED -> {
         prepareOnly.answer(statements, channel.alloc()).forEach(reply -> channel.write(reply, channel.voidPromise()));
         channel.flush();
+        atTransactionBoundary();
       }
       case NEEDS_SERVER -> {
         early.addAll(prepareOnly.takeFrames());
@@ -413,6 +418,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       // no longer this session's once released (and on a shared loop is detached at once).
       channel.flush();
       releaseServer();
+    } else if (transactionDone) {
+      atTransactionBoundary();
     }
   }
 
@@ -445,10 +452,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     // The server's own FATAL (pg_terminate_backend, shutdown) has been relayed already; end the client too.
+    // A server that vanished without one (killed backend, dropped link) gets the client an 08006 of ours.
     if (state == State.RELAYING) {
       state = State.CLOSED;
       events.upstreamClosed();
-      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      ServerConnection lost = server;
+      ByteBuf goodbye = lost == null || lost.sentFatal() ? Unpooled.EMPTY_BUFFER
+          : ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, lost.lostMessage()).encode(channel.alloc());
+      if (goodbye.isReadable()) {
+        context.metrics().error(SqlState.classOf(SqlState.CONNECTION_FAILURE));
+      }
+      channel.writeAndFlush(goodbye).addListener(ChannelFutureListener.CLOSE);
     }
   }
 
@@ -504,6 +518,32 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     context.metrics().error(SqlState.classOf(error.sqlState()));
     events.fatal(error.sqlState(), error.message());
     channel.writeAndFlush(error.encode(channel.alloc())).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * Logged in and owing the client nothing: no transaction open, no reply outstanding, no frame held.
+   * The moment a shutdown may end the session without breaking anything the client began. On the loop.
+   */
+  boolean isBetweenTransactions() {
+    return switch (state) {
+      case IDLE -> early.isEmpty() && prepareOnly.isEmpty();
+      case RELAYING -> tracker.isClean();
+      case ADMIN -> true;
+      default -> false;
+    };
+  }
+
+  /** A shutdown began closing sessions: end this one now if it is between transactions; safe from any thread. */
+  void endIfBetweenTransactions() {
+    channel.eventLoop().execute(this::atTransactionBoundary);
+  }
+
+  // A transaction ended (or a shutdown asks): while the proxy drains, that is where the session ends.
+  private void atTransactionBoundary() {
+    if (context.registry().closesBetweenTransactions() && channel.isActive() && isBetweenTransactions()) {
+      context.registry().closedBetweenTransactions();
+      fatal(SqlState.ADMIN_SHUTDOWN, SHUTDOWN_MESSAGE);
+    }
   }
 
   /** Ends the session from outside (shutdown); safe from any thread. */

@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.observe.PoolMetrics;
 import org.postgresml.proxy.pool.CloseReason;
+import org.postgresml.proxy.pool.ConnectPendingException;
 import org.postgresml.proxy.pool.ConnectionFactory;
 import org.postgresml.proxy.pool.Pool;
 import org.postgresml.proxy.pool.PoolClosedException;
@@ -205,6 +206,10 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
         ? failure.getCause() : failure;
     if (cause instanceof PoolExhaustedException exhausted) {
       return new UpstreamException(SqlState.TOO_MANY_CONNECTIONS, exhausted.getMessage());
+    }
+    if (cause instanceof ConnectPendingException pending) {
+      return new UpstreamException(SqlState.UNABLE_TO_CONNECT, "could not connect to upstream " + connector.address()
+          + " in time: " + pending.getMessage());
     }
     if (cause instanceof PoolClosedException) {
       return new UpstreamException(SqlState.ADMIN_SHUTDOWN, "the proxy is shutting down");

@@ -136,6 +136,7 @@ public final class ProxyAdmin implements AdminContext {
         Integer.toString(ProxySettings.Limits.DEFAULT_MAX_PREPARED_STATEMENTS), true));
     entries.add(new ConfigEntry("timeouts.clientLogin", current.clientLoginTimeout().toString(), "PT15S", true));
     entries.add(new ConfigEntry("timeouts.shutdown", current.shutdownTimeout().toString(), "PT30S", true));
+    entries.add(new ConfigEntry("timeouts.shutdownGrace", current.shutdownGrace().toString(), "PT5S", true));
     entries.add(new ConfigEntry("log.connections", Boolean.toString(current.logConnections()), "true", true));
     entries.add(new ConfigEntry("fleet.replicaId", Integer.toString(current.replicaId()), "", false));
     return entries;

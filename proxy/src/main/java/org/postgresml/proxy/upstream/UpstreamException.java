@@ -31,6 +31,20 @@ public final class UpstreamException extends Exception {
   }
 
   /**
+   * The upstream answered the login with an error. A database it lacks reaches the client exactly as
+   * PostgreSQL says it ({@code 3D000 database "x" does not exist}): that is the client's request, not
+   * the proxy's trouble. Anything else is the proxy's own login failing: 08004 naming the upstream,
+   * with the upstream's message and SQLSTATE.
+   */
+  public static UpstreamException refusedLogin(String address, String upstreamSqlState, String upstreamMessage) {
+    if (SqlState.classOf(upstreamSqlState).equals(SqlState.classOf(SqlState.INVALID_CATALOG_NAME))) {
+      return new UpstreamException(upstreamSqlState, upstreamMessage, true);
+    }
+    return rejected("upstream " + address + " rejected the connection: " + upstreamMessage
+        + " (SQLSTATE " + upstreamSqlState + ")", upstreamSqlState);
+  }
+
+  /**
    * The upstream answered the login with an error: permanent when it is about the database
    * (3D000) or the credentials (class 28), passing otherwise (too many connections, starting up).
    */

@@ -82,6 +82,12 @@ public record ErrorResponse(Map<Character, String> fields) {
     return fields.getOrDefault(CODE, "");
   }
 
+  /** FATAL or PANIC: the server ends the session after this error. */
+  public boolean isFatal() {
+    String severity = fields.getOrDefault(SEVERITY_NON_LOCALIZED, fields.getOrDefault(SEVERITY, ""));
+    return severity.equals("FATAL") || severity.equals("PANIC");
+  }
+
   public String message() {
     return fields.getOrDefault(MESSAGE, "");
   }
