@@ -48,6 +48,8 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   private final Map<PoolKey, PoolMetrics> meters = new ConcurrentHashMap<>();
   /** Per pool: what its upstream has parsed (a reload that changes the upstream starts them afresh). */
   private final Map<PoolKey, PreparedCatalog> catalogs = new ConcurrentHashMap<>();
+  /** Per pool: the startup settings its upstream accepted (a reload that changes the upstream starts them afresh). */
+  private final Map<PoolKey, AcceptedSettings> acceptedSettings = new ConcurrentHashMap<>();
   /** Per pool: what its last new connection reported at login, for transaction-mode logins without a server. */
   private final Map<PoolKey, Map<String, String>> serverDefaults = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
@@ -108,6 +110,11 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   @Override
   public PreparedCatalog catalog(StartupMessage client) {
     return catalog(keyOf(client));
+  }
+
+  @Override
+  public AcceptedSettings acceptedSettings(StartupMessage client) {
+    return acceptedSettings.computeIfAbsent(keyOf(client), k -> new AcceptedSettings());
   }
 
   private PreparedCatalog catalog(PoolKey key) {
@@ -201,6 +208,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   public void updateUpstream(UpstreamConnector newConnector) {
     connector = newConnector;
     catalogs.clear();
+    acceptedSettings.clear();
     serverDefaults.clear();
     pools.drainAll();
   }

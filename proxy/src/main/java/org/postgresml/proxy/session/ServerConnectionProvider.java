@@ -44,6 +44,9 @@ public interface ServerConnectionProvider {
   /** The meters of the pool this client's connections come from (transactions, queries, bytes). */
   PoolMetrics meters(StartupMessage client);
 
+  /** The startup settings this client's pool has applied before without an error. */
+  AcceptedSettings acceptedSettings(StartupMessage client);
+
   /** The statements this client's pool has parsed without an error (transaction mode's prepared statements). */
   PreparedCatalog catalog(StartupMessage client);
 
