@@ -73,6 +73,8 @@ public final class ConfigFile {
     public String serverLifetime;
     public String serverIdleCheck;
     public String serverResetQuery;
+    public Integer maxPools;
+    public String poolIdleTimeout;
   }
 
   /** What one client may make the proxy hold. */
@@ -85,6 +87,7 @@ public final class ConfigFile {
   public static final class Timeouts {
     public String clientLogin;
     public String shutdown;
+    public String shutdownGrace;
   }
 
   /** Log line format, and whether each client's login and disconnect gets a line. */
