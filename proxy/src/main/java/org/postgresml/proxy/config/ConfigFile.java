@@ -73,6 +73,10 @@ public final class ConfigFile {
     public String serverLifetime;
     public String serverIdleCheck;
     public String serverResetQuery;
+    public Integer maxPools;
+    public String poolIdleTimeout;
+    public Integer maxLoginsInProgress;
+    public Integer adminConnections;
   }
 
   /** What one client may make the proxy hold. */

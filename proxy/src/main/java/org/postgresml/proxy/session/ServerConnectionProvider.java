@@ -24,6 +24,14 @@ public interface ServerConnectionProvider {
    */
   void release(ServerConnection connection, boolean clean);
 
+  /**
+   * A logged-in client joins its pool (made now if it is new): empty, or why it cannot (the pool cap
+   * is reached), before anything of the pool is made for it.
+   */
+  default java.util.Optional<String> admit(StartupMessage client) {
+    return java.util.Optional.empty();
+  }
+
   /** Whether clients may ask for this database (the plain relay serves only the URL's). */
   boolean serves(String database);
 
