@@ -73,6 +73,10 @@ public final class ConfigFile {
     public String serverLifetime;
     public String serverIdleCheck;
     public String serverResetQuery;
+    public Integer maxPools;
+    public String poolIdleTimeout;
+    public Integer maxLoginsInProgress;
+    public Integer adminConnections;
   }
 
   /** What one client may make the proxy hold. */
@@ -85,6 +89,7 @@ public final class ConfigFile {
   public static final class Timeouts {
     public String clientLogin;
     public String shutdown;
+    public String shutdownGrace;
   }
 
   /** Log line format, and whether each client's login and disconnect gets a line. */

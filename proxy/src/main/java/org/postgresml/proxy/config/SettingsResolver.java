@@ -27,6 +27,12 @@ public final class SettingsResolver {
   public static final String ENV_FLEET_PEERS_DNS = "PGML_PROXY_FLEET_PEERS_DNS";
   public static final String ENV_FLEET_SECRET_FILE = "PGML_PROXY_FLEET_SECRET_FILE";
 
+  /**
+   * How long a stopping proxy keeps accepting after /readyz turned 503: longer than a Service's or a
+   * load balancer's endpoint update usually takes (kube-proxy: about a second or two).
+   */
+  public static final String DEFAULT_SHUTDOWN_GRACE = "5s";
+
   private final CliOptions cli;
   private final Map<String, String> env;
 
@@ -100,6 +106,8 @@ public final class SettingsResolver {
         users, adminUsers, pool(file.pool), limits(file.limits),
         duration("timeouts.clientLogin", file.timeouts.clientLogin, "15s"),
         duration("timeouts.shutdown", file.timeouts.shutdown, "30s"),
+        cli.shutdownGrace != null ? DurationText.parse("--shutdown-grace", cli.shutdownGrace)
+            : duration("timeouts.shutdownGrace", file.timeouts.shutdownGrace, DEFAULT_SHUTDOWN_GRACE),
         LogFormat.parse(first(cli.logFormat, () -> first(env.get(ENV_LOG_FORMAT), () -> first(file.log.format,
             () -> "text")))),
         first(cli.logConnections, () -> first(file.log.connections, () -> true)),
@@ -120,7 +128,13 @@ public final class SettingsResolver {
         duration("pool.serverIdleTimeout", pool.serverIdleTimeout, "10m"),
         duration("pool.serverLifetime", pool.serverLifetime, "1h"),
         duration("pool.serverIdleCheck", pool.serverIdleCheck, "30s"),
-        first(pool.serverResetQuery, () -> "DISCARD ALL"));
+        first(pool.serverResetQuery, () -> "DISCARD ALL"),
+        positive("--max-pools", first(cli.maxPools, () -> first(pool.maxPools, () -> 100))),
+        first(cli.poolIdleTimeout == null ? null : DurationText.parse("--pool-idle-timeout", cli.poolIdleTimeout),
+            () -> duration("pool.poolIdleTimeout", pool.poolIdleTimeout, "10m")),
+        positive("--max-logins-in-progress", first(cli.maxLoginsInProgress, () -> first(pool.maxLoginsInProgress,
+            () -> 1000))),
+        positive("--admin-connections", first(cli.adminConnections, () -> first(pool.adminConnections, () -> 5))));
   }
 
   private ProxySettings.Limits limits(ConfigFile.Limits limits) {

@@ -91,6 +91,11 @@ public final class PrepareOnlyBatch {
     return frames;
   }
 
+  /** Nothing held: the client is not in the middle of a batch. */
+  public boolean isEmpty() {
+    return held.isEmpty();
+  }
+
   /** Drops what is held (the client left, or the batch was answered). */
   public void release() {
     held.forEach(ByteBuf::release);

@@ -22,18 +22,23 @@ final class StartupCheck {
 
   static Optional<Refusal> check(StartupMessage message, SocketAddress remote, SessionContext context) {
     String user = message.user();
+    String replicationValue = message.parameters().get(ReplicationMode.PARAMETER);
+    Optional<ReplicationMode> replication = ReplicationMode.parse(replicationValue);
+    if (replication.isEmpty()) {
+      return refuse(SqlState.INVALID_PARAMETER_VALUE, ReplicationMode.invalidValueMessage(replicationValue));
+    }
     if (user == null || user.isEmpty()) {
       return refuse(SqlState.INVALID_AUTHORIZATION, "no PostgreSQL user name specified in startup packet");
     }
-    if (message.parameters().containsKey("replication")) {
+    if (replication.get() != ReplicationMode.NONE) {
       return refuse(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by pgml-proxy");
     }
-    int maxClients = context.settings().pool().maxClientConn();
-    if (context.registry().size() > maxClients) {
-      return refuse(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already (max_client_conn is "
-          + maxClients + ")");
-    }
     boolean adminDatabase = AdminConsole.DATABASE.equals(message.database());
+    // Logged-in clients only: sockets still logging in have their own bound (ConnectionLimits).
+    Optional<String> full = context.connectionLimits().wouldRefuse(adminDatabase);
+    if (full.isPresent()) {
+      return refuse(SqlState.TOO_MANY_CONNECTIONS, full.get());
+    }
     ClientAuthMethod method = context.settings().clientAuthMethod();
     if (adminDatabase) {
       Optional<String> notAdmin = context.admin().refusal(user, remote, method);

@@ -52,6 +52,7 @@ class SettingsResolverTest {
     assertThat(settings.clientUsers()).containsExactly(new ProxySettings.ClientUser("u", "p"));
     assertThat(settings.pool().size()).isEqualTo(20);
     assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
@@ -62,10 +63,13 @@ class SettingsResolverTest {
         upstream: {url: "postgres://file:f@filehost/db", connectTimeout: 3s}
         pool: {mode: transaction, size: 8, minSize: 2}
         log: {format: json, connections: false}
-        timeouts: {clientLogin: 500ms, shutdown: 5m}
+        timeouts: {clientLogin: 500ms, shutdown: 5m, shutdownGrace: 12s}
         """);
     ProxySettings settings = resolve(Map.of("DATABASE_URL", "postgres://env:e@envhost/db",
         "PGML_PROXY_CONFIG", file.toString()), "--port", "7001", "--pool-size", "4");
+    assertThat(settings.shutdownGrace()).as("timeouts.shutdownGrace from the file").isEqualTo(Duration.ofSeconds(12));
+    assertThat(resolve(Map.of("DATABASE_URL", "postgres://env:e@envhost/db", "PGML_PROXY_CONFIG", file.toString()),
+        "--shutdown-grace", "0s").shutdownGrace()).as("the flag wins").isZero();
     assertThat(settings.logConnections()).as("log.connections from the file").isFalse();
     assertThat(resolve(Map.of("DATABASE_URL", "postgres://env:e@envhost/db", "PGML_PROXY_CONFIG", file.toString()),
         "--log-connections", "true").logConnections()).as("the flag wins").isTrue();
