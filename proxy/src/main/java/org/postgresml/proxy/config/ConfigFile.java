@@ -20,6 +20,7 @@ public final class ConfigFile {
   public Timeouts timeouts = new Timeouts();
   public Log log = new Log();
   public Fleet fleet = new Fleet();
+  public Cancel cancel = new Cancel();
 
   /** Where clients connect. */
   public static final class Listen {
@@ -100,6 +101,13 @@ public final class ConfigFile {
   public static final class Log {
     public String format;
     public Boolean connections;
+  }
+
+  /** Client cancels: a budget of failed cancels per source address, and the summary log line. */
+  public static final class Cancel {
+    public Double failuresPerSecond;
+    public Integer failureBurst;
+    public String logInterval;
   }
 
   /** Fleet-wide cancel (issue 9): the replica's number goes into every cancel key. */

@@ -26,7 +26,16 @@ public record ProxySettings(
     boolean logConnections,
     int replicaId,
     FleetSettings fleet,
+    Cancel cancel,
     Optional<Path> configFile) {
+
+  /**
+   * Client cancels: the budget of cancels that match no session, per source address (refilled at
+   * {@code failuresPerSecond} up to {@code failureBurst}), and how often their summary is logged.
+   */
+  public record Cancel(double failuresPerSecond, int failureBurst, Duration logInterval) {
+    public static final Cancel DEFAULTS = new Cancel(10, 100, Duration.ofSeconds(60));
+  }
 
   /** Where the proxy connects and how. */
   public record Upstream(DatabaseUrl url, SslMode sslMode, Optional<Path> sslRootCert, Duration connectTimeout) {}

@@ -120,7 +120,8 @@ public final class SettingsResolver {
         LogFormat.parse(first(cli.logFormat, () -> first(env.get(ENV_LOG_FORMAT), () -> first(file.log.format,
             () -> "text")))),
         first(cli.logConnections, () -> first(file.log.connections, () -> true)),
-        replicaId, new FleetSettingsResolver(cli, env, file.fleet).resolve(), Optional.ofNullable(configPath));
+        replicaId, new FleetSettingsResolver(cli, env, file.fleet).resolve(), cancel(file.cancel),
+        Optional.ofNullable(configPath));
   }
 
   private ProxySettings.PoolSettings pool(ConfigFile.Pool pool) {
@@ -154,6 +155,16 @@ public final class SettingsResolver {
             : Math.min(ByteSizeText.parse("limits.maxMessageSize", messageSize, 64 * 1024, 1 << 30), 0x3fffffff),
         positive("--max-prepared-statements", first(cli.maxPreparedStatements,
             () -> first(limits.maxPreparedStatements, () -> ProxySettings.Limits.DEFAULT_MAX_PREPARED_STATEMENTS))));
+  }
+
+  private static ProxySettings.Cancel cancel(ConfigFile.Cancel cancel) {
+    ProxySettings.Cancel defaults = ProxySettings.Cancel.DEFAULTS;
+    double rate = first(cancel.failuresPerSecond, defaults::failuresPerSecond);
+    if (!(rate > 0)) {
+      throw new ConfigException("cancel.failuresPerSecond must be above 0, not " + rate);
+    }
+    return new ProxySettings.Cancel(rate, positive("cancel.failureBurst", first(cancel.failureBurst,
+        defaults::failureBurst)), duration("cancel.logInterval", cancel.logInterval, "60s"));
   }
 
   private static List<ProxySettings.ClientUser> clientUsers(ConfigFile file, DatabaseUrl url, ClientAuthMethod defaultMethod) {

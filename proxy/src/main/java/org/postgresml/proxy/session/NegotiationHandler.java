@@ -100,7 +100,7 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
           .log(e.getMessage());
       return;
     }
-    context.cancels().fromClient(request);
+    context.cancels().fromClient(request, ctx.channel().remoteAddress());
   }
 
   private void answerSslRequest(ChannelHandlerContext ctx, ByteBuf in) {
