@@ -110,7 +110,7 @@ public final class StatementRewriter {
       // new client must get a plan made now, not one made before its tables changed. The connection
       // is this client's alone for the transaction; others find the fresh statement under the name.
       out.add(new Close(TargetKind.STATEMENT, proxyName).encode(alloc));
-      server.closeSent(false);
+      server.closeSent(proxyName, false);
       server.closedForReprepare(proxyName);
     }
     out.addAll(prepareOnServer(underProxyName, true, server, alloc));
@@ -140,12 +140,12 @@ public final class StatementRewriter {
     List<ByteBuf> out = new ArrayList<>(3);
     if (server.takeStale(underProxyName.name())) {
       out.add(new Close(TargetKind.STATEMENT, underProxyName.name()).encode(alloc));
-      server.closeSent(false);
+      server.closeSent(underProxyName.name(), false);
     }
     Optional<String> evicted = server.evictForOneMore();
     if (evicted.isPresent()) {
       out.add(new Close(TargetKind.STATEMENT, evicted.get()).encode(alloc));
-      server.closeSent(false);
+      server.closeSent(evicted.get(), false);
     }
     out.add(underProxyName.encode(alloc));
     server.parseSent(underProxyName.name(), forClient);

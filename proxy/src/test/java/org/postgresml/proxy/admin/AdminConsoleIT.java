@@ -104,6 +104,10 @@ class AdminConsoleIT {
     assertThat(config).anySatisfy(row -> assertThat(row).containsEntry("key", "pool.size")
         .containsEntry("value", "4"));
     assertThat(config).anySatisfy(row -> assertThat(row.get("key")).isEqualTo("upstream.url"));
+    assertThat(config).anySatisfy(row -> assertThat(row).containsEntry("key", "limits.maxMessageSize")
+        .containsEntry("value", "64MB").containsEntry("default", "64MB"));
+    assertThat(config).anySatisfy(row -> assertThat(row).containsEntry("key", "limits.maxPreparedStatements")
+        .containsEntry("value", "1000"));
     assertThat(admin.run("RELOAD").stdout()).contains("RELOAD");
   }
 

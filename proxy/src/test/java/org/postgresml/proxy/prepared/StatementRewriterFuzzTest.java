@@ -32,8 +32,8 @@ import org.postgresml.testing.netty.NettyLeakCheck;
  * Transaction mode's statement rewriting driven by arbitrary sequences of client frames (well-formed
  * or not) over two server connections and arbitrary server replies: only the protocol's own
  * refusals, a refused frame released, every frame out well-formed, never a Bind or Describe of a
- * proxy name the server connection was not sent a Parse for, never a second Parse of a statement it
- * has, and every buffer released. The server answers in order and skips to Sync after an error. The
+ * statement the server connection lacks when it processes it, never a Parse of a statement it has,
+ * and every buffer released. The server processes in order and skips to Sync after an error. The
  * PQprepare batch is driven the same way. Seeds: StatementRewriterFuzzTestInputs (docs/testing.md).
  */
 @ExtendWith(NettyLeakCheck.class)
@@ -45,20 +45,23 @@ class StatementRewriterFuzzTest {
   private static final String[] QUERIES = {"SELECT 1", "SELECT $1::int", "BEGIN"};
 
   /**
-   * One server connection as PostgreSQL runs it: it answers what it was sent, in order, and after
-   * an error skips to the next Sync. {@code defined} holds the statements it has, or will have once
-   * the Parse messages it was sent are answered.
+   * One server connection as PostgreSQL runs it: it takes what it was sent in order, answers each
+   * message when the fuzzer says, and after an error skips to the next Sync. Its statements change
+   * only as it processes messages, which is where the rules are checked.
    */
   private static final class Server {
     final ServerStatements statements = new ServerStatements(2);
-    final Set<String> defined = new HashSet<>();
-    /** Replies owed, oldest first: the message each answers. */
-    final java.util.ArrayDeque<Owed> owed = new java.util.ArrayDeque<>();
+    final Set<String> actual = new HashSet<>();
+    /** Messages sent and not yet processed, oldest first. */
+    final java.util.ArrayDeque<Sent> queue = new java.util.ArrayDeque<>();
+    /** After an error with no Sync sent yet: what comes is skipped until one is. */
+    boolean skipping;
   }
 
-  private enum Answer { PARSE_COMPLETE, CLOSE_COMPLETE, DISCARDED, READY }
+  private enum Kind { PARSE, CLOSE, BIND, DESCRIBE, DISCARD, READY }
 
-  private record Owed(Answer answer, String statement) {}
+  /** A message the server still has to process; {@code renamed}: a statement name the proxy chose. */
+  private record Sent(Kind kind, String statement, boolean renamed) {}
 
   @FuzzTest
   void rewritingKeepsEveryStatementDefinedWhereItIsUsed(FuzzedDataProvider data) {
@@ -78,7 +81,7 @@ class StatementRewriterFuzzTest {
         out = StatementRewriter.toServer(frame, client, server.statements, ALLOC);
       } catch (ProtocolException | LimitExceededException refused) {
         assertThat(frame.refCnt()).as("a refused frame is released").isZero();
-        continue;
+        break; // the session ends with a FATAL error
       }
       assertThat(out).hasSizeBetween(1, 3);
       for (ByteBuf sent : out) {
@@ -131,72 +134,83 @@ class StatementRewriterFuzzTest {
     }
   }
 
-  /** A frame the server connection gets is whole, decodes, and uses only statements it has or will have. */
+  /** A frame the server connection gets is whole and decodes; it is queued for the server to process. */
   private static void check(ByteBuf sent, String clientName, Server server) {
     assertThat(sent.getInt(sent.readerIndex() + 1)).isEqualTo(sent.readableBytes() - 1);
     byte type = FrameDecoder.type(sent);
-    if (type == MessageType.PARSE) {
-      String name = Parse.decode(Codec.body(sent)).name();
-      if (name.startsWith("pgml_proxy_") && !name.contains("scratch")) {
-        assertThat(server.defined).as("a statement this server has is not parsed again (42P05)").doesNotContain(name);
+    if (server.skipping) {
+      if (type == MessageType.SYNC || type == MessageType.QUERY) {
+        server.skipping = false; // PostgreSQL answers the Sync that ends the failed batch
+        server.queue.add(new Sent(Kind.READY, null, false));
       }
-      server.defined.add(name);
-      server.owed.add(new Owed(Answer.PARSE_COMPLETE, name));
+      return;
+    }
+    if (type == MessageType.PARSE) {
+      server.queue.add(new Sent(Kind.PARSE, Parse.decode(Codec.body(sent)).name(), false));
     } else if (type == MessageType.CLOSE) {
       Close close = Close.decode(Codec.body(sent));
-      boolean statement = close.kind() == TargetKind.STATEMENT;
-      if (statement) {
-        server.defined.remove(close.name());
-      }
-      server.owed.add(new Owed(Answer.CLOSE_COMPLETE, statement ? close.name() : null));
-    } else if (type == MessageType.SYNC) {
-      server.owed.add(new Owed(Answer.READY, null));
-    } else if (type == MessageType.QUERY) {
-      if (Codec.body(sent).toString(java.nio.charset.StandardCharsets.UTF_8).startsWith("DISCARD ALL")) {
-        server.owed.add(new Owed(Answer.DISCARDED, null));
-      }
-      server.owed.add(new Owed(Answer.READY, null));
+      server.queue.add(new Sent(Kind.CLOSE, close.kind() == TargetKind.STATEMENT ? close.name() : null, false));
     } else if (type == MessageType.BIND || type == MessageType.DESCRIBE) {
       String used = statementNamed(sent);
-      if (used != null && !used.equals(clientName)) {
-        assertThat(server.defined).as("a renamed %s names a statement this server has or was sent", (char) type)
-            .contains(used);
+      server.queue.add(new Sent(type == MessageType.BIND ? Kind.BIND : Kind.DESCRIBE, used,
+          used != null && !used.equals(clientName)));
+    } else if (type == MessageType.SYNC) {
+      server.queue.add(new Sent(Kind.READY, null, false));
+    } else if (type == MessageType.QUERY) {
+      if (Codec.body(sent).toString(java.nio.charset.StandardCharsets.UTF_8).startsWith("DISCARD ALL")) {
+        server.queue.add(new Sent(Kind.DISCARD, null, false));
       }
+      server.queue.add(new Sent(Kind.READY, null, false));
     }
   }
 
   /**
-   * The server's next reply; with {@code error}, the oldest owed message fails and everything up to
-   * the next ReadyForQuery is skipped, as PostgreSQL does (a skipped Parse defines nothing).
+   * The server processes its oldest message and answers it; with {@code error} that message fails
+   * and everything up to the next ReadyForQuery is skipped, as PostgreSQL does.
    */
   private static void reply(Server server, boolean error) {
-    Owed next = server.owed.poll();
+    Sent next = server.queue.poll();
     if (next == null) {
       return;
     }
     if (error) {
-      for (Owed skipped = next; skipped != null && skipped.answer() != Answer.READY; skipped = server.owed.poll()) {
-        if (skipped.answer() == Answer.PARSE_COMPLETE) {
-          server.defined.remove(skipped.statement());
-        } else if (skipped.answer() == Answer.CLOSE_COMPLETE && skipped.statement() != null
-            && skipped.statement().startsWith("pgml_proxy_")) {
-          server.defined.add(skipped.statement()); // a skipped Close leaves the statement where it was
-        }
+      while (next != null && next.kind() != Kind.READY) {
+        next = server.queue.poll();
       }
-      next = new Owed(Answer.READY, null);
+      if (next == null) {
+        server.skipping = true; // no Sync yet: the ReadyForQuery comes after the one still to be sent
+        return;
+      }
     }
-    ByteBuf reply = switch (next.answer()) {
-      case PARSE_COMPLETE -> ParseComplete.INSTANCE.encode(ALLOC);
-      case CLOSE_COMPLETE -> CloseComplete.INSTANCE.encode(ALLOC);
-      case DISCARDED -> new CommandComplete("DISCARD ALL").encode(ALLOC);
+    ByteBuf reply = switch (next.kind()) {
+      case PARSE -> {
+        String name = next.statement();
+        if (!name.isEmpty()) {
+          assertThat(server.actual).as("a Parse never names a statement the server has (42P05)").doesNotContain(name);
+          server.actual.add(name);
+        }
+        yield ParseComplete.INSTANCE.encode(ALLOC);
+      }
+      case CLOSE -> {
+        if (next.statement() != null) {
+          server.actual.remove(next.statement());
+        }
+        yield CloseComplete.INSTANCE.encode(ALLOC);
+      }
+      case BIND, DESCRIBE -> {
+        if (next.renamed()) {
+          assertThat(server.actual).as("a renamed %s names a statement the server has (26000)", next.kind())
+              .contains(next.statement());
+        }
+        yield next.kind() == Kind.BIND ? org.postgresml.proxy.protocol.backend.BindComplete.INSTANCE.encode(ALLOC)
+            : Codec.finish(Codec.begin(ALLOC, 'n')); // NoData
+      }
+      case DISCARD -> {
+        server.actual.clear();
+        yield new CommandComplete("DISCARD ALL").encode(ALLOC);
+      }
       case READY -> new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC);
     };
-    if (next.answer() == Answer.DISCARDED) {
-      server.defined.clear();
-      // Parse messages sent after the DISCARD ALL and not yet answered still define their statements.
-      server.owed.stream().filter(owed -> owed.answer() == Answer.PARSE_COMPLETE)
-          .forEach(owed -> server.defined.add(owed.statement()));
-    }
     try {
       StatementRewriter.toClient(reply, server.statements);
     } finally {

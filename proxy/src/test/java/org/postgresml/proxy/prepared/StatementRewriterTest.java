@@ -331,4 +331,38 @@ class StatementRewriterTest {
         .extracting(StatementRewriterTest::type).containsExactly('C', 'P');
     assertThat(Close.decode(Codec.body(out.get(0))).name()).isEqualTo(PROXY_NAME);
   }
+
+  @Test
+  void aCloseSkippedAfterAnErrorLeavesTheStatementToBeClosedBeforeItIsParsedAgain() {
+    // Found by StatementRewriterFuzzTest: the re-prepare's Close and Parse skipped by an earlier error.
+    send(SELECT.encode(ALLOC), client, server);
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), server);
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    ClientStatements other = new ClientStatements();
+    assertThat(send(SELECT.renamed("again").encode(ALLOC), other, server)).extracting(StatementRewriterTest::type)
+        .containsExactly('C', 'P');
+    send(Sync.INSTANCE.encode(ALLOC), other, server);
+    // An error earlier in the batch: the server skipped the Close and the Parse, then ReadyForQuery.
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    List<ByteBuf> out = send(bind("again"), other, server);
+    assertThat(out).as("the statement is still on the server: closed before it is parsed again")
+        .extracting(StatementRewriterTest::type).containsExactly('C', 'P', 'B');
+  }
+
+  @Test
+  void aStatementClosedToBePreparedAgainIsGoneWhenTheNewParseFails() {
+    // Found by StatementRewriterFuzzTest: the first Parse's reply came after the re-prepare's Close was sent.
+    send(SELECT.encode(ALLOC), client, server);
+    ClientStatements other = new ClientStatements();
+    assertThat(send(SELECT.renamed("again").encode(ALLOC), other, server)).extracting(StatementRewriterTest::type)
+        .containsExactly('C', 'P');
+    send(Sync.INSTANCE.encode(ALLOC), other, server);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), server);
+    reply(CloseComplete.INSTANCE.encode(ALLOC), server);
+    // The new Parse failed (a table dropped meanwhile): ErrorResponse, then ReadyForQuery.
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    assertThat(send(bind("again"), other, server)).as("prepared again before the Bind, not bound to nothing (26000)")
+        .extracting(StatementRewriterTest::type).containsExactly('P', 'B');
+  }
 }
