@@ -21,6 +21,7 @@ import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.config.ConfigException;
 import org.postgresml.proxy.config.ConfigFileWatcher;
 import org.postgresml.proxy.pool.PoolKey;
+import org.postgresml.proxy.pool.PoolLimits;
 import org.postgresml.proxy.pool.PoolSettings;
 import org.postgresml.proxy.session.AdminAccess;
 import org.postgresml.proxy.session.PooledConnectionProvider;
@@ -91,7 +92,7 @@ public final class ProxyServer implements AutoCloseable {
     this.reloadSource = reloadSource;
     this.connector = new UpstreamConnector(settings.upstream(), UpstreamTlsContext.create(settings.upstream()), metrics);
     this.servers = new PooledConnectionProvider(connector, workers, settings.pool().mode(), poolSettings(settings),
-        settings.pool().serverResetQuery(), metrics.registry());
+        poolLimits(settings), settings.pool().serverResetQuery(), metrics.registry(), registry::poolKeysInUse);
     this.fleet = fleetCancel(settings.fleet(), settings.port());
     ProxyAdmin admin = new ProxyAdmin(registry, servers, () -> this.settings, new ProxyAdmin.Levers() {
       @Override
@@ -126,6 +127,10 @@ public final class ProxyServer implements AutoCloseable {
         pool.serverLifetime(), LIFETIME_JITTER, pool.serverIdleCheck(), settings.upstream().connectTimeout());
   }
 
+  static PoolLimits poolLimits(ProxySettings settings) {
+    return new PoolLimits(settings.pool().maxPools(), settings.pool().poolIdleTimeout());
+  }
+
   /**
    * Reads the settings again and applies what can change while running: users, pool sizes and
    * timers, pool mode and reset query for new sessions, the upstream and its credentials. Sessions
@@ -158,7 +163,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     settings = next;
     context.reload(next, new ClientUsers(next.clientUsers()));
-    servers.update(next.pool().mode(), poolSettings(next), next.pool().serverResetQuery());
+    servers.update(next.pool().mode(), poolSettings(next), poolLimits(next), next.pool().serverResetQuery());
     if (upstreamChanged) {
       // New connections go to the new upstream; old ones close when idle or released, sessions stay.
       connector = nextConnector;
@@ -242,7 +247,14 @@ public final class ProxyServer implements AutoCloseable {
     return metrics;
   }
 
-  public int activeSessions() {
+  /** The pools open now, by key (for tests and the admin console). */
+  public java.util.Set<PoolKey> pools() {
+    java.util.Set<PoolKey> keys = new java.util.HashSet<>();
+    servers.pools().pools().forEach(entry -> keys.add(entry.getKey()));
+    return keys;
+  }
+
+    public int activeSessions() {
     return registry.size();
   }
 

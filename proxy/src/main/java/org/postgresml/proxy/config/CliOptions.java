@@ -73,6 +73,15 @@ public final class CliOptions {
   @Option(names = "--max-client-conn", paramLabel = "N", description = "Client connections in total (default 1000).")
   public Integer maxClientConn;
 
+  @Option(names = "--max-pools", paramLabel = "N",
+      description = "Pools (one per user and database clients ask for) open at once (default 100).")
+  public Integer maxPools;
+
+  @Option(names = "--pool-idle-timeout", paramLabel = "DURATION",
+      description = "A pool no client used for this long is removed, with its meters; the URL's own pool stays"
+          + " (default 10m).")
+  public String poolIdleTimeout;
+
   @Option(names = "--max-message-size", paramLabel = "SIZE",
       description = "Largest message a logged-in client may send, e.g. 64MB; a longer one ends its session with"
           + " 54000 before it is read (default 64MB, at most 1GB).")

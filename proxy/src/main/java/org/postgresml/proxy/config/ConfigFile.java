@@ -73,6 +73,8 @@ public final class ConfigFile {
     public String serverLifetime;
     public String serverIdleCheck;
     public String serverResetQuery;
+    public Integer maxPools;
+    public String poolIdleTimeout;
   }
 
   /** What one client may make the proxy hold. */

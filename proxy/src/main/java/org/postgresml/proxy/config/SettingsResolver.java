@@ -128,7 +128,10 @@ public final class SettingsResolver {
         duration("pool.serverIdleTimeout", pool.serverIdleTimeout, "10m"),
         duration("pool.serverLifetime", pool.serverLifetime, "1h"),
         duration("pool.serverIdleCheck", pool.serverIdleCheck, "30s"),
-        first(pool.serverResetQuery, () -> "DISCARD ALL"));
+        first(pool.serverResetQuery, () -> "DISCARD ALL"),
+        positive("--max-pools", first(cli.maxPools, () -> first(pool.maxPools, () -> 100))),
+        first(cli.poolIdleTimeout == null ? null : DurationText.parse("--pool-idle-timeout", cli.poolIdleTimeout),
+            () -> duration("pool.poolIdleTimeout", pool.poolIdleTimeout, "10m")));
   }
 
   private ProxySettings.Limits limits(ConfigFile.Limits limits) {

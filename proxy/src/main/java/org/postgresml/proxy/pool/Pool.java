@@ -40,6 +40,8 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   private int connecting;
   private int checking;
   private int generation;
+  /** When a client last acquired or released a connection (or the pool was made): for unused-pool removal. */
+  private long lastClientNanos;
   private boolean paused;
   private boolean closed;
   private final ConnectBackoff backoff = new ConnectBackoff();
@@ -60,6 +62,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     this.timer = timer;
     this.listener = listener;
     this.nanoClock = nanoClock;
+    this.lastClientNanos = nanoClock.getAsLong();
   }
 
   public String name() {
@@ -101,7 +104,8 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
         result.completeExceptionally(new PoolClosedException(name));
         return result;
       }
-      PoolWaiter<C> waiter = new PoolWaiter<>(result, nanoClock.getAsLong(), affinity);
+      lastClientNanos = nanoClock.getAsLong();
+      PoolWaiter<C> waiter = new PoolWaiter<>(result, lastClientNanos, affinity);
       waiters.addLast(waiter);
       after = dispatchLocked();
       if (!waiter.served) {
@@ -122,6 +126,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   public void release(C connection, boolean reusable) {
     List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
+      lastClientNanos = nanoClock.getAsLong();
       PoolEntry<C> entry = entries.get(connection);
       if (entry == null || entry.state != PoolEntry.State.ACTIVE) {
         after.add(() -> connection.close(CloseReason.DRAINED));
@@ -213,6 +218,14 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
       after = dispatchLocked();
     }
     runAfterUnlock(after);
+  }
+
+  /** True when no client holds or waits for a connection, and none has acquired or released one for {@code quiet}. */
+  public boolean isUnused(Duration quiet) {
+    synchronized (lock) {
+      int held = entries.size() - idle.size() - checking;
+      return held == 0 && waiters.isEmpty() && nanoClock.getAsLong() - lastClientNanos >= quiet.toNanos();
+    }
   }
 
   public PoolStats stats() {

@@ -43,8 +43,8 @@ final class ClientLogin {
     }
     try {
       parameters = ClientParameters.of(message.parameters());
-    } catch (IllegalArgumentException e) {
-      return refuse(new StartupCheck.Refusal(SqlState.FEATURE_NOT_SUPPORTED, e.getMessage()));
+    } catch (StartupOptions.InvalidOptionException e) {
+      return refuse(new StartupCheck.Refusal(e.sqlState(), e.getMessage()));
     }
     authenticator = new ClientAuthenticator(context.settings().clientAuthMethod(), context.users(), message.user());
     ByteBuf request = authenticator.start(channel.alloc());

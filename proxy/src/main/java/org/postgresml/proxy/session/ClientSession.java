@@ -89,6 +89,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private PoolMode mode = PoolMode.SESSION;
   /** The settings the client's startup packet asked for, applied to every server connection it gets. */
   private ClientParameters clientParameters;
+  /** The startup settings this client's pool has seen accepted; others are verified before the login is answered. */
+  private AcceptedSettings acceptedSettings = AcceptedSettings.NONE;
   /** Transaction mode: the client's prepared statements, which outlive server connections (bounded from login on). */
   private ClientStatements statements = new ClientStatements();
   /** Transaction mode: a PQprepare between transactions, answered without a server when the pool knows it. */
@@ -114,7 +116,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     context.metrics().clientAccepted();
     long timeout = context.settings().clientLoginTimeout().toMillis();
     loginTimeout = ctx.executor().schedule(() -> {
-      if (state != State.RELAYING && state != State.CLOSED) {
+      if (state == State.AWAITING_STARTUP) {
+        // No startup packet yet: PostgreSQL exits without a word (it owes no reply to a non-client).
+        state = State.CLOSED;
+        channel.close();
+      } else if (state != State.RELAYING && state != State.CLOSED) {
         fatal(SqlState.PROTOCOL_VIOLATION, "login not completed within " + timeout + " ms");
       }
     }, timeout, TimeUnit.MILLISECONDS);
@@ -176,16 +182,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       admin.greet(context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this));
       return;
     }
+    Optional<String> noPool = context.servers().admit(startup);
+    if (noPool.isPresent()) {
+      fatal(SqlState.TOO_MANY_CONNECTIONS, noPool.get());
+      return;
+    }
     mode = context.servers().mode();
     clock = new TrafficClock(context.servers().meters(startup));
     catalog = context.servers().catalog(startup);
+    acceptedSettings = context.servers().acceptedSettings(startup);
     // Logged in: a wait for a server connection from here on is bounded by queryWaitTimeout instead.
     loginTimeout.cancel(false);
     Optional<Map<String, String>> serverDefaults = mode == PoolMode.TRANSACTION
         ? context.servers().serverDefaults(startup) : Optional.empty();
-    if (serverDefaults.isPresent()) {
-      // Transaction mode, a pool that has logged in before: the login needs no server connection
-      // (as PgBouncer answers from its cached server parameters), so it never waits for a free one.
+    if (serverDefaults.isPresent() && acceptedSettings.covers(clientParameters.beyondDriverSettings())) {
+      // Transaction mode, a pool that has logged in before (and seen any setting beyond the drivers'
+      // usual ones accepted): the login needs no server connection (as PgBouncer answers from its
+      // cached server parameters), so it never waits for a free one.
       greetTransactionMode(serverDefaults.get());
       state = State.IDLE;
       return;
@@ -215,8 +228,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void serverReady(ServerConnection connection) {
+    serverReady(connection, false);
+  }
+
+  /** @param settingsVerified the client's startup settings were just applied and accepted on this connection */
+  private void serverReady(ServerConnection connection, boolean settingsVerified) {
     if ((state != State.CONNECTING && state != State.ACQUIRING) || !channel.isActive()) {
       context.servers().release(connection, true);
+      return;
+    }
+    if (state == State.CONNECTING && !settingsVerified && !acceptedSettings.covers(clientParameters.settings())) {
+      verifySettings(connection);
       return;
     }
     if (state == State.CONNECTING) {
@@ -232,6 +254,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     attachServer(connection);
   }
 
+  // PostgreSQL refuses a bad startup setting before the login ends: so does the proxy, the first time
+  // its pool sees the setting (a round trip); later logins with it send it ahead of their first message.
+  private void verifySettings(ServerConnection connection) {
+    SettingsVerification.run(connection, clientParameters, acceptedSettings, refused -> onLoop(() -> {
+      if (refused.isPresent()) {
+        context.servers().release(connection, true); // rolled back: the connection is as it was
+        fatal(refused.get().asFatal());
+      } else {
+        serverReady(connection, true);
+      }
+    }));
+  }
+
   // The login's end: what the server reported (with the client's own settings), the cancel key, ReadyForQuery.
   private void greet(ServerConnection connection) {
     if (mode == PoolMode.TRANSACTION) {
@@ -240,14 +275,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     // Session mode: the real backend pid, as clients use it (pg_terminate_backend, pg_stat_activity).
     clientKey = context.cancelKeys().register(connection.backendKey().processId(), this);
-    LoginGreeting.send(channel, clientParameters.reported(connection.startupParameters()), clientKey);
+    LoginGreeting.send(channel, clientParameters.reported(connection.startupParameters(), acceptedSettings), clientKey);
     events.sessionStarted(connection.upstreamAddress(), connection.backendKey().processId());
   }
 
   // Transaction mode: no backend is this client's for long, so the pid in its key is the proxy's own.
   private void greetTransactionMode(Map<String, String> serverDefaults) {
     clientKey = context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this);
-    LoginGreeting.send(channel, clientParameters.reported(serverDefaults), clientKey);
+    LoginGreeting.send(channel, clientParameters.reported(serverDefaults, acceptedSettings), clientKey);
     events.sessionStarted(context.servers().describe(), null);
   }
 
@@ -477,14 +512,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   /** Sends a FATAL error and closes; the session reads nothing more. */
   private void fatal(String sqlState, String message) {
+    fatal(ErrorResponse.fatal(sqlState, message));
+  }
+
+  private void fatal(ErrorResponse error) {
     if (state == State.CLOSED && !channel.isActive()) {
       return;
     }
     state = State.CLOSED;
-    context.metrics().error(SqlState.classOf(sqlState));
-    events.fatal(sqlState, message);
-    channel.writeAndFlush(ErrorResponse.fatal(sqlState, message).encode(channel.alloc()))
-        .addListener(ChannelFutureListener.CLOSE);
+    context.metrics().error(SqlState.classOf(error.sqlState()));
+    events.fatal(error.sqlState(), error.message());
+    channel.writeAndFlush(error.encode(channel.alloc())).addListener(ChannelFutureListener.CLOSE);
   }
 
   /**

@@ -118,6 +118,8 @@ public final class ProxyAdmin implements AdminContext {
     entries.add(new ConfigEntry("upstream.sslMode", current.upstream().sslMode().text(), "prefer", true));
     entries.add(new ConfigEntry("clientAuth.method", current.clientAuthMethod().toString(), "scram-sha-256",
         true));
+    entries.add(new ConfigEntry("clientAuth.allowTrustOnNetwork", Boolean.toString(current.allowTrustOnNetwork()),
+        "false", false));
     entries.add(new ConfigEntry("tls.required", Boolean.toString(current.tlsRequired()), "false", false));
     entries.add(new ConfigEntry("pool.mode", pool.mode().name().toLowerCase(java.util.Locale.ROOT), "session",
         true));
@@ -129,6 +131,8 @@ public final class ProxyAdmin implements AdminContext {
     entries.add(new ConfigEntry("pool.serverLifetime", pool.serverLifetime().toString(), "PT1H", true));
     entries.add(new ConfigEntry("pool.serverIdleCheck", pool.serverIdleCheck().toString(), "PT30S", true));
     entries.add(new ConfigEntry("pool.serverResetQuery", pool.serverResetQuery(), "DISCARD ALL", true));
+    entries.add(new ConfigEntry("pool.maxPools", Integer.toString(pool.maxPools()), "100", true));
+    entries.add(new ConfigEntry("pool.poolIdleTimeout", pool.poolIdleTimeout().toString(), "PT10M", true));
     entries.add(new ConfigEntry("limits.maxMessageSize", ByteSizeText.format(current.limits().maxMessageSize()),
         ByteSizeText.format(ProxySettings.Limits.DEFAULT_MAX_MESSAGE_SIZE), true));
     entries.add(new ConfigEntry("limits.maxPreparedStatements",

@@ -35,6 +35,19 @@ public final class SessionRegistry {
     return java.util.List.copyOf(sessions);
   }
 
+  /** The pools clients are logged in to (or logging in to) now: these are not unused. */
+  public java.util.Set<org.postgresml.proxy.pool.PoolKey> poolKeysInUse() {
+    java.util.Set<org.postgresml.proxy.pool.PoolKey> keys = new java.util.HashSet<>();
+    for (ClientSession session : sessions) {
+      String user = session.user();
+      String database = session.database();
+      if (user != null && database != null) {
+        keys.add(new org.postgresml.proxy.pool.PoolKey(user, database));
+      }
+    }
+    return keys;
+  }
+
   public int size() {
     return sessions.size();
   }

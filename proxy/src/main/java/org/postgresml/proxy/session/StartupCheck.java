@@ -22,10 +22,15 @@ final class StartupCheck {
 
   static Optional<Refusal> check(StartupMessage message, SocketAddress remote, SessionContext context) {
     String user = message.user();
+    String replicationValue = message.parameters().get(ReplicationMode.PARAMETER);
+    Optional<ReplicationMode> replication = ReplicationMode.parse(replicationValue);
+    if (replication.isEmpty()) {
+      return refuse(SqlState.INVALID_PARAMETER_VALUE, ReplicationMode.invalidValueMessage(replicationValue));
+    }
     if (user == null || user.isEmpty()) {
       return refuse(SqlState.INVALID_AUTHORIZATION, "no PostgreSQL user name specified in startup packet");
     }
-    if (message.parameters().containsKey("replication")) {
+    if (replication.get() != ReplicationMode.NONE) {
       return refuse(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by pgml-proxy");
     }
     int maxClients = context.settings().pool().maxClientConn();

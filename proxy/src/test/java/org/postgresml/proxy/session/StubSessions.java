@@ -97,6 +97,11 @@ public final class StubSessions {
     }
 
     @Override
+    public AcceptedSettings acceptedSettings(StartupMessage client) {
+      return AcceptedSettings.NONE;
+    }
+
+    @Override
     public Optional<Map<String, String>> serverDefaults(StartupMessage client) {
       return Optional.empty();
     }

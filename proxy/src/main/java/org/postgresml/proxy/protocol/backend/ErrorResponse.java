@@ -39,6 +39,14 @@ public record ErrorResponse(Map<Character, String> fields) {
     return new ErrorResponse(fields);
   }
 
+  /** The same error, ending the connection (a server's ERROR the proxy turns into a refused login). */
+  public ErrorResponse asFatal() {
+    Map<Character, String> copy = new LinkedHashMap<>(fields);
+    copy.put(SEVERITY, "FATAL");
+    copy.put(SEVERITY_NON_LOCALIZED, "FATAL");
+    return new ErrorResponse(copy);
+  }
+
   public static ErrorResponse decode(ByteBuf body) {
     Map<Character, String> fields = new LinkedHashMap<>();
     while (body.isReadable()) {
