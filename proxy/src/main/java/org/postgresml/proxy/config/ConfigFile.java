@@ -75,6 +75,8 @@ public final class ConfigFile {
     public String serverResetQuery;
     public Integer maxPools;
     public String poolIdleTimeout;
+    public Integer maxLoginsInProgress;
+    public Integer adminConnections;
   }
 
   /** What one client may make the proxy hold. */

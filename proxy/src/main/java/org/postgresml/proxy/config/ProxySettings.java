@@ -57,5 +57,6 @@ public record ProxySettings(
   /** Pool settings: mode, sizes, waits and timers of every pool (docs/pooling.md). */
   public record PoolSettings(PoolMode mode, int size, int minSize, int maxClientConn, Duration queryWaitTimeout,
                              Duration serverIdleTimeout, Duration serverLifetime, Duration serverIdleCheck,
-                             String serverResetQuery, int maxPools, Duration poolIdleTimeout) {}
+                             String serverResetQuery, int maxPools, Duration poolIdleTimeout,
+                             int maxLoginsInProgress, int adminConnections) {}
 }

@@ -131,7 +131,10 @@ public final class SettingsResolver {
         first(pool.serverResetQuery, () -> "DISCARD ALL"),
         positive("--max-pools", first(cli.maxPools, () -> first(pool.maxPools, () -> 100))),
         first(cli.poolIdleTimeout == null ? null : DurationText.parse("--pool-idle-timeout", cli.poolIdleTimeout),
-            () -> duration("pool.poolIdleTimeout", pool.poolIdleTimeout, "10m")));
+            () -> duration("pool.poolIdleTimeout", pool.poolIdleTimeout, "10m")),
+        positive("--max-logins-in-progress", first(cli.maxLoginsInProgress, () -> first(pool.maxLoginsInProgress,
+            () -> 1000))),
+        positive("--admin-connections", first(cli.adminConnections, () -> first(pool.adminConnections, () -> 5))));
   }
 
   private ProxySettings.Limits limits(ConfigFile.Limits limits) {

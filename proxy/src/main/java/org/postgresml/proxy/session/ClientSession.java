@@ -113,6 +113,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     channel = ctx.channel();
     events.connected(channel.remoteAddress());
     context.registry().add(this);
+    context.connectionLimits().arrived(this).ifPresent(ClientSession::dropUnfinishedLogin);
     context.metrics().clientAccepted();
     long timeout = context.settings().clientLoginTimeout().toMillis();
     loginTimeout = ctx.executor().schedule(() -> {
@@ -175,7 +176,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       frames.limit(limits.maxMessageSize());
     }
     statements = new ClientStatements(limits.maxPreparedStatements(), limits.maxMessageSize());
-    if (AdminConsole.DATABASE.equals(startup.database())) {
+    boolean adminConsole = AdminConsole.DATABASE.equals(startup.database());
+    Optional<String> full = context.connectionLimits().loggedIn(this, adminConsole);
+    if (full.isPresent()) {
+      fatal(SqlState.TOO_MANY_CONNECTIONS, full.get());
+      return;
+    }
+    if (adminConsole) {
       state = State.ADMIN;
       loginTimeout.cancel(false);
       admin = new AdminConnection(channel, context.admin().console());
@@ -489,6 +496,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       server = null;
     }
     context.registry().remove(this);
+    context.connectionLimits().left(this);
     context.metrics().clientClosed();
     events.disconnected();
     ctx.fireChannelInactive();
@@ -549,6 +557,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       context.registry().closedBetweenTransactions();
       fatal(SqlState.ADMIN_SHUTDOWN, SHUTDOWN_MESSAGE);
     }
+  }
+
+  /** Too many sockets are logging in and this one has waited longest: it goes, if it still has not logged in. */
+  private void dropUnfinishedLogin() {
+    channel.eventLoop().execute(() -> {
+      if (state == State.AWAITING_STARTUP) {
+        state = State.CLOSED; // silent, or mid-TLS: nothing to say to it
+        channel.close();
+      } else if (state == State.AUTHENTICATING) {
+        fatal(SqlState.TOO_MANY_CONNECTIONS, "too many connections are logging in at once; try again");
+      }
+    });
   }
 
   /** Ends the session from outside (shutdown); safe from any thread. */

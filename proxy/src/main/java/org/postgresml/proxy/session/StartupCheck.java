@@ -33,12 +33,12 @@ final class StartupCheck {
     if (replication.get() != ReplicationMode.NONE) {
       return refuse(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by pgml-proxy");
     }
-    int maxClients = context.settings().pool().maxClientConn();
-    if (context.registry().size() > maxClients) {
-      return refuse(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already (max_client_conn is "
-          + maxClients + ")");
-    }
     boolean adminDatabase = AdminConsole.DATABASE.equals(message.database());
+    // Logged-in clients only: sockets still logging in have their own bound (ConnectionLimits).
+    Optional<String> full = context.connectionLimits().wouldRefuse(adminDatabase);
+    if (full.isPresent()) {
+      return refuse(SqlState.TOO_MANY_CONNECTIONS, full.get());
+    }
     ClientAuthMethod method = context.settings().clientAuthMethod();
     if (adminDatabase) {
       Optional<String> notAdmin = context.admin().refusal(user, remote, method);

@@ -58,6 +58,16 @@ public final class StubSessions {
     return new EmbeddedChannel(new NegotiationHandler(context), new ClientSession(context));
   }
 
+  /** The same, allocating from the ledger (so a test can tell that every buffer was released). */
+  public EmbeddedChannel connect(org.postgresml.proxy.MemoryLedger ledger) {
+    return ledger.channel(new NegotiationHandler(context), new ClientSession(context));
+  }
+
+  /** Clients connected now (a closed connection leaves the registry). */
+  public int connected() {
+    return context.registry().size();
+  }
+
   /** An upstream that is never reached: a client that logs in is told it cannot be. */
   private static final class UnreachableUpstream implements ServerConnectionProvider {
 
