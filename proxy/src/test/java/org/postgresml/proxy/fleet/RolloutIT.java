@@ -47,8 +47,9 @@ class RolloutIT {
   private static final int REPLICAS = 3;
   /** How long after a proxy turns unready the balancer still sends it new connections. */
   private static final Duration ENDPOINT_LAG = Duration.ofSeconds(2);
-  private static final int DBLINK_SESSIONS = 4;
-  private static final int LONG_LIVED_CLIENTS = 3;
+  /** Load per fleet: sessions calling dblink, and long-lived clients (the long run in docs/operator.md: 4 and 3). */
+  private static final int DBLINK_SESSIONS = Integer.getInteger("pgml.rollout.dblinkSessions", 3);
+  private static final int LONG_LIVED_CLIENTS = Integer.getInteger("pgml.rollout.longLivedClients", 2);
   private static final long TARGET_CALLS = Long.getLong("pgml.rollout.calls", 0);
   /** The proxy's own default unless asked otherwise. */
   private static final String SHUTDOWN_GRACE = System.getProperty("pgml.rollout.shutdownGrace", "5s");
