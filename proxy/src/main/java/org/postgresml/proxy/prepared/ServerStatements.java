@@ -6,25 +6,22 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import org.postgresml.proxy.protocol.Conversation;
+import org.postgresml.proxy.protocol.FrontendMessage;
 
 /**
  * What one server connection has prepared under proxy names, and the ParseComplete/CloseComplete
  * replies still to come, in order, with whether each goes to the client or was the proxy's own.
+ * Every Parse and Close sent is expected here, so a Parse or Close the server skipped after an
+ * error (the session's {@link Conversation} says which) simply takes the oldest expectation away.
  */
-public final class ServerStatements {
+public final class ServerStatements implements Conversation.SkippedStatements {
 
   private final int capacity;
   // Insertion order doubles as use order: a statement used again is moved to the end.
   private final LinkedHashSet<String> prepared = new LinkedHashSet<>();
   private final Set<String> pending = new HashSet<>();
   private final ArrayDeque<Expected> expected = new ArrayDeque<>();
-  /**
-   * Batches (each ended by a Query or Sync, answered by one ReadyForQuery) sent and answered so far.
-   * Clients pipeline (pgjdbc sends BEGIN as a Query with the next Parse/Bind/Sync behind it), so a
-   * ReadyForQuery ends only the oldest batch, never the expectations of the ones sent after it.
-   */
-  private long batchesSent;
-  private long batchesEnded;
   /** The pool's record of statements that parse: told of each outcome on this connection. */
   private PreparedCatalog catalog = PreparedCatalog.NONE;
 
@@ -64,20 +61,15 @@ public final class ServerStatements {
   /** Records a Parse sent under a proxy name. */
   void parseSent(String proxyName, boolean forClient) {
     pending.add(proxyName);
-    expected.addLast(new Expected(Reply.PARSE_COMPLETE, proxyName, forClient, batchesSent));
+    expected.addLast(new Expected(Reply.PARSE_COMPLETE, proxyName, forClient));
   }
 
   void unnamedParseSent() {
-    expected.addLast(new Expected(Reply.PARSE_COMPLETE, null, true, batchesSent));
+    expected.addLast(new Expected(Reply.PARSE_COMPLETE, null, true));
   }
 
   void closeSent(boolean forClient) {
-    expected.addLast(new Expected(Reply.CLOSE_COMPLETE, null, forClient, batchesSent));
-  }
-
-  /** A Query or Sync went to the server: it closes the batch in progress. */
-  void batchSent() {
-    batchesSent++;
+    expected.addLast(new Expected(Reply.CLOSE_COMPLETE, null, forClient));
   }
 
   /** A ParseComplete or CloseComplete arrived: true when it goes on to the client. */
@@ -96,19 +88,16 @@ public final class ServerStatements {
   }
 
   /**
-   * ReadyForQuery: the oldest batch is over. Its replies still expected will not come (an error made
-   * the server skip to Sync), so their statements were not prepared; later batches keep theirs.
+   * The server skipped the oldest Parse or Close after an error: its reply will not come, and a
+   * statement it was to prepare is not there.
    */
-  void batchEnded() {
-    long ended = batchesEnded;
-    batchesEnded = Math.min(batchesEnded + 1, batchesSent);
-    while (!expected.isEmpty() && expected.peekFirst().batch <= ended) {
-      Expected skipped = expected.pollFirst();
-      if (skipped.proxyName != null) {
-        pending.remove(skipped.proxyName);
-        if (skipped.reply == Reply.PARSE_COMPLETE) {
-          catalog.failed(skipped.proxyName);
-        }
+  @Override
+  public void skipped(FrontendMessage message) {
+    Expected skipped = expected.pollFirst();
+    if (skipped != null && skipped.proxyName != null) {
+      pending.remove(skipped.proxyName);
+      if (skipped.reply == Reply.PARSE_COMPLETE) {
+        catalog.failed(skipped.proxyName);
       }
     }
   }
@@ -125,5 +114,5 @@ public final class ServerStatements {
 
   enum Reply { PARSE_COMPLETE, CLOSE_COMPLETE }
 
-  private record Expected(Reply reply, String proxyName, boolean forClient, long batch) {}
+  private record Expected(Reply reply, String proxyName, boolean forClient) {}
 }

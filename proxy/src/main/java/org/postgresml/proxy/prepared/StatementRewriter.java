@@ -35,10 +35,6 @@ public final class StatementRewriter {
   public static List<ByteBuf> toServer(ByteBuf frame, ClientStatements client, ServerStatements server,
       ByteBufAllocator alloc) {
     byte type = FrameDecoder.type(frame);
-    if (type == MessageType.QUERY || type == MessageType.SYNC) {
-      server.batchSent();
-      return List.of(frame);
-    }
     if (type == MessageType.PARSE) {
       return parse(frame, client, server, alloc);
     }
@@ -138,9 +134,7 @@ public final class StatementRewriter {
     if (type == MessageType.CLOSE_COMPLETE) {
       return server.replyArrived(ServerStatements.Reply.CLOSE_COMPLETE);
     }
-    if (type == MessageType.READY_FOR_QUERY) {
-      server.batchEnded();
-    } else if (type == MessageType.COMMAND_COMPLETE && frame.readableBytes() < 64) {
+    if (type == MessageType.COMMAND_COMPLETE && frame.readableBytes() < 64) {
       String tag = Codec.body(frame).toString(StandardCharsets.UTF_8);
       if (tag.startsWith("DISCARD ALL") || tag.startsWith("DEALLOCATE ALL")) {
         server.allDropped();

@@ -23,14 +23,14 @@ import org.postgresml.proxy.prepared.ClientStatements;
 import org.postgresml.proxy.prepared.PrepareOnlyBatch;
 import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.prepared.StatementRewriter;
-import org.postgresml.proxy.protocol.Codec;
+import org.postgresml.proxy.protocol.Conversation;
 import org.postgresml.proxy.protocol.FrameDecoder;
+import org.postgresml.proxy.protocol.FrontendMessage;
 import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.ProtocolException;
 import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.backend.BackendKeyData;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
-import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;
 import org.postgresml.proxy.upstream.ServerListener;
@@ -89,7 +89,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final PrepareOnlyBatch prepareOnly = new PrepareOnlyBatch();
   /** Transaction mode: the statements this client's pool has parsed before. */
   private PreparedCatalog catalog = PreparedCatalog.NONE;
-  private final TransactionTracker tracker = new TransactionTracker();
+  /** What the server connection held still owes this client: whether it may go to someone else. */
+  private final Conversation conversation = new Conversation();
   private AdminConnection admin;
   /** Feeds SHOW STATS and the pool's transaction and query meters. */
   private TrafficClock clock;
@@ -240,7 +241,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void attachServer(ServerConnection connection) {
     server = connection;
-    tracker.reset();
+    conversation.reset(mode == PoolMode.TRANSACTION ? connection.statements() : Conversation.SkippedStatements.NONE);
     String settings = clientParameters.applyTo(connection);
     if (!settings.isEmpty()) {
       // Sent ahead of the client's own messages: no round trip; a refused value ends the session.
@@ -254,8 +255,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     state = State.RELAYING;
     connection.attach(this);
-    for (ByteBuf frame = early.poll(); frame != null; frame = early.poll()) {
-      relayToServer(frame);
+    while (state == State.RELAYING && !early.isEmpty()) {
+      relayToServer(early.poll());
+    }
+    if (state != State.RELAYING) {
+      // Released or ended while the early frames went out: what is left waits for the next
+      // connection in order (or is dropped with the session), never for this one.
+      if (state == State.IDLE && !early.isEmpty()) {
+        acquireServer();
+      }
+      return;
     }
     connection.flush();
     channel.config().setAutoRead(connection.isWritable());
@@ -279,16 +288,35 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       channel.close();
       return;
     }
+    if (!isRelayable(frame)) {
+      return;
+    }
     context.metrics().bytesFromClient(frame.readableBytes());
-    clock.clientSent(type, frame.readableBytes());
-    tracker.clientSent(type);
+    clock.clientSent(frame.readableBytes());
     if (mode == PoolMode.TRANSACTION) {
       for (ByteBuf out : StatementRewriter.toServer(frame, statements, server.statements(), channel.alloc())) {
+        conversation.clientSent(FrameDecoder.type(out));
         server.write(out);
       }
     } else {
+      conversation.clientSent(type);
       server.write(frame);
     }
+  }
+
+  /**
+   * A type PostgreSQL does not define (or a login message after the login) is refused as the server
+   * would refuse it, never forwarded: nobody could say what it is owed.
+   */
+  private boolean isRelayable(ByteBuf frame) {
+    byte type = FrameDecoder.type(frame);
+    FrontendMessage message = FrontendMessage.of(type);
+    if (message != null && message.relayable()) {
+      return true;
+    }
+    frame.release();
+    fatal(SqlState.PROTOCOL_VIOLATION, "invalid frontend message type " + (type & 0xff));
+    return false;
   }
 
   /** A client frame in transaction mode with no server connection held: the next transaction begins. */
@@ -298,6 +326,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       prepareOnly.release();
       state = State.CLOSED;
       channel.close();
+      return;
+    }
+    if (!isRelayable(frame)) {
       return;
     }
     switch (prepareOnly.offer(frame, statements, catalog)) {
@@ -340,19 +371,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       frame.release();
       return;
     }
-    byte type = FrameDecoder.type(frame);
+    // Every server frame counts, also the replies to the proxy's own Parse and Close swallowed below.
+    boolean answered = conversation.serverSent(frame);
     if (mode == PoolMode.TRANSACTION && !StatementRewriter.toClient(frame, server.statements())) {
       frame.release(); // the reply to the proxy's own Parse or Close
       return;
     }
-    boolean transactionDone = false;
-    if (type == MessageType.READY_FOR_QUERY) {
-      transactionDone = tracker.serverSentReady(ReadyForQuery.decode(Codec.body(frame)).status());
-    }
     context.metrics().bytesToClient(frame.readableBytes());
-    clock.serverSent(frame);
+    clock.serverSent(frame.readableBytes());
+    if (answered) {
+      clock.answered(conversation.status(), conversation.owesReady());
+    }
     channel.write(frame, channel.voidPromise());
-    if (transactionDone && mode == PoolMode.TRANSACTION) {
+    if (answered && mode == PoolMode.TRANSACTION && conversation.isReusable()) {
       // Flush now: the read-complete that would flush comes from the server connection, which is
       // no longer this session's once released (and on a shared loop is detached at once).
       channel.flush();
@@ -410,7 +441,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       context.cancelKeys().remove(clientKey);
     }
     if (server != null) {
-      context.servers().release(server, tracker.isClean());
+      context.servers().release(server, conversation.isReusable());
       server = null;
     }
     context.registry().remove(this);
@@ -482,7 +513,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   void cancelRunningQuery() {
     channel.eventLoop().execute(() -> {
       // Only while a query of this client runs: a late cancel must not hit what the backend runs next.
-      if (server != null && state == State.RELAYING && tracker.isBusy()) {
+      if (server != null && state == State.RELAYING && conversation.isBusy()) {
         events.cancelForwarded();
         context.servers().cancel(channel.eventLoop(), server);
       }

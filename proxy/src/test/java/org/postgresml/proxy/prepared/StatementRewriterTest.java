@@ -7,12 +7,15 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresml.proxy.protocol.Codec;
+import org.postgresml.proxy.protocol.Conversation;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.backend.CloseComplete;
 import org.postgresml.proxy.protocol.backend.ParseComplete;
+import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.protocol.frontend.Bind;
 import org.postgresml.proxy.protocol.frontend.Close;
@@ -31,6 +34,13 @@ class StatementRewriterTest {
   private final List<ByteBuf> sent = new ArrayList<>();
   private final ClientStatements client = new ClientStatements();
   private final ServerStatements server = new ServerStatements(100);
+  /** Says which Parse and Close the server skipped after an error, as in a session. */
+  private final Conversation conversation = new Conversation();
+
+  @BeforeEach
+  void follow() {
+    conversation.reset(server);
+  }
 
   @AfterEach
   void release() {
@@ -39,12 +49,18 @@ class StatementRewriterTest {
 
   private List<ByteBuf> send(ByteBuf frame, ClientStatements from, ServerStatements to) {
     List<ByteBuf> out = StatementRewriter.toServer(frame, from, to, ALLOC);
+    if (to == server) {
+      out.forEach(message -> conversation.clientSent(FrameDecoder.type(message)));
+    }
     sent.addAll(out);
     return out;
   }
 
-  private static boolean reply(ByteBuf frame, ServerStatements to) {
+  private boolean reply(ByteBuf frame, ServerStatements to) {
     try {
+      if (to == server) {
+        conversation.serverSent(frame);
+      }
       return StatementRewriter.toClient(frame, to);
     } finally {
       frame.release();
@@ -109,6 +125,20 @@ class StatementRewriterTest {
   }
 
   @Test
+  void aStatementPreparedAheadOfABindTheServerSkippedIsPreparedAgainNextTime() {
+    ServerStatements first = new ServerStatements(100);
+    send(SELECT.encode(ALLOC), client, first);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), first);
+    // On a server that lacks S_1: an error, then a Bind the server skips (and the Parse ahead of it).
+    send(new Parse("", "SELECT 1/0", new int[0]).encode(ALLOC), client, server);
+    assertThat(send(bind("S_1"), client, server)).extracting(StatementRewriterTest::type).containsExactly('P', 'B');
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    reply(ErrorResponse.error("22012", "division by zero").encode(ALLOC), server);
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    assertThat(send(bind("S_1"), client, server)).extracting(StatementRewriterTest::type).containsExactly('P', 'B');
+  }
+
+  @Test
   void describeOfAStatementIsRenamedAndPortalsPassUntouched() {
     send(SELECT.encode(ALLOC), client, server);
     List<ByteBuf> out = send(new Describe(TargetKind.STATEMENT, "S_1").encode(ALLOC), client, server);
@@ -142,7 +172,9 @@ class StatementRewriterTest {
   @Test
   void aParseThatFailedIsNotRememberedAsPrepared() {
     send(SELECT.encode(ALLOC), client, server);
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
     // the server answered ErrorResponse and skipped to Sync: no ParseComplete, then ReadyForQuery
+    reply(ErrorResponse.error("42601", "syntax error").encode(ALLOC), server);
     reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
     assertThat(server.preparedCount()).isZero();
     List<ByteBuf> out = send(bind("S_1"), client, server);
@@ -213,6 +245,7 @@ class StatementRewriterTest {
     send(Sync.INSTANCE.encode(ALLOC), client, server);
 
     // ErrorResponse, then the ReadyForQuery that ends the batch with its ParseComplete never sent.
+    reply(ErrorResponse.error("42601", "syntax error").encode(ALLOC), server);
     reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
     assertThat(catalog.isKnown(PROXY_NAME)).isFalse();
   }

@@ -42,6 +42,8 @@ final class IsolationClient implements Callable<IsolationClient.Result> {
   private long abandoned;
   private long sessions;
   private final List<String> failures = new ArrayList<>();
+  /** The session's pipelines so far, for a failure's message. */
+  private final List<String> history = new ArrayList<>();
 
   IsolationClient(Target target, int client, long seed, long quota, PipelineGenerator.Functions functions) {
     this.target = target;
@@ -65,6 +67,7 @@ final class IsolationClient implements Callable<IsolationClient.Result> {
         target.database(), target.readTimeout())) {
       sessions++;
       generator.newSession();
+      history.clear();
       int length = 1 + generator.random().nextInt(15);
       for (int i = 0; i < length && pipelines < quota; i++) {
         current = generator.next();
@@ -114,6 +117,7 @@ final class IsolationClient implements Callable<IsolationClient.Result> {
   }
 
   private boolean run(RawClient connection, Pipeline pipeline) throws IOException {
+    history.add(pipeline.number() + " " + pipeline.steps());
     for (Phase phase : pipeline.phases()) {
       connection.send(phase.bytes());
       messagesSent += phase.messages();
@@ -134,7 +138,7 @@ final class IsolationClient implements Callable<IsolationClient.Result> {
     }
     mismatches++;
     failures.add("client " + client + " expected " + expected + " but got " + actual + " in pipeline "
-        + describe(pipeline));
+        + describe(pipeline) + (Boolean.getBoolean("isolation.history") ? " after " + history : ""));
     return false;
   }
 

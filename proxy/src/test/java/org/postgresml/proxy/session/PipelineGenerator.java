@@ -352,7 +352,7 @@ final class PipelineGenerator {
   private void extendedBatch() {
     int units = 1 + random.nextInt(4);
     int errorAt = random.nextInt(3) == 0 ? random.nextInt(units) : -1;
-    steps.add("extended x" + units + (errorAt >= 0 ? " error at " + errorAt : ""));
+    units_ = new StringBuilder();
     boolean skipping = false;
     for (int unit = 0; unit < units; unit++) {
       if (unit == errorAt) {
@@ -363,11 +363,20 @@ final class PipelineGenerator {
         extendedUnit(tag(), skipping, errorAt < 0 || unit < errorAt);
       }
     }
+    steps.add("extended [" + units_ + "]");
     bytes.sync();
     ready();
   }
 
+  /** What the units of the batch being generated were (for a failure's message). */
+  private StringBuilder units_ = new StringBuilder();
+
+  private void unit(String description) {
+    units_.append(units_.length() == 0 ? "" : ", ").append(description);
+  }
+
   private void failingUnit(String tag) {
+    unit("error");
     switch (random.nextInt(4)) {
       case 0 -> {
         bytes.parse("", "SELECT '" + tag + "'::int");
@@ -396,6 +405,7 @@ final class PipelineGenerator {
     List<String> out = skipping ? new ArrayList<>() : expected;
     int pick = random.nextInt(namedAllowed ? 10 : 7);
     String named = statements.isEmpty() ? null : statements.get(random.nextInt(statements.size()));
+    unit((skipping ? "skipped " : "") + pick + (named == null ? "" : "/" + named));
     switch (pick) {
       case 0, 1 -> {
         bytes.parse("", "SELECT $1::text").bind("", "", tag).describe('P', "").execute("", 0);
