@@ -35,6 +35,10 @@ public final class StatementRewriter {
   public static List<ByteBuf> toServer(ByteBuf frame, ClientStatements client, ServerStatements server,
       ByteBufAllocator alloc) {
     byte type = FrameDecoder.type(frame);
+    if (type == MessageType.SYNC) {
+      server.syncSent();
+      return List.of(frame);
+    }
     if (type == MessageType.PARSE) {
       return parse(frame, client, server, alloc);
     }
@@ -111,11 +115,17 @@ public final class StatementRewriter {
 
   private static List<ByteBuf> prepareOnServer(Parse underProxyName, boolean forClient, ServerStatements server,
       ByteBufAllocator alloc) {
-    List<ByteBuf> out = new ArrayList<>(2);
+    List<ByteBuf> out = new ArrayList<>(3);
     Optional<String> evicted = server.evictForOneMore();
     if (evicted.isPresent()) {
       out.add(new Close(TargetKind.STATEMENT, evicted.get()).encode(alloc));
-      server.closeSent(false);
+      server.ownCloseSent(evicted.get());
+    }
+    if (server.mayHave(underProxyName.name())) {
+      // A Parse in flight in an earlier batch, or a Close an error may have skipped, left it there
+      // or not: Close (harmless when absent) then Parse is right either way.
+      out.add(new Close(TargetKind.STATEMENT, underProxyName.name()).encode(alloc));
+      server.ownCloseSent(underProxyName.name());
     }
     out.add(underProxyName.encode(alloc));
     server.parseSent(underProxyName.name(), forClient);

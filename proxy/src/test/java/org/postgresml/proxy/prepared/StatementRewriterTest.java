@@ -139,6 +139,27 @@ class StatementRewriterTest {
   }
 
   @Test
+  void aParseInFlightInAnEarlierBatchIsNotReliedOnByTheNextBatch() {
+    ServerStatements first = new ServerStatements(100);
+    send(SELECT.encode(ALLOC), client, first);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), first);
+    // Batch 1: an error, then a Bind of S_1, prepared ahead of it, that the server will skip.
+    send(new Parse("", "SELECT 1/0", new int[0]).encode(ALLOC), client, server);
+    assertThat(send(bind("S_1"), client, server)).extracting(StatementRewriterTest::type).containsExactly('P', 'B');
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    // Batch 2, pipelined behind it: whether batch 1's Parse runs is not known yet, so Close, then Parse.
+    assertThat(send(new Describe(TargetKind.STATEMENT, "S_1").encode(ALLOC), client, server))
+        .extracting(StatementRewriterTest::type).containsExactly('C', 'P', 'D');
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    reply(ErrorResponse.error("22012", "division by zero").encode(ALLOC), server);
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), server)).as("the proxy's own Close").isFalse();
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).as("the proxy's own Parse").isFalse();
+    assertThat(server.preparedCount()).isEqualTo(1);
+    assertThat(send(bind("S_1"), client, server)).extracting(StatementRewriterTest::type).containsExactly('B');
+  }
+
+  @Test
   void describeOfAStatementIsRenamedAndPortalsPassUntouched() {
     send(SELECT.encode(ALLOC), client, server);
     List<ByteBuf> out = send(new Describe(TargetKind.STATEMENT, "S_1").encode(ALLOC), client, server);
