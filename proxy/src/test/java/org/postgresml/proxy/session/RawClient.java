@@ -108,20 +108,25 @@ final class RawClient implements AutoCloseable {
   Map<Character, String> readError() throws IOException {
     for (Message message = read(); ; message = read()) {
       if (message.type() == 'E') {
-        Map<Character, String> fields = new LinkedHashMap<>();
-        int i = 0;
-        while (i < message.body().length && message.body()[i] != 0) {
-          char key = (char) message.body()[i++];
-          int end = i;
-          while (message.body()[end] != 0) {
-            end++;
-          }
-          fields.put(key, new String(message.body(), i, end - i, StandardCharsets.UTF_8));
-          i = end + 1;
-        }
-        return fields;
+        return fields(message);
       }
     }
+  }
+
+  /** The fields of an ErrorResponse or NoticeResponse by their code. */
+  static Map<Character, String> fields(Message message) {
+    Map<Character, String> fields = new LinkedHashMap<>();
+    int i = 0;
+    while (i < message.body().length && message.body()[i] != 0) {
+      char key = (char) message.body()[i++];
+      int end = i;
+      while (message.body()[end] != 0) {
+        end++;
+      }
+      fields.put(key, new String(message.body(), i, end - i, StandardCharsets.UTF_8));
+      i = end + 1;
+    }
+    return fields;
   }
 
   /** True when the proxy closed the connection (EOF) before the socket timeout. */
