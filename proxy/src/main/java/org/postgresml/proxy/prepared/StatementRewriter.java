@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Optional;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
+import org.postgresml.proxy.protocol.LimitExceededException;
 import org.postgresml.proxy.protocol.MessageType;
+import org.postgresml.proxy.protocol.ProtocolException;
 import org.postgresml.proxy.protocol.frontend.Bind;
 import org.postgresml.proxy.protocol.frontend.Close;
 import org.postgresml.proxy.protocol.frontend.Describe;
@@ -31,8 +33,23 @@ public final class StatementRewriter {
 
   private StatementRewriter() {}
 
-  /** Rewrites one client frame for the server connection it goes to. */
+  /**
+   * Rewrites one client frame for the server connection it goes to. A frame that does not decode
+   * is released here and fails with {@link ProtocolException}, one past a client's limits with
+   * {@link LimitExceededException}: nothing of it reaches the server.
+   */
   public static List<ByteBuf> toServer(ByteBuf frame, ClientStatements client, ServerStatements server,
+      ByteBufAllocator alloc) {
+    try {
+      return rewrite(frame, client, server, alloc);
+    } catch (ProtocolException | LimitExceededException e) {
+      // Every decode and check comes before the frame is released or sent, so it is still ours here.
+      frame.release();
+      throw e;
+    }
+  }
+
+  private static List<ByteBuf> rewrite(ByteBuf frame, ClientStatements client, ServerStatements server,
       ByteBufAllocator alloc) {
     byte type = FrameDecoder.type(frame);
     if (type == MessageType.SYNC) {
@@ -75,10 +92,10 @@ public final class StatementRewriter {
       server.unnamedParseSent();
       return List.of(frame);
     }
-    frame.release();
     String proxyName = StatementNames.of(parse);
     Parse underProxyName = parse.renamed(proxyName);
-    client.define(parse.name(), underProxyName);
+    client.define(parse.name(), underProxyName); // may refuse: the frame is still ours to release then
+    frame.release();
     List<ByteBuf> out = new ArrayList<>(3);
     if (server.hasOrWillHave(proxyName)) {
       // Already there: parse it once more under a scratch name (errors and ParseComplete reach the

@@ -1,6 +1,7 @@
 package org.postgresml.proxy.prepared;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -9,10 +10,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.Conversation;
 import org.postgresml.proxy.protocol.FrameDecoder;
+import org.postgresml.proxy.protocol.LimitExceededException;
 import org.postgresml.proxy.protocol.MessageType;
+import org.postgresml.proxy.protocol.ProtocolException;
 import org.postgresml.proxy.protocol.backend.CloseComplete;
 import org.postgresml.proxy.protocol.backend.ParseComplete;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
@@ -269,5 +274,50 @@ class StatementRewriterTest {
     reply(ErrorResponse.error("42601", "syntax error").encode(ALLOC), server);
     reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
     assertThat(catalog.isKnown(PROXY_NAME)).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(chars = {'P', 'B', 'D', 'C'})
+  void aFrameThatDoesNotDecodeIsReleasedAndRefused(char type) {
+    send(SELECT.encode(ALLOC), client, server); // a statement the client could name
+    ByteBuf truncated = Codec.begin(ALLOC, type);
+    truncated.writeBytes("S_1".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // no terminator
+    ByteBuf frame = Codec.finish(truncated);
+    assertThatThrownBy(() -> send(frame, client, server)).isInstanceOf(ProtocolException.class);
+    assertThat(frame.refCnt()).as("the malformed frame's memory is given back").isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(chars = {'D', 'C'})
+  void aDescribeOrCloseWithNoBodyIsAProtocolViolation(char type) {
+    ByteBuf frame = Codec.finish(Codec.begin(ALLOC, type));
+    assertThatThrownBy(() -> send(frame, client, server)).isInstanceOf(ProtocolException.class);
+    assertThat(frame.refCnt()).isZero();
+  }
+
+  @Test
+  void aClientPastItsPreparedStatementLimitIsRefusedAndTheFrameReleased() {
+    ClientStatements capped = new ClientStatements(2, 1_000);
+    send(SELECT.encode(ALLOC), capped, server);
+    send(new Parse("S_2", "SELECT 2", new int[0]).encode(ALLOC), capped, server);
+    send(new Parse("S_2", "SELECT 22", new int[0]).encode(ALLOC), capped, server); // redefining is no new one
+    ByteBuf third = new Parse("S_3", "SELECT 3", new int[0]).encode(ALLOC);
+    assertThatThrownBy(() -> send(third, capped, server)).isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("too many prepared statements").hasMessageContaining("limits.maxPreparedStatements");
+    assertThat(third.refCnt()).isZero();
+    assertThat(capped.size()).isEqualTo(2);
+    send(new Close(TargetKind.STATEMENT, "S_2").encode(ALLOC), capped, server);
+    send(new Parse("S_3", "SELECT 3", new int[0]).encode(ALLOC), capped, server);
+    assertThat(capped.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aClientsStatementsAreBoundedInTextToo() {
+    ClientStatements capped = new ClientStatements(100, 20);
+    send(new Parse("a", "SELECT 1234567890", new int[0]).encode(ALLOC), capped, server);
+    ByteBuf more = new Parse("b", "SELECT 1234567890", new int[0]).encode(ALLOC);
+    assertThatThrownBy(() -> send(more, capped, server)).isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("query text");
+    assertThat(more.refCnt()).isZero();
   }
 }
