@@ -20,7 +20,10 @@ import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
  */
 public final class Conversation {
 
-  /** Told of each Parse and Close the server skipped after an error: their replies never come. */
+  /**
+   * Told of each Parse, Bind and Close the server skipped after an error, and of the one that failed:
+   * their replies never come.
+   */
   @FunctionalInterface
   public interface SkippedStatements {
     SkippedStatements NONE = message -> { };
@@ -87,9 +90,7 @@ public final class Conversation {
         if (copyIn && !copyEndSent) {
           intoCopy(message);
         } else if (skipping && message != FrontendMessage.SYNC) {
-          if (message == FrontendMessage.PARSE || message == FrontendMessage.CLOSE) {
-            skippedStatements.skipped(message);
-          }
+          tellSkipped(message);
         } else {
           skipping = false;
           batchOpen = message.answer() == Answer.OWN_REPLY;
@@ -160,12 +161,15 @@ public final class Conversation {
     }
     // An extended message failed: the server discards everything up to the next Sync.
     while (size > 0 && head() != FrontendMessage.SYNC) {
-      FrontendMessage skipped = removeHead();
-      if (skipped == FrontendMessage.PARSE || skipped == FrontendMessage.CLOSE) {
-        skippedStatements.skipped(skipped);
-      }
+      tellSkipped(removeHead());
     }
     skipping = size == 0;
+  }
+
+  private void tellSkipped(FrontendMessage message) {
+    if (message == FrontendMessage.PARSE || message == FrontendMessage.BIND || message == FrontendMessage.CLOSE) {
+      skippedStatements.skipped(message);
+    }
   }
 
   private void copyStarted(byte type) {

@@ -444,9 +444,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       frame.release();
       return;
     }
-    // Every server frame counts, also the replies to the proxy's own Parse and Close swallowed below.
+    // The statements first (an error at a Bind is the oldest unanswered one's, before the
+    // conversation counts it skipped); every frame counts, also replies to the proxy's own messages.
+    boolean forClient = mode != PoolMode.TRANSACTION || StatementRewriter.toClient(frame, server.statements());
     boolean answered = conversation.serverSent(frame);
-    if (mode == PoolMode.TRANSACTION && !StatementRewriter.toClient(frame, server.statements())) {
+    if (!forClient) {
       frame.release(); // the reply to the proxy's own Parse or Close
       return;
     }

@@ -18,7 +18,9 @@ import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.LimitExceededException;
 import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.ProtocolException;
+import org.postgresml.proxy.protocol.backend.BindComplete;
 import org.postgresml.proxy.protocol.backend.CloseComplete;
+import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ParseComplete;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
@@ -63,10 +65,11 @@ class StatementRewriterTest {
 
   private boolean reply(ByteBuf frame, ServerStatements to) {
     try {
+      boolean forClient = StatementRewriter.toClient(frame, to); // first, as ClientSession does
       if (to == server) {
         conversation.serverSent(frame);
       }
-      return StatementRewriter.toClient(frame, to);
+      return forClient;
     } finally {
       frame.release();
     }
@@ -94,21 +97,69 @@ class StatementRewriterTest {
   }
 
   @Test
-  void aStatementAlreadyOnTheServerIsNotPreparedTwiceButTheClientStillGetsItsParseComplete() {
+  void aStatementAlreadyOnTheServerIsPreparedAgainForTheClientThatParsesIt() {
     send(SELECT.encode(ALLOC), client, server);
     reply(ParseComplete.INSTANCE.encode(ALLOC), server);
 
+    // Another client (or this one again, after DDL): a plan made now, not the one made before.
     ClientStatements other = new ClientStatements();
     List<ByteBuf> out = send(SELECT.renamed("other_name").encode(ALLOC), other, server);
-    assertThat(out).extracting(StatementRewriterTest::type).containsExactly('P', 'C');
-    assertThat(Parse.decode(Codec.body(out.get(0))).name()).isNotEqualTo(PROXY_NAME);
-    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).isTrue();
-    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), server)).isFalse();
+    assertThat(out).extracting(StatementRewriterTest::type).containsExactly('C', 'P');
+    assertThat(Close.decode(Codec.body(out.get(0))).name()).isEqualTo(PROXY_NAME);
+    assertThat(Parse.decode(Codec.body(out.get(1))).name()).isEqualTo(PROXY_NAME);
+    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), server)).as("the proxy's own Close").isFalse();
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).as("the client's Parse").isTrue();
     assertThat(server.preparedCount()).isEqualTo(1);
 
     List<ByteBuf> bound = send(bind("other_name"), other, server);
     assertThat(bound).hasSize(1);
     assertThat(Bind.statementName(bound.get(0))).isEqualTo(PROXY_NAME);
+    assertThat(send(bind("S_1"), client, server)).extracting(StatementRewriterTest::type).containsExactly('B');
+  }
+
+  @Test
+  void aStatementTheServerReportsStaleIsForgottenHereAndInTheCatalogAndPreparedAgainAtItsNextUse() {
+    PreparedCatalog catalog = new PreparedCatalog();
+    server.reportTo(catalog);
+    send(SELECT.encode(ALLOC), client, server);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), server);
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    assertThat(catalog.isKnown(PROXY_NAME)).isTrue();
+
+    // ALTER TABLE … TYPE elsewhere; the next Bind is refused by RevalidateCachedQuery.
+    send(bind("S_1"), client, server);
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    assertThat(reply(stalePlanError(), server)).as("the client sees the error, as from PostgreSQL").isTrue();
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    assertThat(catalog.isKnown(PROXY_NAME)).isFalse();
+    assertThat(server.preparedCount()).isZero();
+
+    List<ByteBuf> again = send(bind("S_1"), client, server);
+    assertThat(again).extracting(StatementRewriterTest::type).containsExactly('C', 'P', 'B');
+    assertThat(Close.decode(Codec.body(again.get(0))).name()).isEqualTo(PROXY_NAME);
+    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), server)).isFalse();
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).isFalse();
+    assertThat(server.preparedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void anErrorAfterABindThatSucceededBlamesNoStatement() {
+    send(SELECT.encode(ALLOC), client, server);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), server);
+    send(bind("S_1"), client, server);
+    reply(BindComplete.INSTANCE.encode(ALLOC), server);
+    assertThat(reply(stalePlanError(), server)).isTrue(); // from the Execute: no Bind is unanswered
+    assertThat(server.preparedCount()).isEqualTo(1);
+  }
+
+  private static ByteBuf stalePlanError() {
+    java.util.Map<Character, String> fields = new java.util.LinkedHashMap<>();
+    fields.put('S', "ERROR");
+    fields.put('C', "0A000");
+    fields.put('M', "cached plan must not change result type");
+    fields.put('R', "RevalidateCachedQuery");
+    return new ErrorResponse(fields).encode(ALLOC);
   }
 
   @Test

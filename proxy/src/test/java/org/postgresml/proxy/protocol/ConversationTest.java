@@ -117,8 +117,8 @@ class ConversationTest {
     send("PB");
     receive("E");
     send("PQ"); // discarded by the server: no ReadyForQuery for the Query
-    assertThat(skipped).as("the Parse that failed, and the one discarded").containsExactly(FrontendMessage.PARSE,
-        FrontendMessage.PARSE);
+    assertThat(skipped).as("the Parse that failed, the Bind behind it, and the Parse discarded")
+        .containsExactly(FrontendMessage.PARSE, FrontendMessage.BIND, FrontendMessage.PARSE);
     assertThat(conversation.isReusable()).isFalse();
     send("S");
     receive("ZI");
