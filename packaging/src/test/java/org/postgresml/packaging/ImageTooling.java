@@ -1,0 +1,50 @@
+package org.postgresml.packaging;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Whether this machine can build and run the images: buildah and mmdebstrap on the PATH, run as
+ * root (vfs storage and chroot isolation as an unprivileged user would need user namespaces set up).
+ * A developer machine without them skips the image tests with the reason; under CI (environment
+ * {@code CI=true}, as {@code .ci/run} runs) the same gap fails, so a CI that cannot build the images
+ * never looks green.
+ */
+final class ImageTooling {
+
+  private ImageTooling() {
+  }
+
+  static void requireOrSkip() {
+    List<String> missing = new ArrayList<>();
+    for (String program : new String[] {"buildah", "mmdebstrap", "unshare", "mount"}) {
+      if (!Processes.onPath(program)) {
+        missing.add(program + " is not installed");
+      }
+    }
+    if (!runningAsRoot()) {
+      missing.add("the tests do not run as root (buildah's vfs storage and chroot isolation need it)");
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    String reason = "image build tests need buildah and mmdebstrap as root (Debian: apt-get install buildah"
+        + " mmdebstrap; .ci/run installs them): " + String.join("; ", missing);
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new AssertionError("CI=true, so the images must be built and run here, but " + reason);
+    }
+    Assumptions.abort("skipped: " + reason);
+  }
+
+  private static boolean runningAsRoot() {
+    try {
+      return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+}
