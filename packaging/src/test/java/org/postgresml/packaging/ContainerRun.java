@@ -114,7 +114,10 @@ final class ContainerRun implements AutoCloseable {
     try {
       await(what).atMost(within).pollInterval(Duration.ofMillis(250)).failFast(() -> !launcher.isAlive())
           .until(condition);
-    } catch (ConditionTimeoutException | TerminalFailureException e) {
+    } catch (TerminalFailureException e) {
+      throw new AssertionError("the container exited with status " + launcher.exitValue() + " before " + what
+          + "; " + output(), e);
+    } catch (ConditionTimeoutException e) {
       throw new AssertionError(e.getMessage() + "; " + output(), e);
     }
   }
