@@ -34,10 +34,10 @@ per-namespace Roles.
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
-# The ServiceMonitor is applied with plain reads and writes (no informer: its CRD may be absent).
+# The ServiceMonitor is read and server-side applied with plain calls (no informer: its CRD may be absent).
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors"]
-  verbs: ["get", "create", "update", "delete"]
+  verbs: ["get", "patch", "delete"]
 # Warning Events on a PgmlProxy (kubectl describe shows them).
 - apiGroups: [""]
   resources: ["events"]

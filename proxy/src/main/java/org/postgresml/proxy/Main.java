@@ -2,13 +2,13 @@ package org.postgresml.proxy;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CountDownLatch;
+import java.util.List;
 import org.postgresml.proxy.config.ConfigException;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.observe.LogSetup;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar pgml-proxy.jar [options]}: runs until SIGTERM or SIGINT, then drains. */
+/** {@code java -jar pgml-proxy.jar [options]}: runs until SIGTERM, SIGINT or SHUTDOWN, then drains and exits 0. */
 public final class Main {
 
   private Main() {}
@@ -53,16 +53,31 @@ public final class Main {
       System.exit(1);
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.shutdown(settings.shutdownTimeout());
-      LogSetup.stop();
-      stopped.countDown();
-    }, "pgml-proxy-shutdown"));
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    // SIGTERM (Kubernetes, tini) and SIGINT start the drain; the process exits 0 once it is done,
+    // whichever of them or the admin console's SHUTDOWN began it. Handled as signals, not by a
+    // shutdown hook: a hook cannot choose the exit status (the JVM's is 143 after SIGTERM), and the
+    // admin SHUTDOWN has no hook to wait for.
+    ProxyServer running = server;
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> running.shutdownInBackground());
+      } catch (IllegalArgumentException e) { // -Xrs, or the VM keeps the signal: the hook below still drains
+        LoggerFactory.getLogger(Main.class).warn("cannot handle SIG" + name + ": " + e.getMessage());
+      }
     }
+    // Any other way out of the JVM (System.exit elsewhere) still drains; after a drain this returns at once.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.shutdownInBackground();
+      running.stopped().exceptionally(failure -> null).join();
+    }, "pgml-proxy-exit"));
+    int status = 0;
+    try {
+      running.stopped().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      LoggerFactory.getLogger(Main.class).atError().setCause(e.getCause()).log("shutdown failed");
+      status = 1;
+    }
+    LogSetup.stop();
+    System.exit(status);
   }
 }

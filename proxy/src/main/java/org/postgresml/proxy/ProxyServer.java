@@ -21,6 +21,7 @@ import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.config.ConfigException;
 import org.postgresml.proxy.config.ConfigFileWatcher;
 import org.postgresml.proxy.pool.PoolKey;
+import org.postgresml.proxy.pool.PoolLimits;
 import org.postgresml.proxy.pool.PoolSettings;
 import org.postgresml.proxy.session.AdminAccess;
 import org.postgresml.proxy.session.PooledConnectionProvider;
@@ -35,7 +36,6 @@ import org.postgresml.proxy.fleet.SelfAddress;
 import org.postgresml.proxy.net.Transport;
 import org.postgresml.proxy.observe.HealthServer;
 import org.postgresml.proxy.observe.ProxyMetrics;
-import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.session.CancelDispatch;
 import org.postgresml.proxy.session.CancelKeys;
 import org.postgresml.proxy.session.ClientSession;
@@ -70,7 +70,7 @@ public final class ProxyServer implements AutoCloseable {
   private final SessionContext context;
   private final HealthServer health;
   private final Optional<FleetCancel> fleet;
-  private volatile boolean draining;
+  private final ShutdownCoordinator drain;
   /** Completes when the first shutdown (SIGTERM, SHUTDOWN, close) has finished; later calls wait for it. */
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
@@ -92,7 +92,7 @@ public final class ProxyServer implements AutoCloseable {
     this.reloadSource = reloadSource;
     this.connector = new UpstreamConnector(settings.upstream(), UpstreamTlsContext.create(settings.upstream()), metrics);
     this.servers = new PooledConnectionProvider(connector, workers, settings.pool().mode(), poolSettings(settings),
-        settings.pool().serverResetQuery(), metrics.registry());
+        poolLimits(settings), settings.pool().serverResetQuery(), metrics.registry(), registry::poolKeysInUse);
     this.fleet = fleetCancel(settings.fleet(), settings.port());
     ProxyAdmin admin = new ProxyAdmin(registry, servers, () -> this.settings, new ProxyAdmin.Levers() {
       @Override
@@ -102,15 +102,15 @@ public final class ProxyServer implements AutoCloseable {
 
       @Override
       public void shutdown() {
-        new Thread(() -> ProxyServer.this.shutdown(ProxyServer.this.settings.shutdownTimeout()),
-            "pgml-proxy-admin-shutdown").start();
+        shutdownInBackground();
       }
     });
     this.context = new SessionContext(settings, settings.clientTls().map(ClientTlsContext::create),
         new ClientUsers(settings.clientUsers()),
         new CancelDispatch(new CancelKeys(settings.replicaId()), fleet), servers, registry, metrics,
         new AdminAccess(() -> this.settings.adminUsers(), new AdminConsole(admin)));
-    this.health = new HealthServer(metrics, () -> connector, () -> draining);
+    this.drain = new ShutdownCoordinator(registry, this::stopAccepting, metrics.registry());
+    this.health = new HealthServer(metrics, () -> connector, () -> drain.isStopping());
   }
 
   /** Fleet-wide cancel when a fleet secret is configured; the peers' port is ours (one Deployment). */
@@ -125,6 +125,10 @@ public final class ProxyServer implements AutoCloseable {
     ProxySettings.PoolSettings pool = settings.pool();
     return new PoolSettings(pool.size(), pool.minSize(), pool.queryWaitTimeout(), pool.serverIdleTimeout(),
         pool.serverLifetime(), LIFETIME_JITTER, pool.serverIdleCheck(), settings.upstream().connectTimeout());
+  }
+
+  static PoolLimits poolLimits(ProxySettings settings) {
+    return new PoolLimits(settings.pool().maxPools(), settings.pool().poolIdleTimeout());
   }
 
   /**
@@ -159,7 +163,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     settings = next;
     context.reload(next, new ClientUsers(next.clientUsers()));
-    servers.update(next.pool().mode(), poolSettings(next), next.pool().serverResetQuery());
+    servers.update(next.pool().mode(), poolSettings(next), poolLimits(next), next.pool().serverResetQuery());
     if (upstreamChanged) {
       // New connections go to the new upstream; old ones close when idle or released, sessions stay.
       connector = nextConnector;
@@ -198,6 +202,11 @@ public final class ProxyServer implements AutoCloseable {
     LOG.atInfo().addKeyValue("address", address).addKeyValue("http", httpAddress.map(String::valueOf).orElse("off"))
         .addKeyValue("upstream", settings.upstream().url()).addKeyValue("sslmode", settings.upstream().sslMode().text())
         .addKeyValue("transport", Transport.selected().name()).log("pgml-proxy listening");
+    if (settings.clientAuthMethod() == org.postgresml.proxy.config.ClientAuthMethod.TRUST) {
+      LOG.atWarn().addKeyValue("address", address).addKeyValue("allow_trust_on_network", settings.allowTrustOnNetwork())
+          .log("client auth is trust: whoever reaches this address logs in as any configured user without a"
+              + " password; the admin console takes only loopback clients");
+    }
     return this;
   }
 
@@ -238,45 +247,62 @@ public final class ProxyServer implements AutoCloseable {
     return metrics;
   }
 
-  public int activeSessions() {
+  /** The pools open now, by key (for tests and the admin console). */
+  public java.util.Set<PoolKey> pools() {
+    java.util.Set<PoolKey> keys = new java.util.HashSet<>();
+    servers.pools().pools().forEach(entry -> keys.add(entry.getKey()));
+    return keys;
+  }
+
+    public int activeSessions() {
     return registry.size();
   }
 
   /**
-   * Stops accepting, lets sessions finish for up to the shutdown timeout, then ends the rest with
-   * 57P01 and stops the threads.
+   * The configured shutdown (SIGTERM, SHUTDOWN): the grace, the drain, then the stop, on a thread of
+   * its own; returns at once. {@link #stopped()} completes when it is over.
    */
+  public void shutdownInBackground() {
+    new Thread(() -> shutdown(settings.shutdownGrace(), settings.shutdownTimeout()), "pgml-proxy-shutdown").start();
+  }
+
+  /** Stops accepting at once (no grace), then as {@link #shutdown(Duration, Duration)}. */
   public void shutdown(Duration timeout) {
+    shutdown(Duration.ZERO, timeout);
+  }
+
+  /**
+   * Answers 503 on /readyz and keeps accepting for the grace, then stops accepting and ends each
+   * session between transactions for up to the timeout, ends the rest with 57P01 and stops the
+   * threads (see {@link ShutdownCoordinator}). Returns when stopped; a second call waits for the first.
+   */
+  public void shutdown(Duration grace, Duration timeout) {
     if (!stopping.compareAndSet(false, true)) {
       stopped.join(); // the admin SHUTDOWN and then SIGTERM: one drain, both return when it is done
       return;
     }
     try {
-      drainAndStop(timeout);
-    } finally {
+      drain.drain(grace, timeout);
+      stop();
       stopped.complete(null);
+    } catch (RuntimeException | Error e) {
+      stopped.completeExceptionally(e);
+      throw e;
     }
   }
 
-  private void drainAndStop(Duration timeout) {
-    draining = true;
+  /** Completes once a shutdown has stopped everything. */
+  public CompletableFuture<Void> stopped() {
+    return stopped;
+  }
+
+  private void stopAccepting() {
     if (listener != null) {
       listener.close().syncUninterruptibly();
     }
-    LOG.atInfo().addKeyValue("sessions", registry.size()).addKeyValue("timeout_ms", timeout.toMillis())
-        .log("draining");
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      while (registry.size() > 0 && System.nanoTime() < deadline) {
-        TimeUnit.MILLISECONDS.sleep(50); // polling a count: sessions end on their own threads
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (registry.size() > 0) {
-      LOG.atInfo().addKeyValue("sessions", registry.size()).log("shutdown timeout reached, terminating sessions");
-      registry.terminateAll(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command");
-    }
+  }
+
+  private void stop() {
     health.stop();
     if (configWatcher != null) {
       configWatcher.close();

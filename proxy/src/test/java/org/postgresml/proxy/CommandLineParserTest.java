@@ -36,6 +36,14 @@ class CommandLineParserTest {
   }
 
   @Test
+  void urlPortOutOfRangeExitsTwoWithOneLine() {
+    CommandLineParser.Outcome outcome = parse(Map.of(), "--database-url", "postgres://u:topsecret@h:99999/db");
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(err.toString().lines()).hasSize(1).first().asString()
+        .isEqualTo("pgml-proxy: invalid database URL: port 99999 is not between 1 and 65535");
+  }
+
+  @Test
   void unknownOptionExitsTwoWithOneLine() {
     CommandLineParser.Outcome outcome = parse(Map.of(), "--prot", "1");
     assertThat(outcome.exitCode()).isEqualTo(2);

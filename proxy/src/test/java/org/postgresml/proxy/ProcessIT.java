@@ -27,6 +27,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresml.testing.ClientPrograms;
 import org.postgresml.testing.FreePorts;
 
 /** The shaded jar as an operator's container runs it: a separate process, env and flags, SIGTERM. */
@@ -66,7 +67,7 @@ class ProcessIT {
     int httpPort = FreePorts.next();
     Path stderr = Files.createTempFile("pgml-proxy-", ".err");
     Path config = Files.createTempFile("pgml-proxy-", ".yaml");
-    Files.writeString(config, "timeouts: {shutdown: 1s}\n");
+    Files.writeString(config, "timeouts: {shutdown: 1s, shutdownGrace: 1s}\n");
     Process proxy = launch(Map.of("DATABASE_URL", upstream.url("disable"), "PGML_PROXY_CONFIG", config.toString()),
         stderr, "--listen-host", "127.0.0.1", "--port", Integer.toString(port), "--http-port",
         Integer.toString(httpPort), "--log-format", "json");
@@ -84,8 +85,9 @@ class ProcessIT {
       assertThat(metrics.body()).contains("pgml_proxy_client_connections_accepted_total 1.0")
           .contains("pgml_proxy_client_connections_active 1.0").contains("pgml_proxy_upstream_connect_seconds_count 1");
 
-      proxy.destroy(); // SIGTERM: stop accepting, wait up to timeouts.shutdown (1s), then 57P01
+      proxy.destroy(); // SIGTERM: the grace (1s), then the idle session is closed with 57P01
       assertThat(proxy.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(proxy.exitValue()).as("a drained proxy exits 0, as Kubernetes expects").isZero();
       assertThatThrownBy(() -> {
         try (Statement statement = connection.createStatement()) {
           statement.execute("SELECT 1");
@@ -104,6 +106,27 @@ class ProcessIT {
       proxy.destroyForcibly();
       Files.deleteIfExists(stderr);
       Files.deleteIfExists(config);
+    }
+  }
+
+  @Test
+  void adminShutdownEndsTheProcessWithExitZero() throws Exception {
+    int port = FreePorts.next();
+    Path stderr = Files.createTempFile("pgml-proxy-", ".err");
+    Process proxy = launch(Map.of("DATABASE_URL", upstream.url("disable")), stderr, "--listen-host", "127.0.0.1",
+        "--port", Integer.toString(port), "--http-port", "0", "--shutdown-grace", "0s");
+    try {
+      ClientPrograms.Result shutdown = Awaitility.await().atMost(Duration.ofSeconds(30))
+          .until(() -> ClientPrograms.run(List.of(ClientPrograms.require("psql").toString(), "-h", "127.0.0.1",
+              "-p", Integer.toString(port), "-U", UpstreamDatabase.USER, "-d", "pgml_proxy", "-X", "-c", "SHUTDOWN"),
+              Map.of("PGPASSWORD", upstream.password(), "PGSSLMODE", "disable", "PGCONNECT_TIMEOUT", "10"),
+              Duration.ofSeconds(30)), ClientPrograms.Result::succeeded);
+      assertThat(shutdown.stdout()).contains("SHUTDOWN");
+      assertThat(proxy.waitFor(30, TimeUnit.SECONDS)).as("the process ends after SHUTDOWN").isTrue();
+      assertThat(proxy.exitValue()).isZero();
+    } finally {
+      proxy.destroyForcibly();
+      Files.deleteIfExists(stderr);
     }
   }
 

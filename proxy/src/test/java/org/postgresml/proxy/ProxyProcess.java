@@ -33,7 +33,10 @@ public final class ProxyProcess implements AutoCloseable {
     this.stderr = stderr;
   }
 
-  /** Starts the jar with the given flags plus loopback host and the given port; returns without waiting. */
+  /**
+   * Starts the jar with the given flags plus loopback host and the given port; returns without waiting.
+   * Without a {@code --shutdown-grace} among the flags it gets 0s, so that closing it takes no grace.
+   */
   public static ProxyProcess launch(int port, Map<String, String> env, List<String> args) throws IOException {
     int httpPort = FreePorts.next();
     Path stderr = Files.createTempFile("pgml-proxy-", ".err");
@@ -41,6 +44,9 @@ public final class ProxyProcess implements AutoCloseable {
         "-XX:TieredStopAtLevel=1", "-Dio.netty.leakDetection.level=paranoid", "-jar", JAR.toString(), "--listen-host", "127.0.0.1", "--port",
         Integer.toString(port), "--http-port", Integer.toString(httpPort)));
     command.addAll(args);
+    if (!args.contains("--shutdown-grace")) {
+      command.addAll(List.of("--shutdown-grace", "0s"));
+    }
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(stderr.toFile());
     builder.environment().remove("DATABASE_URL");
@@ -57,6 +63,23 @@ public final class ProxyProcess implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** SIGTERM, as the kubelet sends it; returns at once. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to end; its exit status. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("pgml-proxy on port " + port + " still runs after " + timeout);
+    }
+    return process.exitValue();
   }
 
   /** The value of one Prometheus sample line (name with its labels, exactly as exposed), 0 when absent. */

@@ -57,7 +57,7 @@ public final class CertificateAuthority {
   /** A new CA with its own key; two CAs never trust each other's certificates. */
   public static CertificateAuthority create(String commonName) {
     try {
-      KeyPair keys = newKeyPair();
+      KeyPair keys = newKeyPair("EC");
       X500Name subject = new X500Name("CN=" + commonName);
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder = builder(subject, subject, keys)
@@ -82,17 +82,23 @@ public final class CertificateAuthority {
 
   /** A server certificate for the given DNS names and IP addresses (for example localhost, 127.0.0.1). */
   public IssuedCertificate issueServer(Path directory, String fileStem, String... names) {
-    return issue(directory, fileStem, KeyPurposeId.id_kp_serverAuth, names);
+    return issue(directory, fileStem, KeyPurposeId.id_kp_serverAuth, "EC", names);
+  }
+
+  /** As {@link #issueServer}, with an RSA key (the only kind static RSA key exchange suites can use). */
+  public IssuedCertificate issueServerRsa(Path directory, String fileStem, String... names) {
+    return issue(directory, fileStem, KeyPurposeId.id_kp_serverAuth, "RSA", names);
   }
 
   /** A client certificate whose common name is the database user name. */
   public IssuedCertificate issueClient(Path directory, String fileStem, String user) {
-    return issue(directory, fileStem, KeyPurposeId.id_kp_clientAuth, user);
+    return issue(directory, fileStem, KeyPurposeId.id_kp_clientAuth, "EC", user);
   }
 
-  private IssuedCertificate issue(Path directory, String fileStem, KeyPurposeId purpose, String... names) {
+  private IssuedCertificate issue(Path directory, String fileStem, KeyPurposeId purpose, String keyAlgorithm,
+      String... names) {
     try {
-      KeyPair keys = newKeyPair();
+      KeyPair keys = newKeyPair(keyAlgorithm);
       List<GeneralName> alternatives = new ArrayList<>();
       for (String entry : names) {
         boolean ip = entry.matches("[0-9.]+") || entry.contains(":");
@@ -136,9 +142,9 @@ public final class CertificateAuthority {
     }
   }
 
-  private static KeyPair newKeyPair() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(256, RANDOM);
+  private static KeyPair newKeyPair(String algorithm) throws GeneralSecurityException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+    generator.initialize(algorithm.equals("RSA") ? 2048 : 256, RANDOM);
     return generator.generateKeyPair();
   }
 

@@ -3,7 +3,6 @@ package org.postgresml.operator.dependent;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import org.postgresml.operator.api.PgmlProxy;
 import org.postgresml.operator.render.ConfigSecretRenderer;
@@ -11,7 +10,7 @@ import org.postgresml.operator.render.ProxyConfigRenderer;
 
 /** The Secret with the rendered proxy configuration. */
 @KubernetesDependent(informer = @Informer(labelSelector = ManagedLabels.SELECTOR))
-public class ConfigSecretDependent extends CRUDKubernetesDependentResource<Secret, PgmlProxy> {
+public class ConfigSecretDependent extends OwnedDependent<Secret> {
 
   public ConfigSecretDependent() {
     super(Secret.class);

@@ -20,6 +20,11 @@ abstract class CreateOnceSecretDependent extends KubernetesDependentResource<Sec
   }
 
   @Override
+  protected void addReferenceHandlingMetadata(Secret desired, PgmlProxy primary) {
+    ControllerReference.set(desired, primary);
+  }
+
+  @Override
   public Matcher.Result<Secret> match(Secret actual, PgmlProxy primary, Context<PgmlProxy> context) {
     return Matcher.Result.nonComputed(true);
   }

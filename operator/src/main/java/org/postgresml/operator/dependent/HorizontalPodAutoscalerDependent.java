@@ -4,15 +4,13 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import org.postgresml.operator.api.PgmlProxy;
 import org.postgresml.operator.render.HorizontalPodAutoscalerRenderer;
 
 /** The HorizontalPodAutoscaler, when spec.autoscaling is set. */
 @KubernetesDependent(informer = @Informer(labelSelector = ManagedLabels.SELECTOR))
-public class HorizontalPodAutoscalerDependent
-    extends CRUDKubernetesDependentResource<HorizontalPodAutoscaler, PgmlProxy> {
+public class HorizontalPodAutoscalerDependent extends OwnedDependent<HorizontalPodAutoscaler> {
 
   public HorizontalPodAutoscalerDependent() {
     super(HorizontalPodAutoscaler.class);

@@ -1,12 +1,14 @@
 package org.postgresml.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.postgresml.operator.api.PgmlProxy;
 import org.postgresml.operator.render.FleetNames;
 import org.postgresml.operator.render.ServiceMonitorRenderer;
@@ -15,7 +17,10 @@ import org.postgresml.operator.render.ServiceMonitorRenderer;
  * Keeps the ServiceMonitor in line with the spec. Not a JOSDK dependent: JOSDK 5.2 builds an
  * informer for a dependent even while its activation condition is false, and for a kind whose CRD
  * is absent that fails every reconciliation. So this applies it with plain client calls, only
- * while the CRD exists, and writes only when it differs.
+ * while the CRD exists, and writes only when it differs. It writes by server-side apply under the
+ * controller's field manager, as JOSDK writes the dependents: labels or annotations that others
+ * add (a policy engine, Argo CD's tracking label) stay, where a PUT of the rendered object would
+ * drop them.
  */
 public final class ServiceMonitorApplier {
 
@@ -33,8 +38,19 @@ public final class ServiceMonitorApplier {
     this.client = client;
   }
 
-  /** @param crdPresent whether the cluster knows the kind at all */
-  public void apply(PgmlProxy proxy, boolean crdPresent) {
+  /** Applies under the controller's field manager, unless the operator runs without server-side apply. */
+  public void apply(PgmlProxy proxy, boolean crdPresent, Context<PgmlProxy> context) {
+    var configuration = context.getControllerConfiguration();
+    apply(proxy, crdPresent, configuration.getConfigurationService().ssaBasedCreateUpdateMatchForDependentResources()
+        ? Optional.of(configuration.fieldManager()) : Optional.empty());
+  }
+
+  /**
+   * @param crdPresent whether the cluster knows the kind at all
+   * @param fieldManager server-side apply under this field manager; empty: create or update (the
+   *     mock API server of the tests lacks server-side apply)
+   */
+  public void apply(PgmlProxy proxy, boolean crdPresent, Optional<String> fieldManager) {
     if (!crdPresent) {
       return;
     }
@@ -50,24 +66,28 @@ public final class ServiceMonitorApplier {
       return;
     }
     GenericKubernetesResource desired = ServiceMonitorRenderer.render(proxy);
-    desired.getMetadata().setOwnerReferences(List.of(ownerReference(proxy)));
-    if (existing == null) {
+    ControllerReference.set(desired, proxy);
+    if (existing != null && isAsDesired(existing, desired)) {
+      return;
+    }
+    if (fieldManager.isPresent()) {
+      monitors.resource(desired).fieldManager(fieldManager.get()).forceConflicts().serverSideApply();
+    } else if (existing == null) {
       monitors.resource(desired).create();
-    } else if (!Objects.equals(existing.get("spec"), desired.get("spec"))
-        || !Objects.equals(existing.getMetadata().getLabels(), desired.getMetadata().getLabels())) {
+    } else {
       desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
       monitors.resource(desired).update();
     }
   }
 
-  private static OwnerReference ownerReference(PgmlProxy proxy) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(proxy.getApiVersion())
-        .withKind(proxy.getKind())
-        .withName(proxy.getMetadata().getName())
-        .withUid(proxy.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(false)
-        .build();
+  /** The same spec, the fleet's labels among the existing ones, and the PgmlProxy as its controller. */
+  private static boolean isAsDesired(GenericKubernetesResource existing, GenericKubernetesResource desired) {
+    Map<String, String> labels = existing.getMetadata().getLabels() == null ? Map.of()
+        : existing.getMetadata().getLabels();
+    List<OwnerReference> owners = existing.getMetadata().getOwnerReferences() == null ? List.of()
+        : existing.getMetadata().getOwnerReferences();
+    return Objects.equals(existing.get("spec"), desired.get("spec"))
+        && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
+        && owners.containsAll(desired.getMetadata().getOwnerReferences());
   }
 }

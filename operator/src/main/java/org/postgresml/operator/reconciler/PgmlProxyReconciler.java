@@ -1,6 +1,7 @@
 package org.postgresml.operator.reconciler;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -105,7 +106,7 @@ public class PgmlProxyReconciler implements Reconciler<PgmlProxy> {
       WorkflowInputs.put(context, resolved.inputs());
       if (!Boolean.TRUE.equals(proxy.getSpec().paused)) {
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-        serviceMonitors.apply(proxy, monitorKindPresent);
+        serviceMonitors.apply(proxy, monitorKindPresent, context);
       }
       Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
       // By name: the headless peers Service is a Service of the fleet too.
@@ -116,8 +117,24 @@ public class PgmlProxyReconciler implements Reconciler<PgmlProxy> {
     if (sameStatus(proxy.getStatus(), status)) {
       return UpdateControl.noUpdate();
     }
-    proxy.setStatus(status);
-    return UpdateControl.patchStatus(proxy);
+    return UpdateControl.patchStatus(statusOnly(proxy, status));
+  }
+
+  /**
+   * The status patch carries the status and the object's identity, nothing else: with server-side
+   * apply a whole object would make the status writer co-own the labels and annotations (which
+   * GitOps tools then cannot remove), and a resourceVersion would make every patch racing a user's
+   * edit fail with 409.
+   */
+  static PgmlProxy statusOnly(PgmlProxy proxy, PgmlProxyStatus status) {
+    PgmlProxy patch = new PgmlProxy();
+    patch.setMetadata(new ObjectMetaBuilder()
+        .withName(proxy.getMetadata().getName())
+        .withNamespace(proxy.getMetadata().getNamespace())
+        .build());
+    patch.setSpec(null);
+    patch.setStatus(status);
+    return patch;
   }
 
   private static boolean sameDegradedReason(PgmlProxyStatus previous, String reason) {

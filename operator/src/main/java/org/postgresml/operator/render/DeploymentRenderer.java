@@ -28,7 +28,10 @@ import org.postgresml.operator.api.spec.Durations;
 /** The Deployment that runs the proxy pods. */
 public final class DeploymentRenderer {
 
-  /** Time beyond the proxy's own drain for the JVM to exit before the kubelet kills it. */
+  /**
+   * Time beyond the proxy's own drain (grace, then sessions up to the shutdown timeout) for its 57P01s
+   * to go out, its threads to stop and the JVM to exit before the kubelet's SIGKILL.
+   */
   static final long GRACE_MARGIN_SECONDS = 15;
 
   private DeploymentRenderer() {
@@ -48,6 +51,9 @@ public final class DeploymentRenderer {
           .withReplicas(replicas(spec))
           .withRevisionHistoryLimit(5)
           .withSelector(new LabelSelectorBuilder().withMatchLabels(FleetNames.selectorLabels(proxy)).build())
+          // A new pod proves itself, and reaches the Services' endpoints, for as long as the proxy's own
+          // grace assumes that takes, before the next old pod is stopped. Omitted when zero (omitempty).
+          .withMinReadySeconds(minReadySeconds(spec))
           // Keep full capacity during a roll: a new pod must be ready before an old one drains.
           .withNewStrategy()
             .withType("RollingUpdate")
@@ -76,8 +82,21 @@ public final class DeploymentRenderer {
     return replicas;
   }
 
+  /** The proxy's whole drain after SIGTERM (docs/proxy.md), rounded up, plus the margin. */
   static long terminationGracePeriodSeconds(PgmlProxySpec spec) {
-    return Durations.parse(spec.shutdownTimeout).toSeconds() + GRACE_MARGIN_SECONDS;
+    return seconds(spec.shutdownGrace) + seconds(spec.shutdownTimeout) + GRACE_MARGIN_SECONDS;
+  }
+
+  static Integer minReadySeconds(PgmlProxySpec spec) {
+    long grace = seconds(spec.shutdownGrace);
+    return grace == 0 ? null : Math.toIntExact(grace);
+  }
+
+  /** Whole seconds, rounded up (500ms counts as 1). */
+  private static long seconds(String duration) {
+    java.time.Duration parsed = Durations.parse(duration);
+    long whole = parsed.toSeconds();
+    return parsed.equals(java.time.Duration.ofSeconds(whole)) ? whole : whole + 1;
   }
 
   private static PodSpec podSpec(PgmlProxy proxy, RenderInputs inputs) {

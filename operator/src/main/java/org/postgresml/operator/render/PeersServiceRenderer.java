@@ -21,8 +21,9 @@ public final class PeersServiceRenderer {
         .withMetadata(ObjectMetas.of(proxy, FleetNames.peersService(proxy)))
         .withNewSpec()
           .withClusterIP("None")
-          // Only ready pods: a pod that cannot serve (starting, draining) holds no session to cancel.
-          .withPublishNotReadyAddresses(false)
+          // Only ready pods (a pod that cannot serve holds no session to cancel): the API server's
+          // default. Not written as false: the field is a Go bool with omitempty, the server stores
+          // nothing, and server-side apply would then never match (a write on every reconcile).
           .withSelector(FleetNames.selectorLabels(proxy))
           .addNewPort()
             .withName(ContainerLayout.PG_PORT_NAME)

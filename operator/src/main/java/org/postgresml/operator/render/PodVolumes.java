@@ -74,7 +74,12 @@ final class PodVolumes {
     return new KeyToPath(key, null, path);
   }
 
+  /**
+   * A writable mount leaves readOnly out instead of false: VolumeMount.readOnly is a Go bool with
+   * omitempty, so the API server would store nothing and server-side apply would never match.
+   */
   private static VolumeMount mount(String name, String path, boolean readOnly) {
-    return new VolumeMountBuilder().withName(name).withMountPath(path).withReadOnly(readOnly).build();
+    return new VolumeMountBuilder().withName(name).withMountPath(path).withReadOnly(readOnly ? Boolean.TRUE : null)
+        .build();
   }
 }

@@ -49,7 +49,7 @@ public final class ProxyConfigRenderer {
         "queryWaitTimeout", spec.pool.queryWaitTimeout,
         "serverIdleTimeout", spec.pool.serverIdleTimeout,
         "serverLifetime", spec.pool.serverLifetime));
-    config.put("timeouts", map("shutdown", spec.shutdownTimeout));
+    config.put("timeouts", map("shutdown", spec.shutdownTimeout, "shutdownGrace", spec.shutdownGrace));
     config.put("log", map("format", spec.logFormat.name(), "connections", spec.logConnections));
     try {
       return YAML.writeValueAsString(config);

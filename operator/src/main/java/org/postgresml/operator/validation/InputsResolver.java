@@ -117,7 +117,8 @@ public final class InputsResolver {
       throw invalid("spec.tls.secretRef is required when spec.tls is set.");
     }
     for (String[] duration : new String[][] {
-        {"spec.shutdownTimeout", spec.shutdownTimeout}, {"spec.upstream.connectTimeout", spec.upstream.connectTimeout},
+        {"spec.shutdownTimeout", spec.shutdownTimeout}, {"spec.shutdownGrace", spec.shutdownGrace},
+        {"spec.upstream.connectTimeout", spec.upstream.connectTimeout},
         {"spec.pool.queryWaitTimeout", spec.pool.queryWaitTimeout},
         {"spec.pool.serverIdleTimeout", spec.pool.serverIdleTimeout},
         {"spec.pool.serverLifetime", spec.pool.serverLifetime}}) {

@@ -52,7 +52,7 @@ class ServiceMonitorIT extends MockClusterTest {
         .withName(name).get());
   }
 
-  private static CustomResourceDefinition serviceMonitorCrd() {
+  static CustomResourceDefinition serviceMonitorCrd() {
     return new CustomResourceDefinitionBuilder()
         .withNewMetadata().withName("servicemonitors.monitoring.coreos.com").endMetadata()
         .withNewSpec()

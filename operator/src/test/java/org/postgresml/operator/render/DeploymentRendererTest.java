@@ -7,6 +7,10 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,6 +20,8 @@ import org.postgresml.operator.api.spec.SecretKeyRef;
 import org.postgresml.operator.api.spec.SecretRef;
 import org.postgresml.operator.api.spec.TlsSpec;
 import org.postgresml.operator.testing.Fixtures;
+import org.postgresml.proxy.config.ConfigFile;
+import org.postgresml.proxy.config.DurationText;
 
 class DeploymentRendererTest {
 
@@ -86,6 +92,45 @@ class DeploymentRendererTest {
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(60);
     assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+  }
+
+  /**
+   * What makes a roll lose nothing, read from what the proxy itself will parse: the pod outlives the
+   * proxy's whole drain, a new pod is in rotation as long as the proxy's grace before the next old one
+   * stops, the roll never takes capacity away, and a node drain takes one pod of the same fleet at a time.
+   */
+  @Test
+  void gracePeriodStrategyAndBudgetFollowTheProxysShutdownSettings() throws Exception {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    proxy.getSpec().shutdownGrace = "8s";
+    proxy.getSpec().shutdownTimeout = "90s";
+    String configYaml = ProxyConfigRenderer.render(proxy, INPUTS.clientUsername());
+    Deployment deployment = DeploymentRenderer.render(proxy, INPUTS, configYaml);
+    ConfigFile.Timeouts proxyTimeouts = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(configYaml, ConfigFile.class).timeouts;
+    Duration grace = DurationText.parse("grace", proxyTimeouts.shutdownGrace);
+    Duration timeout = DurationText.parse("timeout", proxyTimeouts.shutdown);
+
+    assertThat(grace).isEqualTo(Duration.ofSeconds(8));
+    assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+        .as("SIGKILL only after the grace, the drain and a margin to exit")
+        .isEqualTo(grace.plus(timeout).toSeconds() + DeploymentRenderer.GRACE_MARGIN_SECONDS);
+    assertThat(deployment.getSpec().getMinReadySeconds()).isEqualTo((int) grace.toSeconds());
+    var rolling = deployment.getSpec().getStrategy().getRollingUpdate();
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(rolling.getMaxUnavailable().getIntVal()).as("capacity never drops during a roll").isZero();
+    assertThat(rolling.getMaxSurge().getIntVal()).isEqualTo(1);
+    var pdb = PodDisruptionBudgetRenderer.render(proxy).getSpec();
+    assertThat(pdb.getSelector().getMatchLabels()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(pdb.getMaxUnavailable().getIntVal()).as("a node drain takes one pod at a time, as a roll does")
+        .isEqualTo(rolling.getMaxSurge().getIntVal()).isLessThan(deployment.getSpec().getReplicas());
+
+    proxy.getSpec().shutdownGrace = "0s";
+    proxy.getSpec().shutdownTimeout = "1500ms";
+    Deployment noGrace = render(proxy, INPUTS);
+    assertThat(noGrace.getSpec().getMinReadySeconds()).as("no explicit zero on an omitempty field").isNull();
+    assertThat(noGrace.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+        .as("a part of a second counts as a second").isEqualTo(2 + DeploymentRenderer.GRACE_MARGIN_SECONDS);
   }
 
   @Test

@@ -39,6 +39,7 @@ class ProxyConfigRendererTest {
           serverLifetime: 1h
         timeouts:
           shutdown: 30s
+          shutdownGrace: 5s
         log:
           format: json
           connections: true

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CountingMetrics implements Metrics {
 
   private final AtomicInteger finished = new AtomicInteger();
+  private final Map<String, AtomicInteger> finishedByName = new ConcurrentHashMap<>();
   private final Metrics next;
 
   CountingMetrics(Metrics next) {
@@ -22,6 +24,7 @@ final class CountingMetrics implements Metrics {
   @Override
   public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
     finished.incrementAndGet();
+    finishedByName.computeIfAbsent(resource.getMetadata().getName(), name -> new AtomicInteger()).incrementAndGet();
     next.finishedReconciliation(resource, metadata);
   }
 
@@ -42,5 +45,10 @@ final class CountingMetrics implements Metrics {
 
   int finished() {
     return finished.get();
+  }
+
+  int finished(String name) {
+    AtomicInteger count = finishedByName.get(name);
+    return count == null ? 0 : count.get();
   }
 }

@@ -31,19 +31,43 @@ public final class OperatorUnderTest implements AutoCloseable {
     return metrics.finished();
   }
 
+  /** Reconciliations of the PgmlProxy {@code name} finished so far. */
+  public int reconciliations(String name) {
+    return metrics.finished(name);
+  }
+
   public static OperatorUnderTest start(KubernetesClient client) {
-    return start(client, new OperatorSettings(Set.of(), IMAGE, false, OperatorSettings.DEFAULT_LEASE_NAME,
-        null, Duration.ofMillis(200), RESYNC), null);
+    return start(client, settings(), null);
+  }
+
+  /**
+   * The operator as production runs it, server-side apply included, for a mock API server that
+   * serves apply patches ({@link org.postgresml.operator.apiserver.ApiServerDispatcher}).
+   */
+  public static OperatorUnderTest startWithServerSideApply(KubernetesClient client) {
+    return start(client, settings(), null, true);
+  }
+
+  private static OperatorSettings settings() {
+    return new OperatorSettings(Set.of(), IMAGE, false, OperatorSettings.DEFAULT_LEASE_NAME,
+        null, Duration.ofMillis(200), RESYNC);
   }
 
   /** @param metrics also told about reconciliations (may be null) */
   public static OperatorUnderTest start(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
+    return start(client, settings, metrics, false);
+  }
+
+  private static OperatorUnderTest start(KubernetesClient client, OperatorSettings settings, Metrics metrics,
+      boolean serverSideApply) {
     installCrd(client);
-    // The only test-specific switches: no server-side apply (the mock server lacks it), and
+    // The only test-specific switches: no server-side apply where the mock server lacks it, and
     // leader election that does not exit the JVM.
     CountingMetrics counting = new CountingMetrics(metrics);
     Operator operator = PgmlProxyOperator.create(client, settings, counting, o -> {
-      PgmlProxyOperator.withoutServerSideApply(o);
+      if (!serverSideApply) {
+        PgmlProxyOperator.withoutServerSideApply(o);
+      }
       // Production exits when it loses the Lease (a restart rejoins the election); a test JVM must not.
       o.withLeaderElectionConfiguration(!settings.leaderElection() ? null : new LeaderElectionConfiguration(
           settings.leaseName(), settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,

@@ -56,6 +56,11 @@ public final class CliOptions {
       description = "scram-sha-256, md5 or trust (default scram-sha-256).")
   public String clientAuth;
 
+  @Option(names = "--allow-trust-on-network",
+      description = "Let --client-auth trust listen on a non-loopback address (anyone who reaches the port logs in"
+          + " as any configured user without a password).")
+  public Boolean allowTrustOnNetwork;
+
   @Option(names = "--pool-mode", paramLabel = "MODE", description = "session or transaction (default session).")
   public String poolMode;
 
@@ -65,8 +70,40 @@ public final class CliOptions {
   @Option(names = "--min-pool-size", paramLabel = "N", description = "Warm server connections kept open (default 0).")
   public Integer minPoolSize;
 
-  @Option(names = "--max-client-conn", paramLabel = "N", description = "Client connections in total (default 1000).")
+  @Option(names = "--max-client-conn", paramLabel = "N", description = "Logged-in client connections, the admin console's aside (default 1000).")
   public Integer maxClientConn;
+
+  @Option(names = "--max-logins-in-progress", paramLabel = "N",
+      description = "Connections that have not logged in yet, at once; past it the one waiting longest is dropped"
+          + " (default 1000).")
+  public Integer maxLoginsInProgress;
+
+  @Option(names = "--admin-connections", paramLabel = "N",
+      description = "Admin console connections, on top of --max-client-conn (default 5).")
+  public Integer adminConnections;
+
+  @Option(names = "--max-pools", paramLabel = "N",
+      description = "Pools (one per user and database clients ask for) open at once (default 100).")
+  public Integer maxPools;
+
+  @Option(names = "--pool-idle-timeout", paramLabel = "DURATION",
+      description = "A pool no client used for this long is removed, with its meters; the URL's own pool stays"
+          + " (default 10m).")
+  public String poolIdleTimeout;
+
+  @Option(names = "--max-message-size", paramLabel = "SIZE",
+      description = "Largest message a logged-in client may send, e.g. 64MB; a longer one ends its session with"
+          + " 54000 before it is read (default 64MB, at most 1GB).")
+  public String maxMessageSize;
+
+  @Option(names = "--max-prepared-statements", paramLabel = "N",
+      description = "Named prepared statements one client may hold in transaction mode (default 1000).")
+  public Integer maxPreparedStatements;
+
+  @Option(names = "--shutdown-grace", paramLabel = "DURATION",
+      description = "On SIGTERM or SHUTDOWN, /readyz turns 503 at once but new clients are still served this long,"
+          + " while the load balancer stops sending them; then the drain begins (default 5s).")
+  public String shutdownGrace;
 
   @Option(names = "--log-format", paramLabel = "FORMAT",
       description = "text or json (default text; env PGML_PROXY_LOG_FORMAT).")

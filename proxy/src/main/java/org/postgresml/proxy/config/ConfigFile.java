@@ -16,6 +16,7 @@ public final class ConfigFile {
   public ClientAuth clientAuth = new ClientAuth();
   public List<String> adminUsers;
   public Pool pool = new Pool();
+  public Limits limits = new Limits();
   public Timeouts timeouts = new Timeouts();
   public Log log = new Log();
   public Fleet fleet = new Fleet();
@@ -49,6 +50,8 @@ public final class ConfigFile {
   /** Who may connect to the proxy. */
   public static final class ClientAuth {
     public String method;
+    /** trust on a non-loopback listen address; refused at start without it. */
+    public Boolean allowTrustOnNetwork;
     public List<User> users = new ArrayList<>();
   }
 
@@ -70,12 +73,23 @@ public final class ConfigFile {
     public String serverLifetime;
     public String serverIdleCheck;
     public String serverResetQuery;
+    public Integer maxPools;
+    public String poolIdleTimeout;
+    public Integer maxLoginsInProgress;
+    public Integer adminConnections;
+  }
+
+  /** What one client may make the proxy hold. */
+  public static final class Limits {
+    public String maxMessageSize;
+    public Integer maxPreparedStatements;
   }
 
   /** Time limits around sessions. */
   public static final class Timeouts {
     public String clientLogin;
     public String shutdown;
+    public String shutdownGrace;
   }
 
   /** Log line format, and whether each client's login and disconnect gets a line. */

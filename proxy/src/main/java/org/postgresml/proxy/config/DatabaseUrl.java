@@ -16,6 +16,7 @@ public record DatabaseUrl(String host, int port, String database, String user, S
                           Map<String, String> parameters) {
 
   public static final int DEFAULT_PORT = 5432;
+  private static final int MAX_PORT = 65535;
 
   public DatabaseUrl {
     parameters = Map.copyOf(parameters);
@@ -36,6 +37,13 @@ public record DatabaseUrl(String host, int port, String database, String user, S
       throw new ConfigException("invalid database URL: scheme must be postgres:// or postgresql://");
     }
     String host = uri.getHost();
+    if (host == null && uri.getRawAuthority() != null && uri.getRawAuthority().matches(".*:[0-9]+")) {
+      // java.net.URI gives up on a host whose port does not fit an int; say what is wrong with it.
+      throw new ConfigException("invalid database URL: the port must be between 1 and 65535");
+    }
+    if (uri.getPort() == 0 || uri.getPort() > MAX_PORT) {
+      throw new ConfigException("invalid database URL: port " + uri.getPort() + " is not between 1 and 65535");
+    }
     if (host == null || host.isEmpty()) {
       throw new ConfigException("invalid database URL: no host (expected postgres://user:password@host:port/database)");
     }

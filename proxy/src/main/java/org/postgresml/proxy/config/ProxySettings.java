@@ -14,11 +14,14 @@ public record ProxySettings(
     Optional<ClientTls> clientTls,
     boolean tlsRequired,
     ClientAuthMethod clientAuthMethod,
+    boolean allowTrustOnNetwork,
     List<ClientUser> clientUsers,
     List<String> adminUsers,
     PoolSettings pool,
+    Limits limits,
     Duration clientLoginTimeout,
     Duration shutdownTimeout,
+    Duration shutdownGrace,
     LogFormat logFormat,
     boolean logConnections,
     int replicaId,
@@ -39,8 +42,21 @@ public record ProxySettings(
     }
   }
 
+  /**
+   * What one client may make the proxy hold (docs/configuration.md, Limits): the largest message it
+   * may send once logged in, and its named prepared statements in transaction mode.
+   */
+  public record Limits(int maxMessageSize, int maxPreparedStatements) {
+    /** Large enough for real work (a 50 MB bytea in one Bind), well below PostgreSQL's 1 GB. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+    /** As many as Rails' statement cache keeps (1000); pgjdbc and pgx keep fewer. */
+    public static final int DEFAULT_MAX_PREPARED_STATEMENTS = 1000;
+    public static final Limits DEFAULT = new Limits(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_PREPARED_STATEMENTS);
+  }
+
   /** Pool settings: mode, sizes, waits and timers of every pool (docs/pooling.md). */
   public record PoolSettings(PoolMode mode, int size, int minSize, int maxClientConn, Duration queryWaitTimeout,
                              Duration serverIdleTimeout, Duration serverLifetime, Duration serverIdleCheck,
-                             String serverResetQuery) {}
+                             String serverResetQuery, int maxPools, Duration poolIdleTimeout,
+                             int maxLoginsInProgress, int adminConnections) {}
 }

@@ -27,6 +27,12 @@ public final class SettingsResolver {
   public static final String ENV_FLEET_PEERS_DNS = "PGML_PROXY_FLEET_PEERS_DNS";
   public static final String ENV_FLEET_SECRET_FILE = "PGML_PROXY_FLEET_SECRET_FILE";
 
+  /**
+   * How long a stopping proxy keeps accepting after /readyz turned 503: longer than a Service's or a
+   * load balancer's endpoint update usually takes (kube-proxy: about a second or two).
+   */
+  public static final String DEFAULT_SHUTDOWN_GRACE = "5s";
+
   private final CliOptions cli;
   private final Map<String, String> env;
 
@@ -83,15 +89,25 @@ public final class SettingsResolver {
       throw new ConfigException("replica id must be between 0 and 255, not " + replicaId);
     }
 
+    String listenHost = first(cli.listenHost, () -> first(file.listen.host, () -> "0.0.0.0"));
+    ClientAuthMethod clientAuth = ClientAuthMethod.parse(first(cli.clientAuth,
+        () -> first(file.clientAuth.method, () -> "scram-sha-256")));
+    boolean trustOnNetwork = first(cli.allowTrustOnNetwork, () -> first(file.clientAuth.allowTrustOnNetwork, () -> false));
+    if (clientAuth == ClientAuthMethod.TRUST && !trustOnNetwork && !isLoopback(listenHost)) {
+      throw new ConfigException("--client-auth trust lets anyone who reaches " + listenHost + " log in without a"
+          + " password: listen on a loopback address (--listen-host 127.0.0.1) or pass --allow-trust-on-network");
+    }
+
     return new ProxySettings(
-        first(cli.listenHost, () -> first(file.listen.host, () -> "0.0.0.0")),
+        listenHost,
         port("--port", first(cli.port, () -> first(file.listen.port, () -> 6432)), true),
         port("--http-port", first(cli.httpPort, () -> first(file.http.port, () -> 9930)), true),
-        upstream, clientTls, tlsRequired,
-        ClientAuthMethod.parse(first(cli.clientAuth, () -> first(file.clientAuth.method, () -> "scram-sha-256"))),
-        users, adminUsers, pool(file.pool),
+        upstream, clientTls, tlsRequired, clientAuth, trustOnNetwork,
+        users, adminUsers, pool(file.pool), limits(file.limits),
         duration("timeouts.clientLogin", file.timeouts.clientLogin, "15s"),
         duration("timeouts.shutdown", file.timeouts.shutdown, "30s"),
+        cli.shutdownGrace != null ? DurationText.parse("--shutdown-grace", cli.shutdownGrace)
+            : duration("timeouts.shutdownGrace", file.timeouts.shutdownGrace, DEFAULT_SHUTDOWN_GRACE),
         LogFormat.parse(first(cli.logFormat, () -> first(env.get(ENV_LOG_FORMAT), () -> first(file.log.format,
             () -> "text")))),
         first(cli.logConnections, () -> first(file.log.connections, () -> true)),
@@ -112,7 +128,23 @@ public final class SettingsResolver {
         duration("pool.serverIdleTimeout", pool.serverIdleTimeout, "10m"),
         duration("pool.serverLifetime", pool.serverLifetime, "1h"),
         duration("pool.serverIdleCheck", pool.serverIdleCheck, "30s"),
-        first(pool.serverResetQuery, () -> "DISCARD ALL"));
+        first(pool.serverResetQuery, () -> "DISCARD ALL"),
+        positive("--max-pools", first(cli.maxPools, () -> first(pool.maxPools, () -> 100))),
+        first(cli.poolIdleTimeout == null ? null : DurationText.parse("--pool-idle-timeout", cli.poolIdleTimeout),
+            () -> duration("pool.poolIdleTimeout", pool.poolIdleTimeout, "10m")),
+        positive("--max-logins-in-progress", first(cli.maxLoginsInProgress, () -> first(pool.maxLoginsInProgress,
+            () -> 1000))),
+        positive("--admin-connections", first(cli.adminConnections, () -> first(pool.adminConnections, () -> 5))));
+  }
+
+  private ProxySettings.Limits limits(ConfigFile.Limits limits) {
+    String messageSize = first(cli.maxMessageSize, () -> limits.maxMessageSize);
+    return new ProxySettings.Limits(
+        messageSize == null ? ProxySettings.Limits.DEFAULT_MAX_MESSAGE_SIZE
+            // Below 64kB not even a login fits; 1GB stands for PostgreSQL's MaxAllocSize, one byte less.
+            : Math.min(ByteSizeText.parse("limits.maxMessageSize", messageSize, 64 * 1024, 1 << 30), 0x3fffffff),
+        positive("--max-prepared-statements", first(cli.maxPreparedStatements,
+            () -> first(limits.maxPreparedStatements, () -> ProxySettings.Limits.DEFAULT_MAX_PREPARED_STATEMENTS))));
   }
 
   private static List<ProxySettings.ClientUser> clientUsers(ConfigFile file, DatabaseUrl url) {
@@ -193,6 +225,20 @@ public final class SettingsResolver {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
       throw new ConfigException(name + " must be a number, not '" + text + "'");
+    }
+  }
+
+  /** Whether a listen host names only this machine (a name that does not resolve does not count). */
+  private static boolean isLoopback(String host) {
+    try {
+      for (InetAddress address : InetAddress.getAllByName(host)) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 

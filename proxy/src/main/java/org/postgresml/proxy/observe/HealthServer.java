@@ -24,11 +24,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import org.postgresml.proxy.net.Transport;
 import org.postgresml.proxy.upstream.UpstreamConnector;
+import org.postgresml.proxy.upstream.UpstreamReadiness;
 import java.util.function.Supplier;
 
 /**
- * The HTTP port: {@code /livez} (the process serves), {@code /readyz} (the upstream accepts
- * connections and the proxy is not draining) and {@code /metrics} (Prometheus text).
+ * The HTTP port: {@code /livez} (the process serves), {@code /readyz} (a server connection can log
+ * in to the upstream and the proxy is not draining) and {@code /metrics} (Prometheus text).
  */
 public final class HealthServer {
 
@@ -73,9 +74,11 @@ public final class HealthServer {
             return;
           }
           UpstreamConnector connector = upstream.get();
-          connector.probe(ctx.channel().eventLoop()).addListener(done -> reply(ctx, keepAlive,
-              done.isSuccess() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
-              done.isSuccess() ? "ready\n" : "upstream " + connector.address() + " unreachable\n"));
+          connector.readiness().check(ctx.channel().eventLoop()).addListener(done -> {
+            UpstreamReadiness.Verdict verdict = (UpstreamReadiness.Verdict) done.getNow();
+            reply(ctx, keepAlive, verdict.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "text/plain", verdict.ready() ? "ready\n" : "not ready: " + verdict.reason() + "\n");
+          });
         }
         case "/metrics" -> reply(ctx, keepAlive, HttpResponseStatus.OK,
             "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());

@@ -2,6 +2,7 @@ package org.postgresml.proxy.observe;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -21,7 +22,11 @@ import org.postgresml.proxy.pool.PoolStats;
  */
 public final class PoolMetrics implements PoolListener {
 
+  /** Every meter of a pool is named so. */
+  private static final String PREFIX = "pgml_proxy_pool_";
+
   private final MeterRegistry registry;
+  private final PoolKey key;
   private final Tags tags;
   private final Timer wait;
   private final Timer connect;
@@ -32,9 +37,12 @@ public final class PoolMetrics implements PoolListener {
   private final Counter bytesReceived;
   private final Counter bytesSent;
   private final PoolTraffic traffic = new PoolTraffic();
+  /** After {@link #close}: meters registered on demand must not come back. */
+  private volatile boolean closed;
 
   public PoolMetrics(MeterRegistry registry, PoolKey key, Supplier<PoolStats> stats) {
     this.registry = registry;
+    this.key = key;
     this.tags = Tags.of("user", key.user(), "database", key.database());
     gauge("pgml_proxy_pool_servers_active", "server connections held by clients", stats, PoolStats::active);
     gauge("pgml_proxy_pool_servers_idle", "server connections ready in the pool", stats, PoolStats::idle);
@@ -70,6 +78,9 @@ public final class PoolMetrics implements PoolListener {
   @Override
   public void connectionOpened(Duration connectTime) {
     connect.record(connectTime);
+    if (closed) {
+      return;
+    }
     Counter.builder("pgml_proxy_pool_server_connections_opened").tags(tags)
         .description("pooled server connections opened").register(registry).increment();
   }
@@ -81,6 +92,9 @@ public final class PoolMetrics implements PoolListener {
 
   @Override
   public void connectionClosed(CloseReason reason) {
+    if (closed) {
+      return;
+    }
     Counter.builder("pgml_proxy_pool_server_connections_closed").tags(tags.and("reason", reason.label()))
         .description("pooled server connections closed, by reason").register(registry).increment();
   }
@@ -116,6 +130,18 @@ public final class PoolMetrics implements PoolListener {
   public void sent(long bytes) {
     bytesSent.increment(bytes);
     traffic.sent(bytes);
+  }
+
+  /** Takes every meter of this pool off the registry (the pool was removed); late updates go nowhere. */
+  public void close() {
+    closed = true;
+    for (Meter meter : registry.getMeters()) {
+      Meter.Id id = meter.getId();
+      if (id.getName().startsWith(PREFIX) && key.user().equals(id.getTag("user"))
+          && key.database().equals(id.getTag("database"))) {
+        registry.remove(meter);
+      }
+    }
   }
 
   /** The totals behind SHOW STATS. */

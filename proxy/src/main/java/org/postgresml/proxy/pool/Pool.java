@@ -40,6 +40,8 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   private int connecting;
   private int checking;
   private int generation;
+  /** When a client last acquired or released a connection (or the pool was made): for unused-pool removal. */
+  private long lastClientNanos;
   private boolean paused;
   private boolean closed;
   private final ConnectBackoff backoff = new ConnectBackoff();
@@ -60,6 +62,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     this.timer = timer;
     this.listener = listener;
     this.nanoClock = nanoClock;
+    this.lastClientNanos = nanoClock.getAsLong();
   }
 
   public String name() {
@@ -80,8 +83,9 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   }
 
   /**
-   * A server connection for one client. Completes when one is free, or exceptionally with
-   * {@link PoolExhaustedException} after {@code queryWaitTimeout}, with the connect error when the
+   * A server connection for one client. Completes when one is free, or exceptionally after
+   * {@code queryWaitTimeout} with {@link PoolExhaustedException} when every connection was in use (else
+   * with the last connect error, or {@link ConnectPendingException} while none answered), with the connect error when the
    * upstream stays unreachable past {@code serverConnectTimeout}, or {@link PoolClosedException}.
    */
   public CompletableFuture<C> acquire() {
@@ -100,7 +104,8 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
         result.completeExceptionally(new PoolClosedException(name));
         return result;
       }
-      PoolWaiter<C> waiter = new PoolWaiter<>(result, nanoClock.getAsLong(), affinity);
+      lastClientNanos = nanoClock.getAsLong();
+      PoolWaiter<C> waiter = new PoolWaiter<>(result, lastClientNanos, affinity);
       waiters.addLast(waiter);
       after = dispatchLocked();
       if (!waiter.served) {
@@ -121,6 +126,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   public void release(C connection, boolean reusable) {
     List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
+      lastClientNanos = nanoClock.getAsLong();
       PoolEntry<C> entry = entries.get(connection);
       if (entry == null || entry.state != PoolEntry.State.ACTIVE) {
         after.add(() -> connection.close(CloseReason.DRAINED));
@@ -212,6 +218,14 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
       after = dispatchLocked();
     }
     runAfterUnlock(after);
+  }
+
+  /** True when no client holds or waits for a connection, and none has acquired or released one for {@code quiet}. */
+  public boolean isUnused(Duration quiet) {
+    synchronized (lock) {
+      int held = entries.size() - idle.size() - checking;
+      return held == 0 && waiters.isEmpty() && nanoClock.getAsLong() - lastClientNanos >= quiet.toNanos();
+    }
   }
 
   public PoolStats stats() {
@@ -478,17 +492,24 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   }
 
   private void expire(PoolWaiter<C> waiter) {
-    boolean expired;
-    PoolSettings current;
+    Throwable why;
     synchronized (lock) {
-      expired = waiters.remove(waiter);
-      current = settings;
+      if (!waiters.remove(waiter)) {
+        return;
+      }
+      why = whyNoConnectionLocked(Duration.ofNanos(nanoClock.getAsLong() - waiter.sinceNanos));
     }
-    if (expired) {
-      listener.waitTimedOut();
-      Duration waited = Duration.ofNanos(nanoClock.getAsLong() - waiter.sinceNanos);
-      waiter.future.completeExceptionally(new PoolExhaustedException(name, current.size(), waited));
+    listener.waitTimedOut();
+    waiter.future.completeExceptionally(why);
+  }
+
+  // What is true when a client waited in vain: every connection was in use, or the pool had room
+  // and the upstream did not let a new one log in (its last connect error, or none answered yet).
+  private Throwable whyNoConnectionLocked(Duration waited) {
+    if (entries.size() >= settings.size()) {
+      return new PoolExhaustedException(name, settings.size(), waited);
     }
+    return backoff.lastFailure().orElseGet(() -> new ConnectPendingException(name, waited, entries.size(), connecting));
   }
 
   private void removeLocked(PoolEntry<C> entry, CloseReason reason, List<Runnable> after) {

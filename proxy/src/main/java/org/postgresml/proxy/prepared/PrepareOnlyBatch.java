@@ -38,19 +38,23 @@ public final class PrepareOnlyBatch {
 
   /** A client that sends more Parse messages than this before its Sync is served by a server. */
   private static final int MAX_HELD = 64;
+  /** Nor is one whose held Parse messages add up to more than this: the batch must not hoard memory. */
+  private static final int MAX_HELD_BYTES = 1024 * 1024;
 
   private final List<ByteBuf> held = new ArrayList<>();
   private final List<Parse> clientParses = new ArrayList<>();
   private final Set<String> namesInBatch = new HashSet<>();
+  private long heldBytes;
 
   /** Takes one client frame; decides with what the client sent before it in this batch. */
   public Verdict offer(ByteBuf frame, ClientStatements client, PreparedCatalog catalog) {
     held.add(frame);
+    heldBytes += frame.readableBytes();
     byte type = FrameDecoder.type(frame);
     if (type == MessageType.SYNC && !clientParses.isEmpty()) {
       return Verdict.ANSWERED;
     }
-    if (type != MessageType.PARSE || held.size() > MAX_HELD) {
+    if (type != MessageType.PARSE || held.size() > MAX_HELD || heldBytes > MAX_HELD_BYTES) {
       return Verdict.NEEDS_SERVER;
     }
     Parse parse = Parse.decode(Codec.body(frame));
@@ -68,9 +72,11 @@ public final class PrepareOnlyBatch {
    * Parse, then ReadyForQuery (idle, as the client is between transactions).
    */
   public List<ByteBuf> answer(ClientStatements client, ByteBufAllocator alloc) {
-    List<ByteBuf> replies = new ArrayList<>(clientParses.size() + 1);
     for (Parse parse : clientParses) {
-      client.define(parse.name(), parse.renamed(StatementNames.of(parse)));
+      client.define(parse.name(), parse.renamed(StatementNames.of(parse))); // may refuse: nothing allocated yet
+    }
+    List<ByteBuf> replies = new ArrayList<>(clientParses.size() + 1);
+    for (int i = 0; i < clientParses.size(); i++) {
       replies.add(ParseComplete.INSTANCE.encode(alloc));
     }
     replies.add(new ReadyForQuery(TransactionStatus.IDLE).encode(alloc));
@@ -85,6 +91,11 @@ public final class PrepareOnlyBatch {
     return frames;
   }
 
+  /** Nothing held: the client is not in the middle of a batch. */
+  public boolean isEmpty() {
+    return held.isEmpty();
+  }
+
   /** Drops what is held (the client left, or the batch was answered). */
   public void release() {
     held.forEach(ByteBuf::release);
@@ -93,6 +104,7 @@ public final class PrepareOnlyBatch {
 
   private void startOver() {
     held.clear();
+    heldBytes = 0;
     clientParses.clear();
     namesInBatch.clear();
   }

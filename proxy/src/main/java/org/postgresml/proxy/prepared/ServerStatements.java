@@ -25,6 +25,13 @@ public final class ServerStatements {
    */
   private long batchesSent;
   private long batchesEnded;
+  /**
+   * Binds sent and not yet answered, oldest first, with the proxy name each bound (null for the
+   * unnamed statement or a name the client never prepared): an error at a Bind is the oldest's.
+   */
+  private final ArrayDeque<BoundStatement> binds = new ArrayDeque<>();
+  /** Statements the server reported stale (their table changed): closed there before they are prepared again. */
+  private final Set<String> stale = new HashSet<>();
   /** The pool's record of statements that parse: told of each outcome on this connection. */
   private PreparedCatalog catalog = PreparedCatalog.NONE;
 
@@ -75,6 +82,40 @@ public final class ServerStatements {
     expected.addLast(new Expected(Reply.CLOSE_COMPLETE, null, forClient, batchesSent));
   }
 
+  /** A Bind went to the server, of this proxy-named statement (null: of another). */
+  void bindSent(String proxyName) {
+    binds.addLast(new BoundStatement(proxyName, batchesSent));
+  }
+
+  /** A BindComplete arrived: the oldest Bind succeeded. */
+  void bindCompleted() {
+    binds.pollFirst();
+  }
+
+  /**
+   * The server refused the oldest unanswered Bind because its statement no longer fits the tables
+   * under it (an {@code ALTER TABLE … TYPE}, a drop and re-create): the statement is forgotten here
+   * and in the pool's catalog, and is closed and prepared again at its next use on this connection.
+   */
+  void staleReported() {
+    BoundStatement head = binds.peekFirst();
+    if (head != null && head.proxyName != null && prepared.remove(head.proxyName)) {
+      stale.add(head.proxyName);
+      catalog.failed(head.proxyName);
+    }
+  }
+
+  /** Whether this statement must be closed on the server before it is prepared again (and forgets that). */
+  boolean takeStale(String proxyName) {
+    return stale.remove(proxyName);
+  }
+
+  /** The proxy closes this statement to prepare it again at once. */
+  void closedForReprepare(String proxyName) {
+    prepared.remove(proxyName);
+    stale.remove(proxyName);
+  }
+
   /** A Query or Sync went to the server: it closes the batch in progress. */
   void batchSent() {
     batchesSent++;
@@ -111,12 +152,16 @@ public final class ServerStatements {
         }
       }
     }
+    while (!binds.isEmpty() && binds.peekFirst().batch <= ended) {
+      binds.pollFirst(); // skipped after an error: never answered
+    }
   }
 
   /** {@code DISCARD ALL} or {@code DEALLOCATE ALL} ran on the server: nothing is prepared any more. */
   void allDropped() {
     prepared.clear();
     pending.clear();
+    stale.clear();
   }
 
   public int preparedCount() {
@@ -126,4 +171,6 @@ public final class ServerStatements {
   enum Reply { PARSE_COMPLETE, CLOSE_COMPLETE }
 
   private record Expected(Reply reply, String proxyName, boolean forClient, long batch) {}
+
+  private record BoundStatement(String proxyName, long batch) {}
 }

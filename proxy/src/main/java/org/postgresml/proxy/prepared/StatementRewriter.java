@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Optional;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
+import org.postgresml.proxy.protocol.LimitExceededException;
 import org.postgresml.proxy.protocol.MessageType;
+import org.postgresml.proxy.protocol.backend.ErrorResponse;
+import org.postgresml.proxy.protocol.ProtocolException;
 import org.postgresml.proxy.protocol.frontend.Bind;
 import org.postgresml.proxy.protocol.frontend.Close;
 import org.postgresml.proxy.protocol.frontend.Describe;
@@ -31,8 +34,23 @@ public final class StatementRewriter {
 
   private StatementRewriter() {}
 
-  /** Rewrites one client frame for the server connection it goes to. */
+  /**
+   * Rewrites one client frame for the server connection it goes to. A frame that does not decode
+   * is released here and fails with {@link ProtocolException}, one past a client's limits with
+   * {@link LimitExceededException}: nothing of it reaches the server.
+   */
   public static List<ByteBuf> toServer(ByteBuf frame, ClientStatements client, ServerStatements server,
+      ByteBufAllocator alloc) {
+    try {
+      return rewrite(frame, client, server, alloc);
+    } catch (ProtocolException | LimitExceededException e) {
+      // Every decode and check comes before the frame is released or sent, so it is still ours here.
+      frame.release();
+      throw e;
+    }
+  }
+
+  private static List<ByteBuf> rewrite(ByteBuf frame, ClientStatements client, ServerStatements server,
       ByteBufAllocator alloc) {
     byte type = FrameDecoder.type(frame);
     if (type == MessageType.QUERY || type == MessageType.SYNC) {
@@ -44,8 +62,14 @@ public final class StatementRewriter {
     }
     if (type == MessageType.BIND) {
       String name = Bind.statementName(frame);
-      return name.isEmpty() ? List.of(frame) : renamed(frame, name, client, server, alloc,
+      if (name.isEmpty()) {
+        server.bindSent(null);
+        return List.of(frame);
+      }
+      List<ByteBuf> out = renamed(frame, name, client, server, alloc,
           proxyName -> Bind.withStatementName(frame, proxyName, alloc));
+      server.bindSent(client.lookup(name).map(Parse::name).orElse(null));
+      return out;
     }
     if (type == MessageType.DESCRIBE) {
       Describe describe = Describe.decode(Codec.body(frame));
@@ -75,21 +99,19 @@ public final class StatementRewriter {
       server.unnamedParseSent();
       return List.of(frame);
     }
-    frame.release();
     String proxyName = StatementNames.of(parse);
     Parse underProxyName = parse.renamed(proxyName);
-    client.define(parse.name(), underProxyName);
+    client.define(parse.name(), underProxyName); // may refuse: the frame is still ours to release then
+    frame.release();
     List<ByteBuf> out = new ArrayList<>(3);
     if (server.hasOrWillHave(proxyName)) {
-      // Already there: parse it once more under a scratch name (errors and ParseComplete reach the
-      // client in order as usual), then drop the scratch copy quietly.
-      String scratch = StatementNames.scratch();
-      out.add(parse.renamed(scratch).encode(alloc));
-      server.unnamedParseSent();
-      out.add(new Close(TargetKind.STATEMENT, scratch).encode(alloc));
+      // Already there: prepare it again for real, as PostgreSQL would for this client. A client
+      // parses again on purpose (drivers do after "cached plan must not change result type"), and a
+      // new client must get a plan made now, not one made before its tables changed. The connection
+      // is this client's alone for the transaction; others find the fresh statement under the name.
+      out.add(new Close(TargetKind.STATEMENT, proxyName).encode(alloc));
       server.closeSent(false);
-      server.used(proxyName);
-      return out;
+      server.closedForReprepare(proxyName);
     }
     out.addAll(prepareOnServer(underProxyName, true, server, alloc));
     return out;
@@ -115,7 +137,11 @@ public final class StatementRewriter {
 
   private static List<ByteBuf> prepareOnServer(Parse underProxyName, boolean forClient, ServerStatements server,
       ByteBufAllocator alloc) {
-    List<ByteBuf> out = new ArrayList<>(2);
+    List<ByteBuf> out = new ArrayList<>(3);
+    if (server.takeStale(underProxyName.name())) {
+      out.add(new Close(TargetKind.STATEMENT, underProxyName.name()).encode(alloc));
+      server.closeSent(false);
+    }
     Optional<String> evicted = server.evictForOneMore();
     if (evicted.isPresent()) {
       out.add(new Close(TargetKind.STATEMENT, evicted.get()).encode(alloc));
@@ -137,6 +163,11 @@ public final class StatementRewriter {
     }
     if (type == MessageType.CLOSE_COMPLETE) {
       return server.replyArrived(ServerStatements.Reply.CLOSE_COMPLETE);
+    }
+    if (type == MessageType.BIND_COMPLETE) {
+      server.bindCompleted();
+    } else if (type == MessageType.ERROR_RESPONSE && StalePlan.is(ErrorResponse.decode(Codec.body(frame)))) {
+      server.staleReported();
     }
     if (type == MessageType.READY_FOR_QUERY) {
       server.batchEnded();

@@ -14,10 +14,12 @@ public final class SqlState {
   public static final String FEATURE_NOT_SUPPORTED = "0A000";
   public static final String TOO_MANY_CONNECTIONS = "53300";
   public static final String SYNTAX_ERROR = "42601";
+  public static final String INVALID_PARAMETER_VALUE = "22023";
   public static final String INVALID_CATALOG_NAME = "3D000";
   public static final String OBJECT_NOT_IN_PREREQUISITE_STATE = "55000";
   public static final String ADMIN_SHUTDOWN = "57P01";
   public static final String CANNOT_CONNECT_NOW = "57P03";
+  public static final String PROGRAM_LIMIT_EXCEEDED = "54000";
 
   /** The two-character class of a SQLSTATE, for metrics. */
   public static String classOf(String sqlState) {

@@ -37,14 +37,14 @@ final class ClientLogin {
   Progress start(StartupMessage message, Channel channel) {
     startup = message;
     events.identified(message.user(), message.database());
-    Optional<StartupCheck.Refusal> refused = StartupCheck.check(message, context);
+    Optional<StartupCheck.Refusal> refused = StartupCheck.check(message, channel.remoteAddress(), context);
     if (refused.isPresent()) {
       return refuse(refused.get());
     }
     try {
       parameters = ClientParameters.of(message.parameters());
-    } catch (IllegalArgumentException e) {
-      return refuse(new StartupCheck.Refusal(SqlState.FEATURE_NOT_SUPPORTED, e.getMessage()));
+    } catch (StartupOptions.InvalidOptionException e) {
+      return refuse(new StartupCheck.Refusal(e.sqlState(), e.getMessage()));
     }
     authenticator = new ClientAuthenticator(context.settings().clientAuthMethod(), context.users(), message.user());
     ByteBuf request = authenticator.start(channel.alloc());

@@ -1,152 +1,154 @@
 package org.postgresml.proxy.session;
 
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.postgresml.proxy.upstream.ServerConnection;
-import org.postgresml.proxy.upstream.UpstreamConnector;
 
 /**
- * The session settings a client asked for in its startup packet ({@code application_name},
- * {@code client_encoding}, {@code DateStyle}, {@code TimeZone}, {@code extra_float_digits} and
- * {@code -c name=value} in {@code options}), and how a pooled server connection is brought to them:
- * {@code SET} statements, sent ahead of the client's first message so they cost no round trip.
+ * The run-time settings a client asked for in its startup packet, as PostgreSQL takes them: every
+ * name/value pair that is not one of the protocol's own ({@code user}, {@code database},
+ * {@code options}, {@code replication}, {@code _pq_.*}), after the {@code -c name=value} switches in
+ * {@code options} (the pairs win, as PostgreSQL applies them second). A pooled server connection is
+ * brought to them with {@code set_config} calls sent ahead of the client's first message, so they
+ * cost no round trip.
  */
 final class ClientParameters {
 
-  private final Map<String, String> requested;
+  /** Startup packet names the protocol defines: never run-time settings. */
+  private static final Set<String> PROTOCOL_NAMES = Set.of("user", "database", "options", "replication");
+  /** Reserved for protocol options (PostgreSQL answers unknown ones with NegotiateProtocolVersion). */
+  static final String PROTOCOL_OPTION_PREFIX = "_pq_.";
 
-  private ClientParameters(Map<String, String> requested) {
+  /** One setting as the client spelled it. */
+  record Setting(String name, String value) {
+    /** GUC names are case-insensitive: libpq sends PGTZ as "timezone", pgjdbc "TimeZone". */
+    String key() {
+      return name.toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** By lower-case name; the last of several spellings wins, as the last SET would. */
+  private final Map<String, Setting> requested;
+
+  private ClientParameters(Map<String, Setting> requested) {
     this.requested = requested;
   }
 
-  /**
-   * @throws IllegalArgumentException when {@code options} holds something other than {@code -c name=value}
-   */
-  static ClientParameters of(Map<String, String> startup) {
-    Map<String, String> requested = new LinkedHashMap<>();
-    String options = null;
-    // Names are case-insensitive: libpq sends PGTZ and PGDATESTYLE as "timezone" and "datestyle".
-    for (Map.Entry<String, String> parameter : startup.entrySet()) {
-      for (String name : UpstreamConnector.FORWARDED_PARAMETERS) {
-        if (name.equalsIgnoreCase(parameter.getKey())) {
-          if (name.equals("options")) {
-            options = parameter.getValue();
-          } else {
-            requested.put(name, parameter.getValue());
-          }
-        }
+  /** @throws StartupOptions.InvalidOptionException when {@code options} holds what the proxy cannot pass on */
+  static ClientParameters of(Map<String, String> startup) throws StartupOptions.InvalidOptionException {
+    Map<String, Setting> requested = new LinkedHashMap<>();
+    String options = startup.get("options");
+    if (options != null) {
+      for (Setting setting : StartupOptions.parse(options)) {
+        put(requested, setting);
       }
     }
-    if (options != null && !options.isBlank()) {
-      requested.putAll(parseOptions(options));
-    }
+    startup.forEach((name, value) -> {
+      if (!PROTOCOL_NAMES.contains(name) && !name.startsWith(PROTOCOL_OPTION_PREFIX)) {
+        put(requested, new Setting(name, value));
+      }
+    });
     return new ClientParameters(requested);
   }
 
-  // libpq's options: "-c name=value" or "--name=value", separated by spaces, "\ " escapes a space.
-  private static Map<String, String> parseOptions(String options) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = new StringBuilder();
-    for (int i = 0; i < options.length(); i++) {
-      char c = options.charAt(i);
-      if (c == '\\' && i + 1 < options.length()) {
-        word.append(options.charAt(++i));
-      } else if (Character.isWhitespace(c)) {
-        if (word.length() > 0) {
-          words.add(word.toString());
-          word.setLength(0);
-        }
-      } else {
-        word.append(c);
-      }
-    }
-    if (word.length() > 0) {
-      words.add(word.toString());
-    }
-    Map<String, String> settings = new LinkedHashMap<>();
-    for (int i = 0; i < words.size(); i++) {
-      String setting;
-      if (words.get(i).equals("-c") && i + 1 < words.size()) {
-        setting = words.get(++i);
-      } else if (words.get(i).startsWith("-c")) {
-        setting = words.get(i).substring(2);
-      } else if (words.get(i).startsWith("--")) {
-        setting = words.get(i).substring(2);
-      } else {
-        throw new IllegalArgumentException("unsupported startup option \"" + words.get(i)
-            + "\": pgml-proxy passes on only -c name=value");
-      }
-      int equals = setting.indexOf('=');
-      if (equals <= 0) {
-        throw new IllegalArgumentException("startup option \"" + setting + "\" is not name=value");
-      }
-      settings.put(setting.substring(0, equals).replace('-', '_'), setting.substring(equals + 1));
-    }
-    return settings;
+  private static void put(Map<String, Setting> requested, Setting setting) {
+    requested.remove(setting.key());
+    requested.put(setting.key(), setting);
   }
 
   /**
-   * The SET statements that bring the connection to what this client asked for (empty when it is
-   * there already), and records them as applied.
+   * The settings every driver sends at each login (libpq, pgjdbc): a transaction-mode login that
+   * needs no server connection applies these unverified rather than wait for one (a refused value
+   * then ends the session at its first statement, with the server's error).
+   */
+  private static final Set<String> DRIVER_SETTINGS = Set.of("application_name", "client_encoding", "datestyle",
+      "timezone", "extra_float_digits");
+
+  Collection<Setting> settings() {
+    return requested.values();
+  }
+
+  /** The settings beyond those every driver sends. */
+  List<Setting> beyondDriverSettings() {
+    return requested.values().stream().filter(setting -> !DRIVER_SETTINGS.contains(setting.key())).toList();
+  }
+
+  /**
+   * The statements that bring the connection to what this client asked for (empty when it is there
+   * already), and records them as applied (the server's ParameterStatus replies keep the
+   * connection's reported values true). One simple Query: its statements run in one implicit
+   * transaction, so a refused value leaves the connection as it was.
    */
   String applyTo(ServerConnection connection) {
     StringBuilder sql = new StringBuilder();
     // Transaction mode hands connections on without DISCARD ALL: what an earlier client set and this
     // one did not ask for goes back to the server's default, or it would leak to this client.
     connection.clientSettings().entrySet().removeIf(applied -> {
-      if (requested.keySet().stream().anyMatch(name -> name.equalsIgnoreCase(applied.getKey()))) {
+      if (requested.containsKey(applied.getKey())) {
         return false;
       }
-      sql.append("RESET \"").append(applied.getKey().replace("\"", "\"\"")).append("\";");
-      String reported = reportedName(connection.startupParameters(), applied.getKey());
-      if (reported != null) {
-        connection.expectParameter(reported, connection.startupParameters().get(reported));
-      }
+      sql.append("RESET ").append(identifier(applied.getKey())).append(';');
       return true;
     });
-    requested.forEach((name, value) -> {
-      String current = connection.clientSettings().getOrDefault(name, startupValue(connection, name));
-      if (!value.equals(current)) {
-        sql.append("SET \"").append(name.replace("\"", "\"\"")).append("\" TO '")
-            .append(value.replace("'", "''")).append("';");
-        connection.clientSettings().put(name, value);
-        String reported = reportedName(connection.startupParameters(), name);
-        if (reported != null) {
-          connection.expectParameter(reported, value);
-        }
+    requested.forEach((key, setting) -> {
+      String current = connection.clientSettings().getOrDefault(key, startupValue(connection, key));
+      if (!setting.value().equals(current)) {
+        // set_config takes the value as the startup packet gives it (a list such as search_path
+        // "a, b" stays two entries, where SET 'a, b' would make it one quoted name).
+        sql.append("SELECT pg_catalog.set_config(").append(literal(setting.name())).append(", ")
+            .append(literal(setting.value())).append(", false);");
+        connection.clientSettings().put(key, setting.value());
       }
     });
     return sql.toString();
   }
 
-  /** What the client is told at login: the server's startup report with its own settings in place. */
-  Map<String, String> reported(Map<String, String> serverDefaults) {
+  /**
+   * What the client is told at login: the server's startup report with its own settings in place,
+   * in the server's spelling where the pool has seen it (DateStyle "ISO" is reported "ISO, MDY").
+   */
+  Map<String, String> reported(Map<String, String> serverDefaults, AcceptedSettings accepted) {
     Map<String, String> report = new LinkedHashMap<>(serverDefaults);
-    requested.forEach((name, value) -> {
-      String reported = reportedName(serverDefaults, name);
+    requested.forEach((key, setting) -> {
+      String reported = reportedName(serverDefaults, key);
       if (reported != null) {
-        report.put(reported, value);
+        report.put(reported, accepted.reportedValue(setting).orElse(setting.value()));
       }
     });
     return report;
   }
 
-  private static String startupValue(ServerConnection connection, String name) {
-    String reported = reportedName(connection.startupParameters(), name);
+  private static String startupValue(ServerConnection connection, String key) {
+    String reported = reportedName(connection.startupParameters(), key);
     return reported == null ? null : connection.startupParameters().get(reported);
   }
 
-  // GUC names are case-insensitive; ParameterStatus uses the canonical spelling (TimeZone, DateStyle).
-  private static String reportedName(Map<String, String> serverDefaults, String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
-    for (String known : serverDefaults.keySet()) {
-      if (known.toLowerCase(Locale.ROOT).equals(lower)) {
+  /** The server's spelling of a reported (GUC_REPORT) setting, or null when it reports no such one. */
+  static String reportedName(Map<String, String> serverParameters, String name) {
+    for (String known : serverParameters.keySet()) {
+      if (known.equalsIgnoreCase(name)) {
         return known;
       }
     }
     return null;
+  }
+
+  /** The server's value of a reported setting, if it reports it. */
+  static Optional<String> reportedValue(Map<String, String> serverParameters, String name) {
+    return Optional.ofNullable(reportedName(serverParameters, name)).map(serverParameters::get);
+  }
+
+  // An escape-string literal: correct whatever standard_conforming_strings says.
+  private static String literal(String text) {
+    return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
+  }
+
+  private static String identifier(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
   }
 }

@@ -12,6 +12,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -19,12 +20,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.config.PoolMode;
+import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.prepared.ClientStatements;
 import org.postgresml.proxy.prepared.PrepareOnlyBatch;
 import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.prepared.StatementRewriter;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
+import org.postgresml.proxy.protocol.LimitExceededException;
 import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.ProtocolException;
 import org.postgresml.proxy.protocol.SqlState;
@@ -66,6 +69,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     CLOSED
   }
 
+  /** PostgreSQL's words for a session its shutdown ends (SQLSTATE 57P01). */
+  public static final String SHUTDOWN_MESSAGE = "terminating connection due to administrator command";
+
   private final SessionContext context;
   private final SessionEvents events;
   /** Frames a client sent before its server connection was ready (clients rarely pipeline that early). */
@@ -83,8 +89,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private PoolMode mode = PoolMode.SESSION;
   /** The settings the client's startup packet asked for, applied to every server connection it gets. */
   private ClientParameters clientParameters;
-  /** Transaction mode: the client's prepared statements, which outlive server connections. */
-  private final ClientStatements statements = new ClientStatements();
+  /** The startup settings this client's pool has seen accepted; others are verified before the login is answered. */
+  private AcceptedSettings acceptedSettings = AcceptedSettings.NONE;
+  /** Transaction mode: the client's prepared statements, which outlive server connections (bounded from login on). */
+  private ClientStatements statements = new ClientStatements();
   /** Transaction mode: a PQprepare between transactions, answered without a server when the pool knows it. */
   private final PrepareOnlyBatch prepareOnly = new PrepareOnlyBatch();
   /** Transaction mode: the statements this client's pool has parsed before. */
@@ -105,10 +113,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     channel = ctx.channel();
     events.connected(channel.remoteAddress());
     context.registry().add(this);
+    context.connectionLimits().arrived(this).ifPresent(ClientSession::dropUnfinishedLogin);
     context.metrics().clientAccepted();
     long timeout = context.settings().clientLoginTimeout().toMillis();
     loginTimeout = ctx.executor().schedule(() -> {
-      if (state != State.RELAYING && state != State.CLOSED) {
+      if (state == State.AWAITING_STARTUP) {
+        // No startup packet yet: PostgreSQL exits without a word (it owes no reply to a non-client).
+        state = State.CLOSED;
+        channel.close();
+      } else if (state != State.RELAYING && state != State.CLOSED) {
         fatal(SqlState.PROTOCOL_VIOLATION, "login not completed within " + timeout + " ms");
       }
     }, timeout, TimeUnit.MILLISECONDS);
@@ -156,23 +169,43 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void loggedIn() {
-    if (AdminConsole.DATABASE.equals(startup.database())) {
+    // Logged in: the client may send messages as long as the operator allows, no longer the login's few bytes.
+    ProxySettings.Limits limits = context.settings().limits();
+    FrameDecoder frames = channel.pipeline().get(FrameDecoder.class);
+    if (frames != null) {
+      frames.limit(limits.maxMessageSize());
+    }
+    statements = new ClientStatements(limits.maxPreparedStatements(), limits.maxMessageSize());
+    boolean adminConsole = AdminConsole.DATABASE.equals(startup.database());
+    Optional<String> full = context.connectionLimits().loggedIn(this, adminConsole);
+    if (full.isPresent()) {
+      fatal(SqlState.TOO_MANY_CONNECTIONS, full.get());
+      return;
+    }
+    if (adminConsole) {
       state = State.ADMIN;
       loginTimeout.cancel(false);
       admin = new AdminConnection(channel, context.admin().console());
       admin.greet(context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this));
       return;
     }
+    Optional<String> noPool = context.servers().admit(startup);
+    if (noPool.isPresent()) {
+      fatal(SqlState.TOO_MANY_CONNECTIONS, noPool.get());
+      return;
+    }
     mode = context.servers().mode();
     clock = new TrafficClock(context.servers().meters(startup));
     catalog = context.servers().catalog(startup);
+    acceptedSettings = context.servers().acceptedSettings(startup);
     // Logged in: a wait for a server connection from here on is bounded by queryWaitTimeout instead.
     loginTimeout.cancel(false);
     Optional<Map<String, String>> serverDefaults = mode == PoolMode.TRANSACTION
         ? context.servers().serverDefaults(startup) : Optional.empty();
-    if (serverDefaults.isPresent()) {
-      // Transaction mode, a pool that has logged in before: the login needs no server connection
-      // (as PgBouncer answers from its cached server parameters), so it never waits for a free one.
+    if (serverDefaults.isPresent() && acceptedSettings.covers(clientParameters.beyondDriverSettings())) {
+      // Transaction mode, a pool that has logged in before (and seen any setting beyond the drivers'
+      // usual ones accepted): the login needs no server connection (as PgBouncer answers from its
+      // cached server parameters), so it never waits for a free one.
       greetTransactionMode(serverDefaults.get());
       state = State.IDLE;
       return;
@@ -202,8 +235,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void serverReady(ServerConnection connection) {
+    serverReady(connection, false);
+  }
+
+  /** @param settingsVerified the client's startup settings were just applied and accepted on this connection */
+  private void serverReady(ServerConnection connection, boolean settingsVerified) {
     if ((state != State.CONNECTING && state != State.ACQUIRING) || !channel.isActive()) {
       context.servers().release(connection, true);
+      return;
+    }
+    if (state == State.CONNECTING && !settingsVerified && !acceptedSettings.covers(clientParameters.settings())) {
+      verifySettings(connection);
       return;
     }
     if (state == State.CONNECTING) {
@@ -219,6 +261,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     attachServer(connection);
   }
 
+  // PostgreSQL refuses a bad startup setting before the login ends: so does the proxy, the first time
+  // its pool sees the setting (a round trip); later logins with it send it ahead of their first message.
+  private void verifySettings(ServerConnection connection) {
+    SettingsVerification.run(connection, clientParameters, acceptedSettings, refused -> onLoop(() -> {
+      if (refused.isPresent()) {
+        context.servers().release(connection, true); // rolled back: the connection is as it was
+        fatal(refused.get().asFatal());
+      } else {
+        serverReady(connection, true);
+      }
+    }));
+  }
+
   // The login's end: what the server reported (with the client's own settings), the cancel key, ReadyForQuery.
   private void greet(ServerConnection connection) {
     if (mode == PoolMode.TRANSACTION) {
@@ -227,14 +282,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     // Session mode: the real backend pid, as clients use it (pg_terminate_backend, pg_stat_activity).
     clientKey = context.cancelKeys().register(connection.backendKey().processId(), this);
-    LoginGreeting.send(channel, clientParameters.reported(connection.startupParameters()), clientKey);
+    LoginGreeting.send(channel, clientParameters.reported(connection.startupParameters(), acceptedSettings), clientKey);
     events.sessionStarted(connection.upstreamAddress(), connection.backendKey().processId());
   }
 
   // Transaction mode: no backend is this client's for long, so the pid in its key is the proxy's own.
   private void greetTransactionMode(Map<String, String> serverDefaults) {
     clientKey = context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this);
-    LoginGreeting.send(channel, clientParameters.reported(serverDefaults), clientKey);
+    LoginGreeting.send(channel, clientParameters.reported(serverDefaults, acceptedSettings), clientKey);
     events.sessionStarted(context.servers().describe(), null);
   }
 
@@ -269,9 +324,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     connection.detach();
     context.servers().release(connection, true);
     channel.config().setAutoRead(true);
+    atTransactionBoundary();
   }
 
   private void relayToServer(ByteBuf frame) {
+    if (state != State.RELAYING) {
+      frame.release(); // an earlier frame of the same read ended the session
+      return;
+    }
     byte type = FrameDecoder.type(frame);
     if (type == MessageType.TERMINATE) {
       frame.release();
@@ -283,7 +343,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     clock.clientSent(type, frame.readableBytes());
     tracker.clientSent(type);
     if (mode == PoolMode.TRANSACTION) {
-      for (ByteBuf out : StatementRewriter.toServer(frame, statements, server.statements(), channel.alloc())) {
+      List<ByteBuf> rewritten;
+      try {
+        rewritten = StatementRewriter.toServer(frame, statements, server.statements(), channel.alloc());
+      } catch (ProtocolException e) {
+        // Handled here, not in exceptionCaught: frames queued while acquiring are relayed from a
+        // future's listener, where a thrown exception would only be logged. The rewriter released the frame.
+        fatal(SqlState.PROTOCOL_VIOLATION, e.getMessage());
+        return;
+      } catch (LimitExceededException e) {
+        fatal(SqlState.PROGRAM_LIMIT_EXCEEDED, e.getMessage());
+        return;
+      }
+      for (ByteBuf out : rewritten) {
         server.write(out);
       }
     } else {
@@ -305,6 +377,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case ANSWERED -> {
         prepareOnly.answer(statements, channel.alloc()).forEach(reply -> channel.write(reply, channel.voidPromise()));
         channel.flush();
+        atTransactionBoundary();
       }
       case NEEDS_SERVER -> {
         early.addAll(prepareOnly.takeFrames());
@@ -357,6 +430,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       // no longer this session's once released (and on a shared loop is detached at once).
       channel.flush();
       releaseServer();
+    } else if (transactionDone) {
+      atTransactionBoundary();
     }
   }
 
@@ -389,10 +464,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     // The server's own FATAL (pg_terminate_backend, shutdown) has been relayed already; end the client too.
+    // A server that vanished without one (killed backend, dropped link) gets the client an 08006 of ours.
     if (state == State.RELAYING) {
       state = State.CLOSED;
       events.upstreamClosed();
-      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      ServerConnection lost = server;
+      ByteBuf goodbye = lost == null || lost.sentFatal() ? Unpooled.EMPTY_BUFFER
+          : ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, lost.lostMessage()).encode(channel.alloc());
+      if (goodbye.isReadable()) {
+        context.metrics().error(SqlState.classOf(SqlState.CONNECTION_FAILURE));
+      }
+      channel.writeAndFlush(goodbye).addListener(ChannelFutureListener.CLOSE);
     }
   }
 
@@ -414,6 +496,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       server = null;
     }
     context.registry().remove(this);
+    context.connectionLimits().left(this);
     context.metrics().clientClosed();
     events.disconnected();
     ctx.fireChannelInactive();
@@ -424,6 +507,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (root instanceof ProtocolException) {
       fatal(SqlState.PROTOCOL_VIOLATION, root.getMessage());
+    } else if (root instanceof LimitExceededException) {
+      fatal(SqlState.PROGRAM_LIMIT_EXCEEDED, root.getMessage());
     } else if (root instanceof IOException) {
       events.socketError(root);
       ctx.close();
@@ -435,14 +520,55 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   /** Sends a FATAL error and closes; the session reads nothing more. */
   private void fatal(String sqlState, String message) {
+    fatal(ErrorResponse.fatal(sqlState, message));
+  }
+
+  private void fatal(ErrorResponse error) {
     if (state == State.CLOSED && !channel.isActive()) {
       return;
     }
     state = State.CLOSED;
-    context.metrics().error(SqlState.classOf(sqlState));
-    events.fatal(sqlState, message);
-    channel.writeAndFlush(ErrorResponse.fatal(sqlState, message).encode(channel.alloc()))
-        .addListener(ChannelFutureListener.CLOSE);
+    context.metrics().error(SqlState.classOf(error.sqlState()));
+    events.fatal(error.sqlState(), error.message());
+    channel.writeAndFlush(error.encode(channel.alloc())).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * Logged in and owing the client nothing: no transaction open, no reply outstanding, no frame held.
+   * The moment a shutdown may end the session without breaking anything the client began. On the loop.
+   */
+  boolean isBetweenTransactions() {
+    return switch (state) {
+      case IDLE -> early.isEmpty() && prepareOnly.isEmpty();
+      case RELAYING -> tracker.isClean();
+      case ADMIN -> true;
+      default -> false;
+    };
+  }
+
+  /** A shutdown began closing sessions: end this one now if it is between transactions; safe from any thread. */
+  void endIfBetweenTransactions() {
+    channel.eventLoop().execute(this::atTransactionBoundary);
+  }
+
+  // A transaction ended (or a shutdown asks): while the proxy drains, that is where the session ends.
+  private void atTransactionBoundary() {
+    if (context.registry().closesBetweenTransactions() && channel.isActive() && isBetweenTransactions()) {
+      context.registry().closedBetweenTransactions();
+      fatal(SqlState.ADMIN_SHUTDOWN, SHUTDOWN_MESSAGE);
+    }
+  }
+
+  /** Too many sockets are logging in and this one has waited longest: it goes, if it still has not logged in. */
+  private void dropUnfinishedLogin() {
+    channel.eventLoop().execute(() -> {
+      if (state == State.AWAITING_STARTUP) {
+        state = State.CLOSED; // silent, or mid-TLS: nothing to say to it
+        channel.close();
+      } else if (state == State.AUTHENTICATING) {
+        fatal(SqlState.TOO_MANY_CONNECTIONS, "too many connections are logging in at once; try again");
+      }
+    });
   }
 
   /** Ends the session from outside (shutdown); safe from any thread. */

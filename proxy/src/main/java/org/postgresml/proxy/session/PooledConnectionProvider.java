@@ -6,17 +6,22 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.observe.PoolMetrics;
 import org.postgresml.proxy.pool.CloseReason;
+import org.postgresml.proxy.pool.ConnectPendingException;
 import org.postgresml.proxy.pool.ConnectionFactory;
 import org.postgresml.proxy.pool.Pool;
 import org.postgresml.proxy.pool.PoolClosedException;
 import org.postgresml.proxy.pool.PoolExhaustedException;
 import org.postgresml.proxy.pool.PoolKey;
+import org.postgresml.proxy.pool.PoolLimits;
+import org.postgresml.proxy.pool.TooManyPoolsException;
 import org.postgresml.proxy.pool.PoolManager;
 import org.postgresml.proxy.pool.PoolSettings;
 import org.postgresml.proxy.pool.PoolStats;
@@ -43,20 +48,44 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   private final Map<PoolKey, PoolMetrics> meters = new ConcurrentHashMap<>();
   /** Per pool: what its upstream has parsed (a reload that changes the upstream starts them afresh). */
   private final Map<PoolKey, PreparedCatalog> catalogs = new ConcurrentHashMap<>();
+  /** Per pool: the startup settings its upstream accepted (a reload that changes the upstream starts them afresh). */
+  private final Map<PoolKey, AcceptedSettings> acceptedSettings = new ConcurrentHashMap<>();
   /** Per pool: what its last new connection reported at login, for transaction-mode logins without a server. */
   private final Map<PoolKey, Map<String, String>> serverDefaults = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
   private volatile PoolMode mode;
   private volatile String resetQuery;
 
+  /** @param inUse the pools clients are logged in to now (they keep them from removal as unused) */
   public PooledConnectionProvider(UpstreamConnector connector, EventLoopGroup loops, PoolMode mode,
-      PoolSettings settings, String resetQuery, MeterRegistry registry) {
+      PoolSettings settings, PoolLimits limits, String resetQuery, MeterRegistry registry,
+      Supplier<Set<PoolKey>> inUse) {
     this.connector = connector;
     this.loops = loops;
     this.mode = mode;
     this.resetQuery = resetQuery;
     this.registry = registry;
-    this.pools = new PoolManager<>(settings, loops, this::factory, this::meters);
+    this.pools = new PoolManager<>(settings, limits, loops, this::factory, this::meters, this::forget, inUse);
+  }
+
+  // A pool went (unused, or its database does not exist): nothing of it stays, /metrics included.
+  private void forget(PoolKey key) {
+    PoolMetrics gone = meters.remove(key);
+    if (gone != null) {
+      gone.close();
+    }
+    catalogs.remove(key);
+    serverDefaults.remove(key);
+  }
+
+  @Override
+  public java.util.Optional<String> admit(StartupMessage client) {
+    try {
+      pools.pool(keyOf(client));
+      return java.util.Optional.empty();
+    } catch (TooManyPoolsException e) {
+      return java.util.Optional.of(e.getMessage());
+    }
   }
 
   private PoolMetrics meters(PoolKey key) {
@@ -81,6 +110,11 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   @Override
   public PreparedCatalog catalog(StartupMessage client) {
     return catalog(keyOf(client));
+  }
+
+  @Override
+  public AcceptedSettings acceptedSettings(StartupMessage client) {
+    return acceptedSettings.computeIfAbsent(keyOf(client), k -> new AcceptedSettings());
   }
 
   private PreparedCatalog catalog(PoolKey key) {
@@ -139,9 +173,9 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
     return opened;
   }
 
-  /** Opens the warm connections of the URL's pool before any client arrives. */
+  /** Opens the warm connections of the URL's pool before any client arrives; it is never removed as unused. */
   public void warmUp(PoolKey key) {
-    pools.pool(key);
+    pools.pin(key);
   }
 
   public PoolManager<ServerConnection> pools() {
@@ -161,10 +195,10 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   }
 
   /** New pool settings from a reload; sessions and connections stay. */
-  public void update(PoolMode newMode, PoolSettings settings, String newResetQuery) {
+  public void update(PoolMode newMode, PoolSettings settings, PoolLimits limits, String newResetQuery) {
     mode = newMode;
     resetQuery = newResetQuery;
-    pools.updateSettings(settings);
+    pools.updateSettings(settings, limits);
   }
 
   /**
@@ -174,6 +208,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   public void updateUpstream(UpstreamConnector newConnector) {
     connector = newConnector;
     catalogs.clear();
+    acceptedSettings.clear();
     serverDefaults.clear();
     pools.drainAll();
   }
@@ -182,9 +217,19 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   public Future<ServerConnection> acquire(EventLoop loop, StartupMessage client) {
     Promise<ServerConnection> result = loop.newPromise();
     PoolKey key = keyOf(client);
-    pools.pool(key).acquire(loop).whenComplete((connection, failure) -> {
+    CompletableFuture<ServerConnection> acquired;
+    try {
+      acquired = pools.acquire(key, loop);
+    } catch (TooManyPoolsException | PoolClosedException e) {
+      return result.setFailure(translate(e));
+    }
+    acquired.whenComplete((connection, failure) -> {
       if (failure != null) {
-        result.tryFailure(translate(failure));
+        Throwable cause = translate(failure);
+        if (cause instanceof UpstreamException upstream && upstream.isMissingDatabase()) {
+          pools.removeIfQuiet(key); // a made-up database name leaves no pool behind
+        }
+        result.tryFailure(cause);
       } else if (!result.trySuccess(connection)) {
         release(connection, true);
       }
@@ -197,6 +242,13 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
         ? failure.getCause() : failure;
     if (cause instanceof PoolExhaustedException exhausted) {
       return new UpstreamException(SqlState.TOO_MANY_CONNECTIONS, exhausted.getMessage());
+    }
+    if (cause instanceof TooManyPoolsException) {
+      return new UpstreamException(SqlState.TOO_MANY_CONNECTIONS, cause.getMessage());
+    }
+    if (cause instanceof ConnectPendingException pending) {
+      return new UpstreamException(SqlState.UNABLE_TO_CONNECT, "could not connect to upstream " + connector.address()
+          + " in time: " + pending.getMessage());
     }
     if (cause instanceof PoolClosedException) {
       return new UpstreamException(SqlState.ADMIN_SHUTDOWN, "the proxy is shutting down");

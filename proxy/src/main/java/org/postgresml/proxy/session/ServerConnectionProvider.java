@@ -24,6 +24,14 @@ public interface ServerConnectionProvider {
    */
   void release(ServerConnection connection, boolean clean);
 
+  /**
+   * A logged-in client joins its pool (made now if it is new): empty, or why it cannot (the pool cap
+   * is reached), before anything of the pool is made for it.
+   */
+  default java.util.Optional<String> admit(StartupMessage client) {
+    return java.util.Optional.empty();
+  }
+
   /** Whether clients may ask for this database (the plain relay serves only the URL's). */
   boolean serves(String database);
 
@@ -35,6 +43,9 @@ public interface ServerConnectionProvider {
 
   /** The meters of the pool this client's connections come from (transactions, queries, bytes). */
   PoolMetrics meters(StartupMessage client);
+
+  /** The startup settings this client's pool has applied before without an error. */
+  AcceptedSettings acceptedSettings(StartupMessage client);
 
   /** The statements this client's pool has parsed without an error (transaction mode's prepared statements). */
   PreparedCatalog catalog(StartupMessage client);

@@ -1,6 +1,8 @@
 package org.postgresml.proxy.session;
 
+import java.net.SocketAddress;
 import java.util.Optional;
+import org.postgresml.proxy.config.ClientAuthMethod;
 import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
@@ -8,7 +10,8 @@ import org.postgresml.proxy.protocol.frontend.StartupMessage;
 /**
  * What a StartupMessage must pass before the proxy asks for a password: a user name, no
  * replication, room under {@code max_client_conn}, a database this proxy serves, and admin rights
- * for the admin console. A refusal carries the SQLSTATE and message PostgreSQL would use.
+ * for the admin console (with client auth trust: a configured user, and the console only from
+ * loopback). A refusal carries the SQLSTATE and message PostgreSQL would use.
  */
 final class StartupCheck {
 
@@ -17,22 +20,35 @@ final class StartupCheck {
 
   private StartupCheck() {}
 
-  static Optional<Refusal> check(StartupMessage message, SessionContext context) {
+  static Optional<Refusal> check(StartupMessage message, SocketAddress remote, SessionContext context) {
     String user = message.user();
+    String replicationValue = message.parameters().get(ReplicationMode.PARAMETER);
+    Optional<ReplicationMode> replication = ReplicationMode.parse(replicationValue);
+    if (replication.isEmpty()) {
+      return refuse(SqlState.INVALID_PARAMETER_VALUE, ReplicationMode.invalidValueMessage(replicationValue));
+    }
     if (user == null || user.isEmpty()) {
       return refuse(SqlState.INVALID_AUTHORIZATION, "no PostgreSQL user name specified in startup packet");
     }
-    if (message.parameters().containsKey("replication")) {
+    if (replication.get() != ReplicationMode.NONE) {
       return refuse(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by pgml-proxy");
     }
-    int maxClients = context.settings().pool().maxClientConn();
-    if (context.registry().size() > maxClients) {
-      return refuse(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already (max_client_conn is "
-          + maxClients + ")");
-    }
     boolean adminDatabase = AdminConsole.DATABASE.equals(message.database());
-    if (adminDatabase && !context.admin().mayUse(user)) {
-      return refuse(SqlState.INVALID_AUTHORIZATION, "user \"" + user + "\" is not an admin of the proxy");
+    // Logged-in clients only: sockets still logging in have their own bound (ConnectionLimits).
+    Optional<String> full = context.connectionLimits().wouldRefuse(adminDatabase);
+    if (full.isPresent()) {
+      return refuse(SqlState.TOO_MANY_CONNECTIONS, full.get());
+    }
+    ClientAuthMethod method = context.settings().clientAuthMethod();
+    if (adminDatabase) {
+      Optional<String> notAdmin = context.admin().refusal(user, remote, method);
+      if (notAdmin.isPresent()) {
+        return refuse(SqlState.INVALID_AUTHORIZATION, notAdmin.get());
+      }
+    }
+    if (method == ClientAuthMethod.TRUST && !context.users().exists(user)) {
+      // trust skips the password, not the user list: as PostgreSQL, a role must exist.
+      return refuse(SqlState.INVALID_AUTHORIZATION, "role \"" + user + "\" does not exist");
     }
     if (!adminDatabase && !context.servers().serves(message.database())) {
       return refuse(SqlState.INVALID_CATALOG_NAME, "database \"" + message.database()

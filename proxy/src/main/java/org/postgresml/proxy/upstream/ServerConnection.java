@@ -44,6 +44,8 @@ public final class ServerConnection implements PooledConnection {
   /** Transaction mode: what this connection has prepared under proxy names (only the holder touches it). */
   private ServerStatements statements;
   private volatile boolean broken;
+  /** The server sent a FATAL (or PANIC) error: its own explanation of why the connection ends. */
+  private volatile boolean saidGoodbye;
 
   ServerConnection(Channel channel, String upstreamAddress, BackendKeyData backendKey,
                    Map<String, String> parameters, ServerRelayHandler relay) {
@@ -89,6 +91,23 @@ public final class ServerConnection implements PooledConnection {
   @Override
   public boolean isUsable() {
     return channel.isActive() && !broken;
+  }
+
+  /**
+   * Whether the server explained its end with a FATAL error of its own (shutdown, pg_terminate_backend),
+   * rather than vanishing (a killed backend, a dropped link).
+   */
+  public boolean sentFatal() {
+    return saidGoodbye;
+  }
+
+  /** What a client is told when this connection ended without the server's own FATAL. */
+  public String lostMessage() {
+    return "connection to upstream " + upstreamAddress + " lost: the server closed the connection unexpectedly";
+  }
+
+  void fatalReceived() {
+    saidGoodbye = true;
   }
 
   /** Never hand this connection out again (a reset failed, a protocol state is unknown). */

@@ -59,7 +59,7 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
 
   void expectInternal(Consumer<Optional<ErrorResponse>> done) {
     if (closed) {
-      done.accept(Optional.of(ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "server connection closed")));
+      done.accept(Optional.of(ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, connection.lostMessage())));
       return;
     }
     internal.add(new InternalQuery(done));
@@ -96,8 +96,13 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
         ParameterStatus status = ParameterStatus.decode(Codec.body(frame));
         connection.parameterChanged(status.name(), status.value());
       }
-      case MessageType.ERROR_RESPONSE ->
-          metrics.error(SqlState.classOf(ErrorResponse.decode(Codec.body(frame)).sqlState()));
+      case MessageType.ERROR_RESPONSE -> {
+        ErrorResponse error = ErrorResponse.decode(Codec.body(frame));
+        metrics.error(SqlState.classOf(error.sqlState()));
+        if (error.isFatal()) {
+          connection.fatalReceived();
+        }
+      }
       default -> { }
     }
   }
@@ -137,7 +142,7 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
     closed = true;
     for (InternalQuery query = internal.poll(); query != null; query = internal.poll()) {
       query.done.accept(Optional.of(query.error != null ? query.error
-          : ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "server connection closed")));
+          : ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, connection.lostMessage())));
     }
     if (listener != null) {
       listener.onServerClosed();

@@ -49,11 +49,18 @@ public final class UpstreamConnector {
   private final ProxySettings.Upstream settings;
   private final Optional<SslContext> tls;
   private final ProxyMetrics metrics;
+  /** Whether a server can log in now, from every login this connector makes (for /readyz). */
+  private final UpstreamReadiness readiness = new UpstreamReadiness(this::probeLogin, System::nanoTime);
 
   public UpstreamConnector(ProxySettings.Upstream settings, Optional<SslContext> tls, ProxyMetrics metrics) {
     this.settings = settings;
     this.tls = tls;
     this.metrics = metrics;
+  }
+
+  /** Whether a server connection can log in to this upstream now. */
+  public UpstreamReadiness readiness() {
+    return readiness;
   }
 
   public String address() {
@@ -75,8 +82,22 @@ public final class UpstreamConnector {
 
   /** As {@link #connect(EventLoop, Map)}, to another database of the same upstream (pools serve any). */
   public Future<ServerConnection> connect(EventLoop loop, String database, Map<String, String> clientParameters) {
-    Promise<ServerConnection> result = loop.newPromise();
     long started = System.nanoTime();
+    Future<ServerConnection> login = login(loop, database, clientParameters);
+    login.addListener(done -> {
+      if (done.isSuccess()) {
+        metrics.upstreamConnected(System.nanoTime() - started);
+      } else {
+        metrics.upstreamConnectFailed();
+      }
+    });
+    return login;
+  }
+
+  // A login for a client or for the readiness probe (which the connect metrics do not count); both
+  // tell the readiness whether the upstream lets servers log in.
+  private Future<ServerConnection> login(EventLoop loop, String database, Map<String, String> clientParameters) {
+    Promise<ServerConnection> result = loop.newPromise();
     Map<String, String> parameters = new LinkedHashMap<>();
     parameters.put("user", settings.url().user());
     parameters.put("database", database);
@@ -100,12 +121,29 @@ public final class UpstreamConnector {
     result.addListener(done -> {
       timeout.cancel(false);
       if (done.isSuccess()) {
-        metrics.upstreamConnected(System.nanoTime() - started);
-      } else {
-        metrics.upstreamConnectFailed();
+        readiness.loggedIn();
+      } else if (!isAboutTheClientsDatabase(database, done.cause())) {
+        readiness.loginFailed(done.cause());
       }
     });
     return result;
+  }
+
+  // A client asking for a database the upstream lacks says nothing about whether the upstream serves.
+  private boolean isAboutTheClientsDatabase(String database, Throwable cause) {
+    return !database.equals(settings.url().database()) && cause instanceof UpstreamException upstream
+        && SqlState.classOf(upstream.sqlState()).equals(SqlState.classOf(SqlState.INVALID_CATALOG_NAME));
+  }
+
+  /** Logs in to the URL's database and leaves again: the readiness probe when no login is recent. */
+  private Future<ServerConnection> probeLogin(EventLoop loop) {
+    Future<ServerConnection> login = login(loop, settings.url().database(), Map.of());
+    login.addListener(done -> {
+      if (done.isSuccess()) {
+        login.getNow().close();
+      }
+    });
+    return login;
   }
 
   /** Sends a CancelRequest for the given upstream key over a fresh connection, as libpq does. */
@@ -123,23 +161,6 @@ public final class UpstreamConnector {
           write.channel().close();
         }));
     return sent;
-  }
-
-  /** Whether the upstream accepts TCP connections now (for /readyz). */
-  public Future<Void> probe(EventLoop loop) {
-    Promise<Void> reachable = loop.newPromise();
-    bootstrap(loop, new ChannelInitializer<SocketChannel>() {
-      @Override
-      protected void initChannel(SocketChannel ch) { }
-    }).connect(settings.url().host(), settings.url().port()).addListener((ChannelFutureListener) connect -> {
-      if (connect.isSuccess()) {
-        reachable.trySuccess(null);
-        connect.channel().close();
-      } else {
-        reachable.tryFailure(connect.cause());
-      }
-    });
-    return reachable;
   }
 
   /** What to do once the transport is ready, given whether it is encrypted. */

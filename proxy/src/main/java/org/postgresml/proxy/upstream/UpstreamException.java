@@ -13,21 +13,39 @@ public final class UpstreamException extends Exception {
   private final String sqlState;
   /** Trying again will not help (the upstream says the database or the login is wrong). */
   private final boolean permanent;
+  /** The SQLSTATE of the upstream's own ErrorResponse at login, if it sent one. */
+  private final String upstreamSqlState;
 
   public UpstreamException(String sqlState, String message, Throwable cause) {
     super(message, cause);
     this.sqlState = sqlState;
     this.permanent = false;
+    this.upstreamSqlState = null;
   }
 
   public UpstreamException(String sqlState, String message) {
-    this(sqlState, message, false);
+    this(sqlState, message, false, null);
   }
 
-  private UpstreamException(String sqlState, String message, boolean permanent) {
+  private UpstreamException(String sqlState, String message, boolean permanent, String upstreamSqlState) {
     super(message);
     this.sqlState = sqlState;
     this.permanent = permanent;
+    this.upstreamSqlState = upstreamSqlState;
+  }
+
+  /**
+   * The upstream answered the login with an error. A database it lacks reaches the client exactly as
+   * PostgreSQL says it ({@code 3D000 database "x" does not exist}): that is the client's request, not
+   * the proxy's trouble. Anything else is the proxy's own login failing: 08004 naming the upstream,
+   * with the upstream's message and SQLSTATE.
+   */
+  public static UpstreamException refusedLogin(String address, String upstreamSqlState, String upstreamMessage) {
+    if (SqlState.classOf(upstreamSqlState).equals(SqlState.classOf(SqlState.INVALID_CATALOG_NAME))) {
+      return new UpstreamException(upstreamSqlState, upstreamMessage, true, upstreamSqlState);
+    }
+    return rejected("upstream " + address + " rejected the connection: " + upstreamMessage
+        + " (SQLSTATE " + upstreamSqlState + ")", upstreamSqlState);
   }
 
   /**
@@ -38,7 +56,12 @@ public final class UpstreamException extends Exception {
     String errorClass = upstreamSqlState == null || upstreamSqlState.length() < 2 ? ""
         : upstreamSqlState.substring(0, 2);
     return new UpstreamException(SqlState.CONNECTION_REJECTED, message,
-        errorClass.equals("3D") || errorClass.equals("28"));
+        errorClass.equals("3D") || errorClass.equals("28"), upstreamSqlState);
+  }
+
+  /** The upstream said the database does not exist (3D000). */
+  public boolean isMissingDatabase() {
+    return SqlState.INVALID_CATALOG_NAME.equals(upstreamSqlState);
   }
 
   public String sqlState() {

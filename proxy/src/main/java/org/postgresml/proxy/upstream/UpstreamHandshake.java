@@ -80,8 +80,7 @@ final class UpstreamHandshake extends ChannelInboundHandlerAdapter {
       case MessageType.ERROR_RESPONSE -> {
         ErrorResponse error = ErrorResponse.decode(body);
         metrics.error(SqlState.classOf(error.sqlState()));
-        fail(ctx, UpstreamException.rejected("upstream " + address + " rejected the connection: " + error.message()
-            + " (SQLSTATE " + error.sqlState() + ")", error.sqlState()));
+        fail(ctx, UpstreamException.refusedLogin(address, error.sqlState(), error.message()));
       }
       case MessageType.READY_FOR_QUERY -> ready(ctx);
       default -> { } // NoticeResponse, NegotiateProtocolVersion: nothing to act on

@@ -188,20 +188,22 @@ class AdminConsoleIT {
   }
 
   @Test
-  void shutdownStopsAcceptingAndDrainsSessions() throws Exception {
-    try (RunningProxy draining = RunningProxy.start(List.of("--database-url", upstream.url("disable")))) {
+  void shutdownTurnsNotReadyThenStopsAcceptingAndClosesIdleSessions() throws Exception {
+    try (RunningProxy draining = RunningProxy.start(List.of("--database-url", upstream.url("disable"),
+        "--shutdown-grace", "1s"))) {
       Connection client = draining.connect(UpstreamDatabase.USER, upstream.password());
       backendPid(client);
       ClientPrograms.Result shutdown = new AdminPsql(draining, UpstreamDatabase.USER, upstream.password())
           .run("SHUTDOWN");
       assertThat(shutdown.exitCode()).as(shutdown.stderr()).isZero();
       assertThat(shutdown.stdout()).contains("SHUTDOWN");
-      // New clients are refused, readiness says so, and the session in flight keeps working.
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(
+      // Readiness says so at once; after the grace new clients are refused and the idle session is closed.
+      assertThat(httpStatus(draining, "/readyz")).isEqualTo(503);
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThatThrownBy(
           () -> draining.connect(UpstreamDatabase.USER, upstream.password()).close())
           .isInstanceOf(SQLException.class));
-      assertThat(httpStatus(draining, "/readyz")).isEqualTo(503);
-      assertThat(backendPid(client)).isPositive();
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThatThrownBy(() -> backendPid(client))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("57P01")));
       client.close();
       // The last session gone, the proxy finishes its drain and stops its HTTP port too.
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThatThrownBy(

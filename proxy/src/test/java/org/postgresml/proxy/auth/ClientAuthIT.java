@@ -75,8 +75,21 @@ class ClientAuthIT {
   void trustAsksForNoPassword() throws SQLException {
     try (RunningProxy proxy = RunningProxy.start(List.of("--database-url", md5Upstream.url("disable"),
         "--client-auth", "trust"));
-         Connection connection = proxy.connect("anyone", "")) {
+         Connection connection = proxy.connect(UpstreamDatabase.USER, "")) {
       assertThat(connection.isValid(5)).isTrue();
+    }
+  }
+
+  @Test
+  void trustStillNeedsAConfiguredUser() {
+    try (RunningProxy proxy = RunningProxy.start(List.of("--database-url", md5Upstream.url("disable"),
+        "--client-auth", "trust"))) {
+      // Before, any name logged in as the URL's upstream identity.
+      Throwable anyone = catchThrowable(() -> proxy.connect("anyone", "").close());
+      assertThat(anyone).isInstanceOfSatisfying(SQLException.class, e -> {
+        assertThat(e.getSQLState()).isEqualTo("28000");
+        assertThat(e.getMessage()).contains("role \"anyone\" does not exist");
+      });
     }
   }
 

@@ -28,6 +28,16 @@ class DatabaseUrlTest {
   }
 
   @Test
+  void portOutsideOneTo65535IsRefused() {
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgres://u:topsecret@h:99999/d")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("port 99999").message().doesNotContain("topsecret");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgres://u:p@h:0/d")).hasMessageContaining("port 0");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgres://u:p@h:99999999999/d"))
+        .hasMessageContaining("between 1 and 65535");
+    assertThat(DatabaseUrl.parse("postgres://u:p@h:65535/d").port()).isEqualTo(65535);
+  }
+
+  @Test
   void toStringHidesThePassword() {
     assertThat(DatabaseUrl.parse("postgres://u:topsecret@h:1/d").toString()).doesNotContain("topsecret");
   }

@@ -24,6 +24,24 @@ class SettingsResolverTest {
   }
 
   @Test
+  void trustRefusesANetworkAddressUnlessAllowed() throws IOException {
+    Map<String, String> env = Map.of("DATABASE_URL", "postgres://u:p@h/db");
+    assertThatThrownBy(() -> resolve(env, "--client-auth", "trust")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--allow-trust-on-network").hasMessageContaining("0.0.0.0");
+    assertThatThrownBy(() -> resolve(env, "--client-auth", "trust", "--listen-host", "10.1.2.3"))
+        .isInstanceOf(ConfigException.class);
+    assertThat(resolve(env, "--client-auth", "trust", "--listen-host", "127.0.0.1").clientAuthMethod())
+        .isEqualTo(ClientAuthMethod.TRUST);
+    assertThat(resolve(env, "--client-auth", "trust", "--listen-host", "::1").allowTrustOnNetwork()).isFalse();
+    assertThat(resolve(env, "--client-auth", "trust", "--allow-trust-on-network").allowTrustOnNetwork()).isTrue();
+    Path file = dir.resolve("trust.yaml");
+    Files.writeString(file, "clientAuth: {method: trust, allowTrustOnNetwork: true}\n");
+    assertThat(resolve(env, "--config", file.toString()).clientAuthMethod()).isEqualTo(ClientAuthMethod.TRUST);
+    assertThat(resolve(env, "--listen-host", "0.0.0.0").clientAuthMethod()).as("scram needs no permission")
+        .isEqualTo(ClientAuthMethod.SCRAM_SHA_256);
+  }
+
+  @Test
   void databaseUrlAloneGivesTheDefaults() {
     ProxySettings settings = resolve(Map.of("DATABASE_URL", "postgres://u:p@h:5433/db?sslmode=require"));
     assertThat(settings.listenHost()).isEqualTo("0.0.0.0");
@@ -34,6 +52,7 @@ class SettingsResolverTest {
     assertThat(settings.clientUsers()).containsExactly(new ProxySettings.ClientUser("u", "p"));
     assertThat(settings.pool().size()).isEqualTo(20);
     assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
@@ -44,10 +63,13 @@ class SettingsResolverTest {
         upstream: {url: "postgres://file:f@filehost/db", connectTimeout: 3s}
         pool: {mode: transaction, size: 8, minSize: 2}
         log: {format: json, connections: false}
-        timeouts: {clientLogin: 500ms, shutdown: 5m}
+        timeouts: {clientLogin: 500ms, shutdown: 5m, shutdownGrace: 12s}
         """);
     ProxySettings settings = resolve(Map.of("DATABASE_URL", "postgres://env:e@envhost/db",
         "PGML_PROXY_CONFIG", file.toString()), "--port", "7001", "--pool-size", "4");
+    assertThat(settings.shutdownGrace()).as("timeouts.shutdownGrace from the file").isEqualTo(Duration.ofSeconds(12));
+    assertThat(resolve(Map.of("DATABASE_URL", "postgres://env:e@envhost/db", "PGML_PROXY_CONFIG", file.toString()),
+        "--shutdown-grace", "0s").shutdownGrace()).as("the flag wins").isZero();
     assertThat(settings.logConnections()).as("log.connections from the file").isFalse();
     assertThat(resolve(Map.of("DATABASE_URL", "postgres://env:e@envhost/db", "PGML_PROXY_CONFIG", file.toString()),
         "--log-connections", "true").logConnections()).as("the flag wins").isTrue();
@@ -143,5 +165,35 @@ class SettingsResolverTest {
         "/nonexistent/secret")).hasMessageContaining("not a readable file");
     assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--fleet-peers", "proxy-a"))
         .hasMessageContaining("host:port, not 'proxy-a'");
+  }
+
+  @Test
+  void clientLimitsHavePostgresLikeDefaultsAndComeFromTheFileOrFlags() throws IOException {
+    Map<String, String> env = Map.of("DATABASE_URL", "postgres://u:p@h/db");
+    ProxySettings.Limits defaults = resolve(env).limits();
+    assertThat(defaults.maxMessageSize()).isEqualTo(64 * 1024 * 1024);
+    assertThat(defaults.maxPreparedStatements()).isEqualTo(1000);
+    Path file = dir.resolve("limits.yaml");
+    Files.writeString(file, "limits: {maxMessageSize: 512kB, maxPreparedStatements: 50}\n");
+    ProxySettings.Limits fromFile = resolve(env, "--config", file.toString()).limits();
+    assertThat(fromFile.maxMessageSize()).isEqualTo(512 * 1024);
+    assertThat(fromFile.maxPreparedStatements()).isEqualTo(50);
+    ProxySettings.Limits fromFlags = resolve(env, "--config", file.toString(), "--max-message-size", "1GB",
+        "--max-prepared-statements", "7").limits();
+    assertThat(fromFlags.maxMessageSize()).as("PostgreSQL's MaxAllocSize").isEqualTo(0x3fffffff);
+    assertThat(fromFlags.maxPreparedStatements()).isEqualTo(7);
+    assertThat(resolve(env, "--max-message-size", "1048576").limits().maxMessageSize()).isEqualTo(1 << 20);
+  }
+
+  @Test
+  void limitsOutsideWhatWorksAreRefusedWithTheKeyAndTheRange() {
+    Map<String, String> env = Map.of("DATABASE_URL", "postgres://u:p@h/db");
+    assertThatThrownBy(() -> resolve(env, "--max-message-size", "2GB")).isInstanceOf(ConfigException.class)
+        .hasMessage("limits.maxMessageSize must be between 64kB and 1GB, not 2GB");
+    assertThatThrownBy(() -> resolve(env, "--max-message-size", "lots")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("invalid size 'lots'");
+    assertThatThrownBy(() -> resolve(env, "--max-message-size", "1kB")).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> resolve(env, "--max-prepared-statements", "0")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--max-prepared-statements");
   }
 }

@@ -15,12 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP load balancer on loopback, as a Kubernetes Service or an AWS NLB is to the proxies: each new
  * connection goes to the next backend in turn, bytes are relayed untouched, so a client's cancel
- * connection usually lands on another replica than its session.
+ * connection usually lands on another replica than its session. Backends may be added and removed
+ * while it runs (an endpoint update); connections already relayed stay where they are, as conntrack
+ * keeps them. A backend that refuses the connection fails that client, as a stale endpoint does.
  */
 final class RoundRobinBalancer implements AutoCloseable {
 
   private final ServerSocket listener;
   private final List<InetSocketAddress> backends;
+  private final AtomicInteger refused = new AtomicInteger();
   private final AtomicInteger next = new AtomicInteger();
   private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "balancer");
@@ -29,7 +32,7 @@ final class RoundRobinBalancer implements AutoCloseable {
   });
 
   RoundRobinBalancer(List<InetSocketAddress> backends) throws IOException {
-    this.backends = List.copyOf(backends);
+    this.backends = new java.util.concurrent.CopyOnWriteArrayList<>(backends);
     this.listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
     threads.execute(this::acceptLoop);
   }
@@ -38,11 +41,36 @@ final class RoundRobinBalancer implements AutoCloseable {
     return listener.getLocalPort();
   }
 
+  /** New connections may go to this backend from now on. */
+  void add(InetSocketAddress backend) {
+    backends.add(backend);
+  }
+
+  /** No new connection goes to this backend any more. */
+  void remove(InetSocketAddress backend) {
+    backends.remove(backend);
+  }
+
+  List<InetSocketAddress> backends() {
+    return List.copyOf(backends);
+  }
+
+  /** Connections a backend refused (or none was there to take), each a client that got nothing. */
+  int refused() {
+    return refused.get();
+  }
+
   private void acceptLoop() {
     while (!listener.isClosed()) {
       try {
         Socket client = listener.accept();
-        InetSocketAddress backend = backends.get(Math.floorMod(next.getAndIncrement(), backends.size()));
+        List<InetSocketAddress> now = List.copyOf(backends);
+        if (now.isEmpty()) {
+          refused.incrementAndGet();
+          closeQuietly(client);
+          continue;
+        }
+        InetSocketAddress backend = now.get(Math.floorMod(next.getAndIncrement(), now.size()));
         threads.execute(() -> relay(client, backend));
       } catch (IOException e) {
         return; // closed
@@ -57,6 +85,7 @@ final class RoundRobinBalancer implements AutoCloseable {
       server.setTcpNoDelay(true);
       server.connect(backend, 2000);
     } catch (IOException e) {
+      refused.incrementAndGet();
       closeQuietly(client, server);
       return;
     }

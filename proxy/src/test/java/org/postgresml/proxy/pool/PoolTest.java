@@ -77,6 +77,31 @@ class PoolTest {
   }
 
   @Test
+  void aClientTimedOutWhileTheUpstreamRefusesGetsTheConnectErrorNotAllInUse() {
+    // queryWaitTimeout (200 ms) shorter than the connect timeout (5 s): the wait ends first.
+    start(new PoolSettings(20, 0, Duration.ofMillis(200), Duration.ofMinutes(10), Duration.ofHours(1), 0,
+        Duration.ofSeconds(30), Duration.ofSeconds(5)));
+    factory.failing.set(true);
+    CompletableFuture<FakeConnection> waiting = pool.acquire();
+    await().atMost(Duration.ofSeconds(2)).until(waiting::isDone);
+    assertThat(waiting).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(ConnectException.class).withMessageContaining("connection refused");
+  }
+
+  @Test
+  void aClientTimedOutWhileConnectsHangIsToldTheUpstreamIsNotAnswering() {
+    start(new PoolSettings(20, 0, Duration.ofMillis(200), Duration.ofMinutes(10), Duration.ofHours(1), 0,
+        Duration.ofSeconds(30), Duration.ofSeconds(5)));
+    factory.hanging.set(true);
+    CompletableFuture<FakeConnection> waiting = pool.acquire();
+    await().atMost(Duration.ofSeconds(2)).until(waiting::isDone);
+    assertThat(waiting).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(ConnectPendingException.class)
+        .withMessageContaining("0 open").withMessageContaining("1 being opened").withMessageContaining("not answering")
+        .withMessageNotContaining("in use (raise");
+  }
+
+  @Test
   void warmConnectionsOpenWithoutClients() {
     start(settings(5, 3));
     await().atMost(Duration.ofSeconds(2)).until(() -> pool.stats().idle() == 3);
@@ -270,6 +295,8 @@ class PoolTest {
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicBoolean failing = new AtomicBoolean();
     final AtomicBoolean permanent = new AtomicBoolean();
+    /** Connects that never finish (an upstream that accepts TCP and never answers). */
+    final AtomicBoolean hanging = new AtomicBoolean();
 
     @Override
     public boolean isPermanent(Throwable failure) {
@@ -279,6 +306,9 @@ class PoolTest {
     @Override
     public CompletionStage<FakeConnection> connect(Object affinity) {
       attempts.incrementAndGet();
+      if (hanging.get()) {
+        return new CompletableFuture<>();
+      }
       if (failing.get()) {
         return CompletableFuture.failedFuture(new ConnectException("connection refused by upstream 127.0.0.1:1"));
       }

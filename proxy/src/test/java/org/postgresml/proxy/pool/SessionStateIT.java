@@ -169,10 +169,12 @@ class SessionStateIT {
 
     Properties jdbc = new Properties();
     jdbc.setProperty("ApplicationName", "jdbc-app");
-    jdbc.setProperty("options", "-c TimeZone=America/Lima");
+    // Not TimeZone: pgjdbc also sends its JVM's TimeZone as a startup pair, which PostgreSQL applies
+    // after options and so wins.
+    jdbc.setProperty("options", "-c lock_timeout=4321");
     try (Connection connection = proxy(mode).connect(UpstreamDatabase.USER, upstream.password(), jdbc);
          Statement statement = connection.createStatement()) {
-      assertThat(single(statement, "SHOW TimeZone")).isEqualTo("America/Lima");
+      assertThat(single(statement, "SHOW lock_timeout")).isEqualTo("4321ms");
       assertThat(single(statement, "SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()"))
           .isEqualTo("jdbc-app");
     }

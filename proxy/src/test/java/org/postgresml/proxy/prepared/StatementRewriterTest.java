@@ -1,6 +1,7 @@
 package org.postgresml.proxy.prepared;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -8,10 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
+import org.postgresml.proxy.protocol.LimitExceededException;
 import org.postgresml.proxy.protocol.MessageType;
+import org.postgresml.proxy.protocol.ProtocolException;
+import org.postgresml.proxy.protocol.backend.BindComplete;
 import org.postgresml.proxy.protocol.backend.CloseComplete;
+import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ParseComplete;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.protocol.frontend.Bind;
@@ -73,21 +80,69 @@ class StatementRewriterTest {
   }
 
   @Test
-  void aStatementAlreadyOnTheServerIsNotPreparedTwiceButTheClientStillGetsItsParseComplete() {
+  void aStatementAlreadyOnTheServerIsPreparedAgainForTheClientThatParsesIt() {
     send(SELECT.encode(ALLOC), client, server);
     reply(ParseComplete.INSTANCE.encode(ALLOC), server);
 
+    // Another client (or this one again, after DDL): a plan made now, not the one made before.
     ClientStatements other = new ClientStatements();
     List<ByteBuf> out = send(SELECT.renamed("other_name").encode(ALLOC), other, server);
-    assertThat(out).extracting(StatementRewriterTest::type).containsExactly('P', 'C');
-    assertThat(Parse.decode(Codec.body(out.get(0))).name()).isNotEqualTo(PROXY_NAME);
-    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).isTrue();
-    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), server)).isFalse();
+    assertThat(out).extracting(StatementRewriterTest::type).containsExactly('C', 'P');
+    assertThat(Close.decode(Codec.body(out.get(0))).name()).isEqualTo(PROXY_NAME);
+    assertThat(Parse.decode(Codec.body(out.get(1))).name()).isEqualTo(PROXY_NAME);
+    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), server)).as("the proxy's own Close").isFalse();
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).as("the client's Parse").isTrue();
     assertThat(server.preparedCount()).isEqualTo(1);
 
     List<ByteBuf> bound = send(bind("other_name"), other, server);
     assertThat(bound).hasSize(1);
     assertThat(Bind.statementName(bound.get(0))).isEqualTo(PROXY_NAME);
+    assertThat(send(bind("S_1"), client, server)).extracting(StatementRewriterTest::type).containsExactly('B');
+  }
+
+  @Test
+  void aStatementTheServerReportsStaleIsForgottenHereAndInTheCatalogAndPreparedAgainAtItsNextUse() {
+    PreparedCatalog catalog = new PreparedCatalog();
+    server.reportTo(catalog);
+    send(SELECT.encode(ALLOC), client, server);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), server);
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    assertThat(catalog.isKnown(PROXY_NAME)).isTrue();
+
+    // ALTER TABLE … TYPE elsewhere; the next Bind is refused by RevalidateCachedQuery.
+    send(bind("S_1"), client, server);
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    assertThat(reply(stalePlanError(), server)).as("the client sees the error, as from PostgreSQL").isTrue();
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    assertThat(catalog.isKnown(PROXY_NAME)).isFalse();
+    assertThat(server.preparedCount()).isZero();
+
+    List<ByteBuf> again = send(bind("S_1"), client, server);
+    assertThat(again).extracting(StatementRewriterTest::type).containsExactly('C', 'P', 'B');
+    assertThat(Close.decode(Codec.body(again.get(0))).name()).isEqualTo(PROXY_NAME);
+    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), server)).isFalse();
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).isFalse();
+    assertThat(server.preparedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void anErrorAfterABindThatSucceededBlamesNoStatement() {
+    send(SELECT.encode(ALLOC), client, server);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), server);
+    send(bind("S_1"), client, server);
+    reply(BindComplete.INSTANCE.encode(ALLOC), server);
+    assertThat(reply(stalePlanError(), server)).isTrue(); // from the Execute: no Bind is unanswered
+    assertThat(server.preparedCount()).isEqualTo(1);
+  }
+
+  private static ByteBuf stalePlanError() {
+    java.util.Map<Character, String> fields = new java.util.LinkedHashMap<>();
+    fields.put('S', "ERROR");
+    fields.put('C', "0A000");
+    fields.put('M', "cached plan must not change result type");
+    fields.put('R', "RevalidateCachedQuery");
+    return new ErrorResponse(fields).encode(ALLOC);
   }
 
   @Test
@@ -215,5 +270,50 @@ class StatementRewriterTest {
     // ErrorResponse, then the ReadyForQuery that ends the batch with its ParseComplete never sent.
     reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
     assertThat(catalog.isKnown(PROXY_NAME)).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(chars = {'P', 'B', 'D', 'C'})
+  void aFrameThatDoesNotDecodeIsReleasedAndRefused(char type) {
+    send(SELECT.encode(ALLOC), client, server); // a statement the client could name
+    ByteBuf truncated = Codec.begin(ALLOC, type);
+    truncated.writeBytes("S_1".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // no terminator
+    ByteBuf frame = Codec.finish(truncated);
+    assertThatThrownBy(() -> send(frame, client, server)).isInstanceOf(ProtocolException.class);
+    assertThat(frame.refCnt()).as("the malformed frame's memory is given back").isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(chars = {'D', 'C'})
+  void aDescribeOrCloseWithNoBodyIsAProtocolViolation(char type) {
+    ByteBuf frame = Codec.finish(Codec.begin(ALLOC, type));
+    assertThatThrownBy(() -> send(frame, client, server)).isInstanceOf(ProtocolException.class);
+    assertThat(frame.refCnt()).isZero();
+  }
+
+  @Test
+  void aClientPastItsPreparedStatementLimitIsRefusedAndTheFrameReleased() {
+    ClientStatements capped = new ClientStatements(2, 1_000);
+    send(SELECT.encode(ALLOC), capped, server);
+    send(new Parse("S_2", "SELECT 2", new int[0]).encode(ALLOC), capped, server);
+    send(new Parse("S_2", "SELECT 22", new int[0]).encode(ALLOC), capped, server); // redefining is no new one
+    ByteBuf third = new Parse("S_3", "SELECT 3", new int[0]).encode(ALLOC);
+    assertThatThrownBy(() -> send(third, capped, server)).isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("too many prepared statements").hasMessageContaining("limits.maxPreparedStatements");
+    assertThat(third.refCnt()).isZero();
+    assertThat(capped.size()).isEqualTo(2);
+    send(new Close(TargetKind.STATEMENT, "S_2").encode(ALLOC), capped, server);
+    send(new Parse("S_3", "SELECT 3", new int[0]).encode(ALLOC), capped, server);
+    assertThat(capped.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aClientsStatementsAreBoundedInTextToo() {
+    ClientStatements capped = new ClientStatements(100, 20);
+    send(new Parse("a", "SELECT 1234567890", new int[0]).encode(ALLOC), capped, server);
+    ByteBuf more = new Parse("b", "SELECT 1234567890", new int[0]).encode(ALLOC);
+    assertThatThrownBy(() -> send(more, capped, server)).isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("query text");
+    assertThat(more.refCnt()).isZero();
   }
 }

@@ -48,4 +48,37 @@ class FrameDecoderTest {
     channel.finishAndReleaseAll();
     small.finishAndReleaseAll();
   }
+
+  @Test
+  void aMessagePastTheLimitIsRefusedFromItsHeaderAndTheRestOfTheStreamDiscarded() {
+    EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(1000));
+    ByteBuf header = Unpooled.buffer().writeByte('Q').writeInt(100 * 1024 * 1024).writeBytes(new byte[64]);
+    assertThatThrownBy(() -> channel.writeInbound(header)).isInstanceOf(DecoderException.class)
+        .hasCauseInstanceOf(LimitExceededException.class).cause().hasMessageContaining("'Q'")
+        .hasMessageContaining("104857600").hasMessageContaining("limits.maxMessageSize");
+    assertThat(header.refCnt()).as("nothing of it is kept").isZero();
+    // What follows has lost its framing: dropped unread, never taken for new messages.
+    ByteBuf idle = new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(UnpooledByteBufAllocator.DEFAULT);
+    channel.writeInbound(idle);
+    assertThat((Object) channel.readInbound()).isNull();
+    assertThat(idle.refCnt()).isZero();
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void theLimitRisesOnceTheClientHasLoggedIn() {
+    FrameDecoder decoder = new FrameDecoder(FrameDecoder.MAX_LOGIN_FRAME_LENGTH);
+    EmbeddedChannel channel = new EmbeddedChannel(decoder);
+    decoder.limit(128 * 1024);
+    ByteBuf large = Unpooled.buffer().writeByte('Q').writeInt(100_004).writeZero(100_000);
+    channel.writeInbound(large);
+    ByteBuf frame = channel.readInbound();
+    assertThat(frame.readableBytes()).isEqualTo(100_005);
+    frame.release();
+    EmbeddedChannel login = new EmbeddedChannel(new FrameDecoder(FrameDecoder.MAX_LOGIN_FRAME_LENGTH));
+    assertThatThrownBy(() -> login.writeInbound(Unpooled.buffer().writeByte('p').writeInt(100_004)))
+        .hasCauseInstanceOf(LimitExceededException.class).cause().hasMessageContaining("before login");
+    channel.finishAndReleaseAll();
+    login.finishAndReleaseAll();
+  }
 }

@@ -63,9 +63,9 @@ class BadInputIT {
 
   @Test
   void garbageTruncatedHugeAndUserlessClientsThenAGoodOne() throws Exception {
+    // What PostgreSQL closes without a reply (StartupPacketIT compares each case with PostgreSQL).
     try (RawClient http = new RawClient(proxy.port())) {
       http.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      assertThat(http.readError()).containsEntry('C', "08P01");
       assertThat(http.closedByPeer()).isTrue();
     }
     try (RawClient truncated = new RawClient(proxy.port())) {
@@ -76,19 +76,19 @@ class BadInputIT {
     }
     try (RawClient huge = new RawClient(proxy.port())) {
       huge.send(ByteBuffer.allocate(8).putInt(Integer.MAX_VALUE).putInt(196608).array());
-      assertThat(huge.readError()).containsEntry('C', "08P01");
+      assertThat(huge.closedByPeer()).isTrue();
     }
     try (RawClient negative = new RawClient(proxy.port())) {
       negative.send(ByteBuffer.allocate(8).putInt(0x80000000).putInt(0).array());
-      assertThat(negative.readError()).containsEntry('C', "08P01");
+      assertThat(negative.closedByPeer()).isTrue();
     }
     try (RawClient userless = new RawClient(proxy.port())) {
       userless.send(RawClient.startup(Map.of("database", UpstreamDatabase.DATABASE)));
       assertThat(userless.readError()).containsEntry('C', "28000");
     }
-    try (RawClient oldProtocol = new RawClient(proxy.port())) {
-      oldProtocol.send(ByteBuffer.allocate(8).putInt(8).putInt(2 << 16).array());
-      assertThat(oldProtocol.readError()).containsEntry('C', "08P01");
+    try (RawClient newProtocol = new RawClient(proxy.port())) {
+      newProtocol.send(ByteBuffer.allocate(9).putInt(9).putInt(4 << 16).put((byte) 0).array());
+      assertThat(newProtocol.readError()).containsEntry('C', "0A000");
     }
     try (RawClient silent = new RawClient(proxy.port())) {
       // clientLogin is 1s in this class's config file: a client that never logs in is let go.

@@ -8,16 +8,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.proxy.ProxyConfigFile;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
 import org.postgresml.testing.FreePorts;
 import org.postgresml.testing.netty.NettyLeakCheck;
+import org.postgresql.util.PSQLException;
 
 /** An upstream that is down, or refuses the proxy, costs clients a class-08 error and nothing else. */
 @ExtendWith(NettyLeakCheck.class)
@@ -43,6 +48,27 @@ class UpstreamFailureIT {
           HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(proxy.server().metrics().scrape()).contains("pgml_proxy_errors_total{sqlstate_class=\"08\"}");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"session", "transaction"})
+  void aDatabaseTheUpstreamLacksIs3D000InPostgresqlsWords(String mode) throws SQLException {
+    try (UpstreamDatabase upstream = UpstreamDatabase.start();
+         RunningProxy proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable"), "--pool-mode", mode))) {
+      Properties login = new Properties();
+      login.setProperty("user", UpstreamDatabase.USER);
+      login.setProperty("password", upstream.password());
+      Throwable thrown = catchThrowable(() -> DriverManager.getConnection(proxy.jdbcUrl("no_such_db", "disable"),
+          login).close());
+      assertThat(thrown).isInstanceOfSatisfying(PSQLException.class, e -> {
+        assertThat(e.getSQLState()).isEqualTo("3D000");
+        assertThat(e.getServerErrorMessage().getMessage()).isEqualTo("database \"no_such_db\" does not exist");
+        assertThat(e.getServerErrorMessage().getSeverity()).isEqualTo("FATAL");
+      });
+      try (Connection connection = proxy.connect(UpstreamDatabase.USER, upstream.password())) {
+        assertThat(connection.isValid(5)).as("the URL's database is still served").isTrue();
+      }
     }
   }
 

@@ -89,9 +89,17 @@ public class PgmlProxySpec {
 
   @Default("30s")
   @Pattern(Durations.PATTERN)
-  @JsonPropertyDescription("On SIGTERM the proxy stops accepting and lets sessions finish this long; the pod's "
-      + "terminationGracePeriodSeconds is set above it.")
+  @JsonPropertyDescription("After the shutdown grace, how long sessions still inside a transaction may finish "
+      + "before they get 57P01 (each session is closed at its first transaction boundary); the pod's "
+      + "terminationGracePeriodSeconds is the grace plus this plus a margin.")
   public String shutdownTimeout = "30s";
+
+  @Default("5s")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("On SIGTERM the proxy answers 503 on /readyz at once but goes on accepting clients this "
+      + "long, while the Service and load balancers remove the pod (their lag must be shorter). Also the pods' "
+      + "minReadySeconds, so a new pod is in rotation before the next old one stops.")
+  public String shutdownGrace = "5s";
 
   @Default("false")
   @JsonPropertyDescription("true: the operator leaves the fleet's objects as they are (status is still updated).")

@@ -39,6 +39,14 @@ public record ErrorResponse(Map<Character, String> fields) {
     return new ErrorResponse(fields);
   }
 
+  /** The same error, ending the connection (a server's ERROR the proxy turns into a refused login). */
+  public ErrorResponse asFatal() {
+    Map<Character, String> copy = new LinkedHashMap<>(fields);
+    copy.put(SEVERITY, "FATAL");
+    copy.put(SEVERITY_NON_LOCALIZED, "FATAL");
+    return new ErrorResponse(copy);
+  }
+
   public static ErrorResponse decode(ByteBuf body) {
     Map<Character, String> fields = new LinkedHashMap<>();
     while (body.isReadable()) {
@@ -72,6 +80,12 @@ public record ErrorResponse(Map<Character, String> fields) {
 
   public String sqlState() {
     return fields.getOrDefault(CODE, "");
+  }
+
+  /** FATAL or PANIC: the server ends the session after this error. */
+  public boolean isFatal() {
+    String severity = fields.getOrDefault(SEVERITY_NON_LOCALIZED, fields.getOrDefault(SEVERITY, ""));
+    return severity.equals("FATAL") || severity.equals("PANIC");
   }
 
   public String message() {

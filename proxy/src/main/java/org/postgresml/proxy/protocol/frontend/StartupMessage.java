@@ -22,21 +22,39 @@ public final class StartupMessage {
     this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
   }
 
-  /** Decodes the body after the length field, starting with the version. */
+  /** PostgreSQL's complaint about every malformed parameter list (ProcessStartupPacket). */
+  public static final String LAYOUT_ERROR = "invalid startup packet layout: expected terminator as last byte";
+
+  /**
+   * Decodes the body after the length field, starting with the version. As PostgreSQL: name/value
+   * pairs, then one NUL that must be the packet's last byte.
+   *
+   * @throws ProtocolException with {@link #LAYOUT_ERROR} when the list is not so
+   */
   public static StartupMessage decode(ByteBuf body) {
-    int version = body.readInt();
+    int version = Codec.readInt(body);
     Map<String, String> parameters = new LinkedHashMap<>();
-    while (body.isReadable()) {
-      String name = Codec.readCString(body);
-      if (name.isEmpty()) {
-        break;
-      }
+    while (true) {
       if (!body.isReadable()) {
-        throw new ProtocolException("startup parameter " + name + " without a value");
+        throw new ProtocolException(LAYOUT_ERROR);
       }
-      parameters.put(name, Codec.readCString(body));
+      if (body.getByte(body.readerIndex()) == 0) {
+        body.skipBytes(1);
+        if (body.isReadable()) {
+          throw new ProtocolException(LAYOUT_ERROR);
+        }
+        return new StartupMessage(version, parameters);
+      }
+      try {
+        String name = Codec.readCString(body);
+        if (!body.isReadable()) {
+          throw new ProtocolException(LAYOUT_ERROR); // a name without its value
+        }
+        parameters.put(name, Codec.readCString(body));
+      } catch (ProtocolException e) {
+        throw new ProtocolException(LAYOUT_ERROR);
+      }
     }
-    return new StartupMessage(version, parameters);
   }
 
   public ByteBuf encode(ByteBufAllocator alloc) {
@@ -62,8 +80,9 @@ public final class StartupMessage {
     return parameters.get("user");
   }
 
-  /** The database, which defaults to the user name as in PostgreSQL. */
+  /** The database, which defaults to the user name as in PostgreSQL (also when given empty). */
   public String database() {
-    return parameters.getOrDefault("database", user());
+    String database = parameters.get("database");
+    return database == null || database.isEmpty() ? user() : database;
   }
 }

@@ -1,0 +1,106 @@
+package org.postgresml.proxy.faults;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.postgresml.proxy.RunningProxy;
+import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.testing.PostgresCluster;
+import org.postgresml.testing.net.FaultRelay;
+
+/**
+ * A real PostgreSQL behind a {@link FaultRelay}: the proxy is given the relay's address, so a test
+ * can drop, cut, stall, refuse or black-hole the link, or kill a backend with SIGKILL.
+ */
+final class FaultyUpstream implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private final UpstreamDatabase database;
+  private final FaultRelay relay;
+
+  private FaultyUpstream(UpstreamDatabase database, FaultRelay relay) {
+    this.database = database;
+    this.relay = relay;
+  }
+
+  static FaultyUpstream start() {
+    UpstreamDatabase database = UpstreamDatabase.start();
+    return new FaultyUpstream(database, FaultRelay.start(database.cluster().host(), database.cluster().port()));
+  }
+
+  UpstreamDatabase database() {
+    return database;
+  }
+
+  PostgresCluster cluster() {
+    return database.cluster();
+  }
+
+  FaultRelay relay() {
+    return relay;
+  }
+
+  /** The URL the proxy is given: the upstream's, through the relay. */
+  String url() {
+    return "postgres://" + UpstreamDatabase.USER + ":" + database.password() + "@" + relay.host() + ":"
+        + relay.port() + "/" + UpstreamDatabase.DATABASE + "?sslmode=disable";
+  }
+
+  /** A client of the proxy with a socket timeout, so that a hang fails the test instead of stalling it. */
+  Connection connect(RunningProxy proxy) throws SQLException {
+    java.util.Properties bounded = new java.util.Properties();
+    bounded.setProperty("socketTimeout", "60");
+    return proxy.connect(UpstreamDatabase.USER, database.password(), bounded);
+  }
+
+  /** The pid of the one backend of the proxy's role whose query starts so (from pg_stat_activity). */
+  Optional<Integer> backendRunning(String queryPrefix) throws SQLException {
+    try (Connection direct = cluster().connect(); Statement statement = direct.createStatement();
+         ResultSet rows = statement.executeQuery("SELECT pid FROM pg_stat_activity WHERE usename = '"
+             + UpstreamDatabase.USER + "' AND query LIKE '" + queryPrefix.replace("'", "''")
+             + "%' AND state = 'active'")) {
+      return rows.next() ? Optional.of(rows.getInt(1)) : Optional.empty();
+    }
+  }
+
+  /** SIGKILL to one backend: it vanishes without a word (and the postmaster restarts all backends). */
+  static void kill9(int pid) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-9", Integer.toString(pid)).redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -9 " + pid + " failed: " + new String(kill.getInputStream().readAllBytes()));
+    }
+  }
+
+  /** Whether the upstream takes connections again (after a crash restart). */
+  boolean upstreamAccepts() {
+    try (Connection direct = cluster().connect()) {
+      return direct.isValid(5);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  static int readyz(RunningProxy proxy) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.httpPort() + "/readyz"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  @Override
+  public void close() {
+    try {
+      relay.close();
+    } finally {
+      database.close();
+    }
+  }
+}

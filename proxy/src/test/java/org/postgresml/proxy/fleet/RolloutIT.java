@@ -1,0 +1,181 @@
+package org.postgresml.proxy.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresml.proxy.ProxyConfigFile;
+import org.postgresml.proxy.ProxyProcess;
+import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.testing.FreePorts;
+import org.postgresml.testing.PostgresCluster;
+
+/**
+ * A rolling update of a three-proxy fleet under load, without a cluster: the jar runs as three
+ * processes behind a round-robin balancer whose endpoints follow each proxy's {@code /readyz} with
+ * a 2 s lag, as a Service and a cloud load balancer do. The proxies are replaced one by one as a
+ * Deployment with maxSurge 1 and maxUnavailable 0 does (start a new one, wait until it is in
+ * rotation, SIGTERM an old one) while an "RDS" PostgreSQL makes connect-per-call dblink calls
+ * through the balancer and application clients run transactions on long-lived connections.
+ *
+ * <p>What must hold: not one dblink call fails; a long-lived client never loses a transaction it
+ * began, it is only disconnected between two of them (57P01) and reconnects; every acknowledged
+ * COMMIT is in the table and nothing else; every old proxy exits 0.
+ *
+ * <p>{@code -Dpgml.rollout.calls=10000} keeps rolling the fleet (all three replaced again, round
+ * after round) until that many calls were made; the default is one round.
+ * {@code -Dpgml.rollout.shutdownGrace=0s} shows what a proxy that stops accepting at once loses.
+ */
+class RolloutIT {
+
+  private static final int REPLICAS = 3;
+  /** How long after a proxy turns unready the balancer still sends it new connections. */
+  private static final Duration ENDPOINT_LAG = Duration.ofSeconds(2);
+  private static final int DBLINK_SESSIONS = 4;
+  private static final int LONG_LIVED_CLIENTS = 3;
+  private static final long TARGET_CALLS = Long.getLong("pgml.rollout.calls", 0);
+  /** The proxy's own default unless asked otherwise. */
+  private static final String SHUTDOWN_GRACE = System.getProperty("pgml.rollout.shutdownGrace", "5s");
+  private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
+
+  private static UpstreamDatabase upstream;
+  /** Where the dblink calls come from; the upstream's cluster serves as "RDS" too (one cluster less to start). */
+  private static PostgresCluster rds;
+  private static Path config;
+
+  @BeforeAll
+  static void start() {
+    assertThat(ProxyProcess.JAR).as("built by the package phase").exists();
+    upstream = UpstreamDatabase.start();
+    upstream.cluster().execute(UpstreamDatabase.DATABASE, "CREATE TABLE rollout_ledger (client text, n int)",
+        "ALTER TABLE rollout_ledger OWNER TO " + UpstreamDatabase.USER);
+    rds = upstream.cluster();
+    rds.execute("postgres", "CREATE EXTENSION IF NOT EXISTS dblink");
+    config = ProxyConfigFile.write("timeouts: {shutdown: " + SHUTDOWN_TIMEOUT.toSeconds() + "s}\n");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (upstream != null) {
+      upstream.close();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"transaction", "session"})
+  void replacingEveryProxyUnderLoadFailsNoCallAndBreaksNoTransaction(String mode) throws Exception {
+    List<ProxyProcess> serving = new ArrayList<>();
+    List<ProxyProcess> replaced = new ArrayList<>();
+    try (RoundRobinBalancer balancer = new RoundRobinBalancer(List.of());
+        ReadinessEndpoints endpoints = new ReadinessEndpoints(balancer, ENDPOINT_LAG)) {
+      for (int i = 0; i < REPLICAS; i++) {
+        serving.add(launch(mode));
+      }
+      for (ProxyProcess proxy : serving) {
+        joinRotation(proxy, endpoints);
+      }
+      String connInfo = "host=127.0.0.1 port=" + balancer.port() + " dbname=" + UpstreamDatabase.DATABASE
+          + " user=" + UpstreamDatabase.USER + " password=" + upstream.password() + " sslmode=disable"
+          + " connect_timeout=10";
+      Properties login = new Properties();
+      login.setProperty("user", UpstreamDatabase.USER);
+      login.setProperty("password", upstream.password());
+      login.setProperty("connectTimeout", "10");
+      login.setProperty("socketTimeout", "60");
+      String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + balancer.port() + "/" + UpstreamDatabase.DATABASE
+          + "?sslmode=disable";
+
+      long started = System.nanoTime();
+      int rounds = 0;
+      long committed;
+      Duration rolled;
+      ConnectPerCallLoad calls = new ConnectPerCallLoad(rds, connInfo, DBLINK_SESSIONS);
+      LongLivedClients clients = new LongLivedClients(jdbcUrl, login, "rollout_ledger", mode, LONG_LIVED_CLIENTS);
+      try {
+        await().atMost(Duration.ofSeconds(60)).until(() -> calls.calls() >= 20 && clients.committed() >= 5);
+        do {
+          for (int i = 0; i < REPLICAS; i++) {
+            ProxyProcess fresh = launch(mode);
+            joinRotation(fresh, endpoints);
+            ProxyProcess old = serving.remove(0);
+            old.terminate();
+            replaced.add(old);
+            serving.add(fresh);
+          }
+          rounds++;
+        } while (calls.calls() < TARGET_CALLS);
+        rolled = Duration.ofNanos(System.nanoTime() - started);
+        for (ProxyProcess old : replaced) {
+          assertThat(old.awaitExit(Duration.ofSeconds(90))).as("a drained proxy exits 0").isZero();
+        }
+      } finally {
+        calls.close();
+        clients.close();
+      }
+      committed = clients.committed();
+
+      System.out.printf("rollout %s: %d rounds in %d s (drained, load stopped %d s later), %d dblink calls, %d failed %s; long-lived clients: %d commits,"
+              + " disconnects between transactions %s, errors inside transactions %s, failed reconnects %s;"
+              + " balancer refused %d%n", mode, rounds, rolled.toSeconds(),
+          Duration.ofNanos(System.nanoTime() - started).minus(rolled).toSeconds(), calls.calls(), calls.failed(), calls.failuresByMessage(),
+          committed, clients.betweenTransactions(), clients.insideTransactions(), clients.connectFailures(),
+          balancer.refused());
+      assertThat(calls.failuresByMessage()).as("failed dblink calls").isEmpty();
+      assertThat(clients.insideTransactions()).as("transactions broken inside").isEmpty();
+      assertThat(clients.connectFailures()).as("failed reconnects").isEmpty();
+      assertThat(clients.betweenTransactions().keySet()).as("disconnects between transactions")
+          .allSatisfy(error -> assertThat(error).startsWith("57P01"));
+      assertThat(ledgerRows(mode)).as("every acknowledged COMMIT, nothing else").isEqualTo(committed);
+      for (ProxyProcess old : replaced) {
+        assertThat(old.stderr()).doesNotContain("LEAK:").doesNotContain(upstream.password());
+      }
+    } finally {
+      for (ProxyProcess proxy : serving) {
+        proxy.close();
+      }
+      for (ProxyProcess proxy : replaced) {
+        proxy.close();
+      }
+    }
+  }
+
+  private static ProxyProcess launch(String mode) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--database-url", upstream.url("disable"), "--pool-mode", mode,
+        "--config", config.toString(), "--log-connections", "false"));
+    if (!SHUTDOWN_GRACE.equals("none")) { // none: a proxy that has no such flag (the code before it)
+      args.addAll(List.of("--shutdown-grace", SHUTDOWN_GRACE));
+    }
+    return ProxyProcess.launch(FreePorts.next(), Map.of(), args);
+  }
+
+  /** Ready, and in the balancer's rotation: what a Deployment's minReadySeconds waits for. */
+  private static void joinRotation(ProxyProcess proxy, ReadinessEndpoints endpoints) {
+    proxy.awaitReady(Duration.ofSeconds(90));
+    InetSocketAddress address = new InetSocketAddress("127.0.0.1", proxy.port());
+    endpoints.watch(address, proxy.httpPort());
+    await().atMost(Duration.ofSeconds(30)).until(() -> endpoints.inRotation(address));
+  }
+
+  private static long ledgerRows(String mode) throws Exception {
+    try (Connection direct = upstream.cluster().connect(UpstreamDatabase.DATABASE, UpstreamDatabase.USER,
+        upstream.password()); Statement statement = direct.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM rollout_ledger WHERE client LIKE '"
+            + mode + "-%'")) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+}
