@@ -23,18 +23,25 @@ final class ImageTooling {
     List<String> missing = new ArrayList<>();
     for (String program : new String[] {"buildah", "mmdebstrap", "unshare", "mount"}) {
       if (!Processes.onPath(program)) {
-        missing.add(program + " is not installed");
+        missing.add(program);
       }
     }
-    if (!runningAsRoot()) {
-      missing.add("the tests do not run as root (buildah's vfs storage and chroot isolation need it)");
+    requireOrSkip(missing, runningAsRoot(), "true".equalsIgnoreCase(System.getenv("CI")));
+  }
+
+  /** Skips (aborts) or, under CI, fails when a program is missing or the tests do not run as root. */
+  static void requireOrSkip(List<String> missingPrograms, boolean root, boolean ci) {
+    List<String> gaps = new ArrayList<>();
+    missingPrograms.forEach(program -> gaps.add(program + " is not installed"));
+    if (!root) {
+      gaps.add("the tests do not run as root (buildah's vfs storage and chroot isolation need it)");
     }
-    if (missing.isEmpty()) {
+    if (gaps.isEmpty()) {
       return;
     }
     String reason = "image build tests need buildah and mmdebstrap as root (Debian: apt-get install buildah"
-        + " mmdebstrap; .ci/run installs them): " + String.join("; ", missing);
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        + " mmdebstrap; .ci/run installs them): " + String.join("; ", gaps);
+    if (ci) {
       throw new AssertionError("CI=true, so the images must be built and run here, but " + reason);
     }
     Assumptions.abort("skipped: " + reason);
