@@ -162,6 +162,14 @@ public final class ServerStatements {
     prepared.clear();
     pending.clear();
     stale.clear();
+    // Its reply arrives while its own batch is the oldest unanswered one: a Parse the client
+    // pipelined behind it, in a later batch, still defines its statement (else it would be parsed
+    // a second time, and fail with 42P05).
+    for (Expected next : expected) {
+      if (next.proxyName != null && next.reply == Reply.PARSE_COMPLETE && next.batch > batchesEnded) {
+        pending.add(next.proxyName);
+      }
+    }
   }
 
   public int preparedCount() {

@@ -316,4 +316,19 @@ class StatementRewriterTest {
         .hasMessageContaining("query text");
     assertThat(more.refCnt()).isZero();
   }
+
+  @Test
+  void aParsePipelinedBehindDiscardAllStillDefinesItsStatement() {
+    // Found by StatementRewriterFuzzTest: DISCARD ALL, then a Parse in the same write.
+    send(new Query("DISCARD ALL").encode(ALLOC), client, server);
+    send(SELECT.encode(ALLOC), client, server);
+    ByteBuf tag = Codec.begin(ALLOC, (char) MessageType.COMMAND_COMPLETE);
+    Codec.writeCString(tag, "DISCARD ALL");
+    reply(Codec.finish(tag), server);
+    ClientStatements other = new ClientStatements();
+    List<ByteBuf> out = send(SELECT.renamed("other").encode(ALLOC), other, server);
+    assertThat(out).as("known to be there: closed first, never parsed over itself (42P05)")
+        .extracting(StatementRewriterTest::type).containsExactly('C', 'P');
+    assertThat(Close.decode(Codec.body(out.get(0))).name()).isEqualTo(PROXY_NAME);
+  }
 }

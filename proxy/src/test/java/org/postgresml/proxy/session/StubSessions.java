@@ -49,7 +49,7 @@ public final class StubSessions {
         .orElseThrow(() -> new IllegalArgumentException(errors.toString()));
     AdminConsole console = new AdminConsole(new org.postgresml.proxy.admin.StubAdminContext());
     return new StubSessions(new SessionContext(settings, Optional.empty(), new ClientUsers(settings.clientUsers()),
-        new CancelDispatch(new CancelKeys(0), Optional.empty()), new UnreachableUpstream(), new SessionRegistry(),
+        new CancelDispatch(new CancelKeys(), Optional.empty()), new UnreachableUpstream(), new SessionRegistry(),
         new ProxyMetrics(), new AdminAccess(settings::adminUsers, console)));
   }
 
