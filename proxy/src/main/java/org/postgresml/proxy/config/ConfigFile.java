@@ -61,6 +61,10 @@ public final class ConfigFile {
     public String name;
     public String password;
     public String passwordFile;
+    /** This user's own login method (scram-sha-256, md5, trust); clientAuth.method when not set. */
+    public String method;
+    /** The clients this user may log in from, as an address or CIDR range (pg_hba.conf's address). */
+    public String address;
   }
 
   /** Pool settings (docs/pooling.md). */

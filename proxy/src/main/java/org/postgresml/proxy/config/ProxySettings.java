@@ -44,10 +44,20 @@ public record ProxySettings(
   public record ClientTls(Path certFile, Path keyFile) {}
 
   /** A user that may log in to the proxy. */
-  public record ClientUser(String name, String password) {
+  /**
+   * A user that may log in to the proxy: its password (empty for a trust-only user), and, as a
+   * pg_hba.conf line, its own login method and the client addresses it may come from.
+   */
+  public record ClientUser(String name, String password, Optional<ClientAuthMethod> method,
+                           Optional<ClientNetwork> address) {
+    public ClientUser(String name, String password) {
+      this(name, password, Optional.empty(), Optional.empty());
+    }
+
     @Override
     public String toString() {
-      return "ClientUser[" + name + "]";
+      return "ClientUser[" + name + method.map(m -> ", " + m.text()).orElse("")
+          + address.map(a -> ", " + a).orElse("") + "]";
     }
   }
 

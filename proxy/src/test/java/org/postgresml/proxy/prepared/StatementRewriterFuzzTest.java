@@ -32,7 +32,8 @@ import org.postgresml.testing.netty.NettyLeakCheck;
  * Transaction mode's statement rewriting driven by arbitrary sequences of client frames (well-formed
  * or not) over two server connections and arbitrary server replies: only the protocol's own
  * refusals, a refused frame released, every frame out well-formed, never a Bind or Describe of a
- * proxy name the server connection was not sent a Parse for, and every buffer released. The
+ * proxy name the server connection was not sent a Parse for, never a second Parse of a statement it
+ * has, and every buffer released. The server answers in order and skips to Sync after an error. The
  * PQprepare batch is driven the same way. Seeds: StatementRewriterFuzzTestInputs (docs/testing.md).
  */
 @ExtendWith(NettyLeakCheck.class)
@@ -43,11 +44,21 @@ class StatementRewriterFuzzTest {
   private static final String[] NAMES = {"", "a", "b", "S_1"};
   private static final String[] QUERIES = {"SELECT 1", "SELECT $1::int", "BEGIN"};
 
-  /** What one server connection was sent, as far as the rule "Parse before use" needs. */
+  /**
+   * One server connection as PostgreSQL runs it: it answers what it was sent, in order, and after
+   * an error skips to the next Sync. {@code defined} holds the statements it has, or will have once
+   * the Parse messages it was sent are answered.
+   */
   private static final class Server {
     final ServerStatements statements = new ServerStatements(2);
-    final Set<String> parsed = new HashSet<>();
+    final Set<String> defined = new HashSet<>();
+    /** Replies owed, oldest first: the message each answers. */
+    final java.util.ArrayDeque<Owed> owed = new java.util.ArrayDeque<>();
   }
+
+  private enum Answer { PARSE_COMPLETE, CLOSE_COMPLETE, DISCARDED, READY }
+
+  private record Owed(Answer answer, String statement) {}
 
   @FuzzTest
   void rewritingKeepsEveryStatementDefinedWhereItIsUsed(FuzzedDataProvider data) {
@@ -57,7 +68,7 @@ class StatementRewriterFuzzTest {
     for (int step = 0; step < 48 && data.remainingBytes() > 0; step++) {
       Server server = servers[data.consumeInt(0, 1)];
       if (data.consumeBoolean()) {
-        reply(server, data);
+        reply(server, data.consumeBoolean());
         continue;
       }
       ByteBuf frame = frame(data);
@@ -120,23 +131,76 @@ class StatementRewriterFuzzTest {
     }
   }
 
-  /** A frame the server connection gets is whole, decodes, and uses only statements it was sent. */
+  /** A frame the server connection gets is whole, decodes, and uses only statements it has or will have. */
   private static void check(ByteBuf sent, String clientName, Server server) {
     assertThat(sent.getInt(sent.readerIndex() + 1)).isEqualTo(sent.readableBytes() - 1);
     byte type = FrameDecoder.type(sent);
     if (type == MessageType.PARSE) {
-      server.parsed.add(Parse.decode(Codec.body(sent)).name());
+      String name = Parse.decode(Codec.body(sent)).name();
+      if (name.startsWith("pgml_proxy_") && !name.contains("scratch")) {
+        assertThat(server.defined).as("a statement this server has is not parsed again (42P05)").doesNotContain(name);
+      }
+      server.defined.add(name);
+      server.owed.add(new Owed(Answer.PARSE_COMPLETE, name));
     } else if (type == MessageType.CLOSE) {
       Close close = Close.decode(Codec.body(sent));
-      if (close.kind() == TargetKind.STATEMENT) {
-        server.parsed.remove(close.name());
+      boolean statement = close.kind() == TargetKind.STATEMENT;
+      if (statement) {
+        server.defined.remove(close.name());
       }
+      server.owed.add(new Owed(Answer.CLOSE_COMPLETE, statement ? close.name() : null));
+    } else if (type == MessageType.SYNC) {
+      server.owed.add(new Owed(Answer.READY, null));
+    } else if (type == MessageType.QUERY) {
+      if (Codec.body(sent).toString(java.nio.charset.StandardCharsets.UTF_8).startsWith("DISCARD ALL")) {
+        server.owed.add(new Owed(Answer.DISCARDED, null));
+      }
+      server.owed.add(new Owed(Answer.READY, null));
     } else if (type == MessageType.BIND || type == MessageType.DESCRIBE) {
       String used = statementNamed(sent);
       if (used != null && !used.equals(clientName)) {
-        assertThat(server.parsed).as("a renamed %s names a statement parsed on this server", (char) type)
+        assertThat(server.defined).as("a renamed %s names a statement this server has or was sent", (char) type)
             .contains(used);
       }
+    }
+  }
+
+  /**
+   * The server's next reply; with {@code error}, the oldest owed message fails and everything up to
+   * the next ReadyForQuery is skipped, as PostgreSQL does (a skipped Parse defines nothing).
+   */
+  private static void reply(Server server, boolean error) {
+    Owed next = server.owed.poll();
+    if (next == null) {
+      return;
+    }
+    if (error) {
+      for (Owed skipped = next; skipped != null && skipped.answer() != Answer.READY; skipped = server.owed.poll()) {
+        if (skipped.answer() == Answer.PARSE_COMPLETE) {
+          server.defined.remove(skipped.statement());
+        } else if (skipped.answer() == Answer.CLOSE_COMPLETE && skipped.statement() != null
+            && skipped.statement().startsWith("pgml_proxy_")) {
+          server.defined.add(skipped.statement()); // a skipped Close leaves the statement where it was
+        }
+      }
+      next = new Owed(Answer.READY, null);
+    }
+    ByteBuf reply = switch (next.answer()) {
+      case PARSE_COMPLETE -> ParseComplete.INSTANCE.encode(ALLOC);
+      case CLOSE_COMPLETE -> CloseComplete.INSTANCE.encode(ALLOC);
+      case DISCARDED -> new CommandComplete("DISCARD ALL").encode(ALLOC);
+      case READY -> new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC);
+    };
+    if (next.answer() == Answer.DISCARDED) {
+      server.defined.clear();
+      // Parse messages sent after the DISCARD ALL and not yet answered still define their statements.
+      server.owed.stream().filter(owed -> owed.answer() == Answer.PARSE_COMPLETE)
+          .forEach(owed -> server.defined.add(owed.statement()));
+    }
+    try {
+      StatementRewriter.toClient(reply, server.statements);
+    } finally {
+      reply.release();
     }
   }
 
@@ -157,30 +221,11 @@ class StatementRewriterFuzzTest {
     return null;
   }
 
-  private static void reply(Server server, FuzzedDataProvider data) {
-    ByteBuf reply = switch (data.consumeInt(0, 4)) {
-      case 0 -> ParseComplete.INSTANCE.encode(ALLOC);
-      case 1 -> CloseComplete.INSTANCE.encode(ALLOC);
-      case 2 -> new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC);
-      case 3 -> new CommandComplete("DISCARD ALL").encode(ALLOC);
-      default -> new CommandComplete("SELECT 1").encode(ALLOC);
-    };
-    try {
-      if (FrameDecoder.type(reply) == MessageType.COMMAND_COMPLETE && Codec.body(reply).toString(
-          java.nio.charset.StandardCharsets.UTF_8).startsWith("DISCARD ALL")) {
-        server.parsed.clear();
-      }
-      StatementRewriter.toClient(reply, server.statements);
-    } finally {
-      reply.release();
-    }
-  }
-
   /** A client frame: mostly well-formed statement messages over a few names, sometimes raw bytes. */
   private static ByteBuf frame(FuzzedDataProvider data) {
     String name = data.consumeBoolean() ? NAMES[data.consumeInt(0, NAMES.length - 1)] : data.consumeString(8);
     String query = QUERIES[data.consumeInt(0, QUERIES.length - 1)];
-    return switch (data.consumeInt(0, 7)) {
+    return switch (data.consumeInt(0, 8)) {
       case 0 -> new Parse(name, query, new int[0]).encode(ALLOC);
       case 1 -> {
         ByteBuf bind = Codec.begin(ALLOC, (char) MessageType.BIND);
@@ -192,6 +237,8 @@ class StatementRewriterFuzzTest {
       case 2 -> new Describe(data.consumeBoolean() ? TargetKind.STATEMENT : TargetKind.PORTAL, name).encode(ALLOC);
       case 3 -> new Close(data.consumeBoolean() ? TargetKind.STATEMENT : TargetKind.PORTAL, name).encode(ALLOC);
       case 4 -> Codec.finish(Codec.begin(ALLOC, (char) MessageType.SYNC));
+      case 5 -> new org.postgresml.proxy.protocol.frontend.Query(data.consumeBoolean() ? "DISCARD ALL" : query)
+          .encode(ALLOC);
       default -> {
         // Raw: any type byte, any body (truncated strings, stray bytes).
         ByteBuf raw = Codec.begin(ALLOC, (char) new byte[] {'P', 'B', 'D', 'C', 'E', 'Q', 'H'}[data.consumeInt(0, 6)]);
