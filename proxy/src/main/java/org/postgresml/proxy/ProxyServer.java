@@ -105,9 +105,12 @@ public final class ProxyServer implements AutoCloseable {
         shutdownInBackground();
       }
     });
+    CancelDispatch cancels = new CancelDispatch(new CancelKeys(), fleet, () -> this.settings.cancel(),
+        metrics.registry());
+    cancels.start(acceptor);
     this.context = new SessionContext(settings, settings.clientTls().map(ClientTlsContext::create),
         new ClientUsers(settings.clientUsers()),
-        new CancelDispatch(new CancelKeys(settings.replicaId()), fleet), servers, registry, metrics,
+        cancels, servers, registry, metrics,
         new AdminAccess(() -> this.settings.adminUsers(), new AdminConsole(admin)));
     this.drain = new ShutdownCoordinator(registry, this::stopAccepting, metrics.registry());
     this.health = new HealthServer(metrics, () -> connector, () -> drain.isStopping());

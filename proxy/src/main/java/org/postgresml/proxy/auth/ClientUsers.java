@@ -1,5 +1,7 @@
 package org.postgresml.proxy.auth;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.postgresml.proxy.config.ClientAuthMethod;
 import org.postgresml.proxy.config.ProxySettings.ClientUser;
 
 /**
@@ -24,21 +27,42 @@ public final class ClientUsers {
   private final byte[] mockSecret = new byte[32];
 
   public ClientUsers(List<ClientUser> configured) {
+    // A trust-only user has no password, and so no SCRAM keys: a password login as it always fails.
     this.users = configured.stream().collect(Collectors.toUnmodifiableMap(ClientUser::name,
-        user -> new Entry(user.password(), ScramCredentials.fromPassword(user.password(), randomBytes(16),
-            ScramCredentials.DEFAULT_ITERATIONS)), (a, b) -> b));
+        user -> new Entry(user, user.password().isEmpty() ? null : ScramCredentials.fromPassword(user.password(),
+            randomBytes(16), ScramCredentials.DEFAULT_ITERATIONS)), (a, b) -> b));
     RANDOM.nextBytes(mockSecret);
   }
 
-  /** The password of a known user (md5 needs it). */
+  /** The password of a known user (md5 needs it); empty also for a user without one. */
   public Optional<String> password(String user) {
-    return Optional.ofNullable(users.get(user)).map(Entry::password);
+    return Optional.ofNullable(users.get(user)).map(entry -> entry.user().password()).filter(p -> !p.isEmpty());
+  }
+
+  /**
+   * How this user logs in from this address, as a pg_hba.conf line says: its own method, else
+   * {@code defaultMethod}; empty when its entry names addresses the client is not among. An unknown
+   * user gets {@code defaultMethod}, so its exchange runs and fails like anyone's.
+   */
+  public Optional<ClientAuthMethod> methodFor(String user, SocketAddress remote, ClientAuthMethod defaultMethod) {
+    Entry entry = users.get(user);
+    if (entry == null) {
+      return Optional.of(defaultMethod);
+    }
+    if (entry.user().address().isPresent()) {
+      boolean inside = remote instanceof InetSocketAddress address && address.getAddress() != null
+          && entry.user().address().get().contains(address.getAddress());
+      if (!inside) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(entry.user().method().orElse(defaultMethod));
   }
 
   /** The user's SCRAM keys, or made-up ones that can never match. */
   public ScramCredentials scramCredentials(String user) {
     Entry entry = users.get(user);
-    if (entry != null) {
+    if (entry != null && entry.scram() != null) {
       return entry.scram();
     }
     byte[] salt = Arrays.copyOf(sha256(mockSecret, user.getBytes(StandardCharsets.UTF_8)), 16);
@@ -70,7 +94,7 @@ public final class ClientUsers {
     }
   }
 
-  private record Entry(String password, ScramCredentials scram) {
+  private record Entry(ClientUser user, ScramCredentials scram) {
     @Override
     public String toString() {
       return "Entry[***]";

@@ -51,6 +51,10 @@ public final class UpstreamAuthenticator {
     if (request instanceof AuthenticationOk) {
       return Optional.empty();
     }
+    if (password.isEmpty() && !(request instanceof AuthenticationSaslContinue || request instanceof AuthenticationSaslFinal)) {
+      // libpq's "fe_sendauth: no password supplied": a trust upstream never asks.
+      throw new AuthenticationFailedException("upstream asks for a password and the database URL has none");
+    }
     if (request instanceof AuthenticationCleartextPassword) {
       if (!tls) {
         throw new AuthenticationFailedException("upstream asked for a cleartext password over an unencrypted"

@@ -70,8 +70,17 @@ public final class CliOptions {
   @Option(names = "--min-pool-size", paramLabel = "N", description = "Warm server connections kept open (default 0).")
   public Integer minPoolSize;
 
-  @Option(names = "--max-client-conn", paramLabel = "N", description = "Client connections in total (default 1000).")
+  @Option(names = "--max-client-conn", paramLabel = "N", description = "Logged-in client connections, the admin console's aside (default 1000).")
   public Integer maxClientConn;
+
+  @Option(names = "--max-logins-in-progress", paramLabel = "N",
+      description = "Connections that have not logged in yet, at once; past it the one waiting longest is dropped"
+          + " (default 1000).")
+  public Integer maxLoginsInProgress;
+
+  @Option(names = "--admin-connections", paramLabel = "N",
+      description = "Admin console connections, on top of --max-client-conn (default 5).")
+  public Integer adminConnections;
 
   @Option(names = "--max-pools", paramLabel = "N",
       description = "Pools (one per user and database clients ask for) open at once (default 100).")

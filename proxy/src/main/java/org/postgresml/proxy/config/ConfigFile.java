@@ -20,6 +20,7 @@ public final class ConfigFile {
   public Timeouts timeouts = new Timeouts();
   public Log log = new Log();
   public Fleet fleet = new Fleet();
+  public Cancel cancel = new Cancel();
 
   /** Where clients connect. */
   public static final class Listen {
@@ -60,6 +61,10 @@ public final class ConfigFile {
     public String name;
     public String password;
     public String passwordFile;
+    /** This user's own login method (scram-sha-256, md5, trust); clientAuth.method when not set. */
+    public String method;
+    /** The clients this user may log in from, as an address or CIDR range (pg_hba.conf's address). */
+    public String address;
   }
 
   /** Pool settings (docs/pooling.md). */
@@ -75,6 +80,8 @@ public final class ConfigFile {
     public String serverResetQuery;
     public Integer maxPools;
     public String poolIdleTimeout;
+    public Integer maxLoginsInProgress;
+    public Integer adminConnections;
   }
 
   /** What one client may make the proxy hold. */
@@ -94,6 +101,13 @@ public final class ConfigFile {
   public static final class Log {
     public String format;
     public Boolean connections;
+  }
+
+  /** Client cancels: a budget of failed cancels per source address, and the summary log line. */
+  public static final class Cancel {
+    public Double failuresPerSecond;
+    public Integer failureBurst;
+    public String logInterval;
   }
 
   /** Fleet-wide cancel (issue 9): the replica's number goes into every cancel key. */

@@ -26,7 +26,16 @@ public record ProxySettings(
     boolean logConnections,
     int replicaId,
     FleetSettings fleet,
+    Cancel cancel,
     Optional<Path> configFile) {
+
+  /**
+   * Client cancels: the budget of cancels that match no session, per source address (refilled at
+   * {@code failuresPerSecond} up to {@code failureBurst}), and how often their summary is logged.
+   */
+  public record Cancel(double failuresPerSecond, int failureBurst, Duration logInterval) {
+    public static final Cancel DEFAULTS = new Cancel(10, 100, Duration.ofSeconds(60));
+  }
 
   /** Where the proxy connects and how. */
   public record Upstream(DatabaseUrl url, SslMode sslMode, Optional<Path> sslRootCert, Duration connectTimeout) {}
@@ -35,10 +44,20 @@ public record ProxySettings(
   public record ClientTls(Path certFile, Path keyFile) {}
 
   /** A user that may log in to the proxy. */
-  public record ClientUser(String name, String password) {
+  /**
+   * A user that may log in to the proxy: its password (empty for a trust-only user), and, as a
+   * pg_hba.conf line, its own login method and the client addresses it may come from.
+   */
+  public record ClientUser(String name, String password, Optional<ClientAuthMethod> method,
+                           Optional<ClientNetwork> address) {
+    public ClientUser(String name, String password) {
+      this(name, password, Optional.empty(), Optional.empty());
+    }
+
     @Override
     public String toString() {
-      return "ClientUser[" + name + "]";
+      return "ClientUser[" + name + method.map(m -> ", " + m.text()).orElse("")
+          + address.map(a -> ", " + a).orElse("") + "]";
     }
   }
 
@@ -57,5 +76,6 @@ public record ProxySettings(
   /** Pool settings: mode, sizes, waits and timers of every pool (docs/pooling.md). */
   public record PoolSettings(PoolMode mode, int size, int minSize, int maxClientConn, Duration queryWaitTimeout,
                              Duration serverIdleTimeout, Duration serverLifetime, Duration serverIdleCheck,
-                             String serverResetQuery, int maxPools, Duration poolIdleTimeout) {}
+                             String serverResetQuery, int maxPools, Duration poolIdleTimeout,
+                             int maxLoginsInProgress, int adminConnections) {}
 }

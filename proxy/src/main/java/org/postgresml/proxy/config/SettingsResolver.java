@@ -78,7 +78,9 @@ public final class SettingsResolver {
       throw new ConfigException("--tls-required needs --tls-cert and --tls-key");
     }
 
-    List<ProxySettings.ClientUser> users = clientUsers(file, url);
+    ClientAuthMethod clientAuth = ClientAuthMethod.parse(first(cli.clientAuth,
+        () -> first(file.clientAuth.method, () -> "scram-sha-256")));
+    List<ProxySettings.ClientUser> users = clientUsers(file, url, clientAuth);
     List<String> adminUsers = file.adminUsers != null ? List.copyOf(file.adminUsers)
         : users.stream().map(ProxySettings.ClientUser::name).toList();
 
@@ -90,12 +92,19 @@ public final class SettingsResolver {
     }
 
     String listenHost = first(cli.listenHost, () -> first(file.listen.host, () -> "0.0.0.0"));
-    ClientAuthMethod clientAuth = ClientAuthMethod.parse(first(cli.clientAuth,
-        () -> first(file.clientAuth.method, () -> "scram-sha-256")));
     boolean trustOnNetwork = first(cli.allowTrustOnNetwork, () -> first(file.clientAuth.allowTrustOnNetwork, () -> false));
     if (clientAuth == ClientAuthMethod.TRUST && !trustOnNetwork && !isLoopback(listenHost)) {
       throw new ConfigException("--client-auth trust lets anyone who reaches " + listenHost + " log in without a"
           + " password: listen on a loopback address (--listen-host 127.0.0.1) or pass --allow-trust-on-network");
+    }
+    for (ProxySettings.ClientUser user : users) {
+      // A trust entry limited to an address range is pg_hba.conf's deliberate choice; one open to all is not.
+      if (user.method().orElse(clientAuth) == ClientAuthMethod.TRUST && user.address().isEmpty() && !trustOnNetwork
+          && !isLoopback(listenHost) && clientAuth != ClientAuthMethod.TRUST) {
+        throw new ConfigException("clientAuth.users." + user.name() + ": trust lets anyone who reaches " + listenHost
+            + " log in as this user without a password: give it an address range, listen on a loopback address,"
+            + " or set allowTrustOnNetwork");
+      }
     }
 
     return new ProxySettings(
@@ -111,7 +120,8 @@ public final class SettingsResolver {
         LogFormat.parse(first(cli.logFormat, () -> first(env.get(ENV_LOG_FORMAT), () -> first(file.log.format,
             () -> "text")))),
         first(cli.logConnections, () -> first(file.log.connections, () -> true)),
-        replicaId, new FleetSettingsResolver(cli, env, file.fleet).resolve(), Optional.ofNullable(configPath));
+        replicaId, new FleetSettingsResolver(cli, env, file.fleet).resolve(), cancel(file.cancel),
+        Optional.ofNullable(configPath));
   }
 
   private ProxySettings.PoolSettings pool(ConfigFile.Pool pool) {
@@ -131,7 +141,10 @@ public final class SettingsResolver {
         first(pool.serverResetQuery, () -> "DISCARD ALL"),
         positive("--max-pools", first(cli.maxPools, () -> first(pool.maxPools, () -> 100))),
         first(cli.poolIdleTimeout == null ? null : DurationText.parse("--pool-idle-timeout", cli.poolIdleTimeout),
-            () -> duration("pool.poolIdleTimeout", pool.poolIdleTimeout, "10m")));
+            () -> duration("pool.poolIdleTimeout", pool.poolIdleTimeout, "10m")),
+        positive("--max-logins-in-progress", first(cli.maxLoginsInProgress, () -> first(pool.maxLoginsInProgress,
+            () -> 1000))),
+        positive("--admin-connections", first(cli.adminConnections, () -> first(pool.adminConnections, () -> 5))));
   }
 
   private ProxySettings.Limits limits(ConfigFile.Limits limits) {
@@ -144,20 +157,52 @@ public final class SettingsResolver {
             () -> first(limits.maxPreparedStatements, () -> ProxySettings.Limits.DEFAULT_MAX_PREPARED_STATEMENTS))));
   }
 
-  private static List<ProxySettings.ClientUser> clientUsers(ConfigFile file, DatabaseUrl url) {
+  private static ProxySettings.Cancel cancel(ConfigFile.Cancel cancel) {
+    ProxySettings.Cancel defaults = ProxySettings.Cancel.DEFAULTS;
+    double rate = first(cancel.failuresPerSecond, defaults::failuresPerSecond);
+    if (!(rate > 0)) {
+      throw new ConfigException("cancel.failuresPerSecond must be above 0, not " + rate);
+    }
+    return new ProxySettings.Cancel(rate, positive("cancel.failureBurst", first(cancel.failureBurst,
+        defaults::failureBurst)), duration("cancel.logInterval", cancel.logInterval, "60s"));
+  }
+
+  private static List<ProxySettings.ClientUser> clientUsers(ConfigFile file, DatabaseUrl url, ClientAuthMethod defaultMethod) {
     if (file.clientAuth.users == null || file.clientAuth.users.isEmpty()) {
+      if (url.password().isEmpty() && defaultMethod != ClientAuthMethod.TRUST) {
+        throw new ConfigException("the database URL has no password, so clients cannot log in with "
+            + defaultMethod.text() + " as its user " + url.user() + ": use --client-auth trust, or list users in"
+            + " clientAuth.users");
+      }
       return List.of(new ProxySettings.ClientUser(url.user(), url.password()));
     }
     List<ProxySettings.ClientUser> users = new ArrayList<>();
+    java.util.Set<String> names = new java.util.HashSet<>();
     for (ConfigFile.User user : file.clientAuth.users) {
       if (user.name == null || user.name.isBlank()) {
         throw new ConfigException("clientAuth.users: a user without a name");
       }
-      if ((user.password == null) == (user.passwordFile == null)) {
-        throw new ConfigException("clientAuth.users." + user.name + ": give exactly one of password, passwordFile");
+      String key = "clientAuth.users." + user.name;
+      if (!names.add(user.name)) {
+        throw new ConfigException(key + ": listed twice (one entry per user)");
       }
-      String password = user.password != null ? user.password : readSecret(Path.of(user.passwordFile));
-      users.add(new ProxySettings.ClientUser(user.name, password));
+      Optional<ClientAuthMethod> method = Optional.ofNullable(user.method)
+          .map(text -> EnumText.parse(ClientAuthMethod.class, key + ".method", text));
+      boolean trust = method.orElse(defaultMethod) == ClientAuthMethod.TRUST;
+      if (user.password != null && user.passwordFile != null) {
+        throw new ConfigException(key + ": give one of password, passwordFile, not both");
+      }
+      if (user.password == null && user.passwordFile == null && !trust) {
+        throw new ConfigException(key + ": give one of password, passwordFile (or method: trust)");
+      }
+      String password = user.password != null ? user.password
+          : user.passwordFile != null ? readSecret(Path.of(user.passwordFile)) : "";
+      if (password.isEmpty() && !trust) {
+        throw new ConfigException(key + ": " + method.orElse(defaultMethod).text() + " needs a non-empty password");
+      }
+      Optional<ClientNetwork> address = Optional.ofNullable(user.address)
+          .map(text -> ClientNetwork.parse(key + ".address", text));
+      users.add(new ProxySettings.ClientUser(user.name, password, method, address));
     }
     return List.copyOf(users);
   }

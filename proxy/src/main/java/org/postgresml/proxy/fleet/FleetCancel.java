@@ -70,7 +70,7 @@ public final class FleetCancel implements AutoCloseable {
 
   /** Sends the cancel to every peer but this one, in the background; returns at once. */
   public void forward(int processId, int secretKey) {
-    PeerCancel message = PeerCancel.sign(secretKey >>> 24, processId, secretKey, clock.instant(), secret);
+    PeerCancel message = PeerCancel.sign(PeerCancel.ANY_REPLICA, processId, secretKey, clock.instant(), secret);
     metrics.forwarded();
     try {
       resolver.execute(() -> {

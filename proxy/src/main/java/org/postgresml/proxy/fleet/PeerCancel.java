@@ -23,6 +23,11 @@ public record PeerCancel(int targetReplica, int processId, int secretKey, long t
   /** Our own request code, next to PostgreSQL's 80877102..80877104 and unused by it. */
   public static final int CODE = 80877190;
   public static final Duration MAX_AGE = Duration.ofSeconds(30);
+  /**
+   * The target a forward names now that keys carry no replica id: every peer looks the key up. The
+   * field stays in the signed message so that replicas of the previous release still read it.
+   */
+  public static final int ANY_REPLICA = 0;
   public static final int LENGTH = 4 + 4 + 4 + 4 + 4 + 8 + 32;
 
   /** A signed message for the key, stamped now. */

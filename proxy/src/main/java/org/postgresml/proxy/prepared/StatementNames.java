@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.concurrent.atomic.AtomicLong;
 import org.postgresml.proxy.protocol.frontend.Parse;
 
 /**
@@ -16,7 +15,6 @@ import org.postgresml.proxy.protocol.frontend.Parse;
 public final class StatementNames {
 
   private static final String PREFIX = "pgml_proxy_";
-  private static final AtomicLong SCRATCH = new AtomicLong();
 
   private StatementNames() {}
 
@@ -34,11 +32,6 @@ public final class StatementNames {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
-  }
-
-  /** A name no server connection has: for a Parse only there to produce its client's ParseComplete. */
-  static String scratch() {
-    return PREFIX + "scratch_" + SCRATCH.incrementAndGet();
   }
 
   /** A name that never exists: closing it yields a CloseComplete and changes nothing. */

@@ -10,6 +10,7 @@ import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.LimitExceededException;
 import org.postgresml.proxy.protocol.MessageType;
+import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.ProtocolException;
 import org.postgresml.proxy.protocol.frontend.Bind;
 import org.postgresml.proxy.protocol.frontend.Close;
@@ -52,8 +53,8 @@ public final class StatementRewriter {
   private static List<ByteBuf> rewrite(ByteBuf frame, ClientStatements client, ServerStatements server,
       ByteBufAllocator alloc) {
     byte type = FrameDecoder.type(frame);
-    if (type == MessageType.QUERY || type == MessageType.SYNC) {
-      server.batchSent();
+    if (type == MessageType.SYNC) {
+      server.syncSent();
       return List.of(frame);
     }
     if (type == MessageType.PARSE) {
@@ -61,8 +62,14 @@ public final class StatementRewriter {
     }
     if (type == MessageType.BIND) {
       String name = Bind.statementName(frame);
-      return name.isEmpty() ? List.of(frame) : renamed(frame, name, client, server, alloc,
+      if (name.isEmpty()) {
+        server.bindSent(null);
+        return List.of(frame);
+      }
+      List<ByteBuf> out = renamed(frame, name, client, server, alloc,
           proxyName -> Bind.withStatementName(frame, proxyName, alloc));
+      server.bindSent(client.lookup(name).map(Parse::name).orElse(null));
+      return out;
     }
     if (type == MessageType.DESCRIBE) {
       Describe describe = Describe.decode(Codec.body(frame));
@@ -98,15 +105,12 @@ public final class StatementRewriter {
     frame.release();
     List<ByteBuf> out = new ArrayList<>(3);
     if (server.hasOrWillHave(proxyName)) {
-      // Already there: parse it once more under a scratch name (errors and ParseComplete reach the
-      // client in order as usual), then drop the scratch copy quietly.
-      String scratch = StatementNames.scratch();
-      out.add(parse.renamed(scratch).encode(alloc));
-      server.unnamedParseSent();
-      out.add(new Close(TargetKind.STATEMENT, scratch).encode(alloc));
-      server.closeSent(false);
-      server.used(proxyName);
-      return out;
+      // Already there: prepare it again for real, as PostgreSQL would for this client. A client
+      // parses again on purpose (drivers do after "cached plan must not change result type"), and a
+      // new client must get a plan made now, not one made before its tables changed. The connection
+      // is this client's alone for the transaction; others find the fresh statement under the name.
+      // (prepareOnServer closes it first.)
+      server.forgetForReprepare(proxyName);
     }
     out.addAll(prepareOnServer(underProxyName, true, server, alloc));
     return out;
@@ -132,11 +136,17 @@ public final class StatementRewriter {
 
   private static List<ByteBuf> prepareOnServer(Parse underProxyName, boolean forClient, ServerStatements server,
       ByteBufAllocator alloc) {
-    List<ByteBuf> out = new ArrayList<>(2);
+    List<ByteBuf> out = new ArrayList<>(3);
     Optional<String> evicted = server.evictForOneMore();
     if (evicted.isPresent()) {
       out.add(new Close(TargetKind.STATEMENT, evicted.get()).encode(alloc));
-      server.closeSent(false);
+      server.ownCloseSent(evicted.get());
+    }
+    if (server.mayHave(underProxyName.name())) {
+      // There, or maybe (a Parse in flight in an earlier batch, a Close an error may have skipped), or
+      // stale: Close (harmless when absent) then Parse is right either way.
+      out.add(new Close(TargetKind.STATEMENT, underProxyName.name()).encode(alloc));
+      server.ownCloseSent(underProxyName.name());
     }
     out.add(underProxyName.encode(alloc));
     server.parseSent(underProxyName.name(), forClient);
@@ -155,9 +165,12 @@ public final class StatementRewriter {
     if (type == MessageType.CLOSE_COMPLETE) {
       return server.replyArrived(ServerStatements.Reply.CLOSE_COMPLETE);
     }
-    if (type == MessageType.READY_FOR_QUERY) {
-      server.batchEnded();
-    } else if (type == MessageType.COMMAND_COMPLETE && frame.readableBytes() < 64) {
+    if (type == MessageType.BIND_COMPLETE) {
+      server.bindCompleted();
+    } else if (type == MessageType.ERROR_RESPONSE && StalePlan.is(ErrorResponse.decode(Codec.body(frame)))) {
+      server.staleReported();
+    }
+    if (type == MessageType.COMMAND_COMPLETE && frame.readableBytes() < 64) {
       String tag = Codec.body(frame).toString(StandardCharsets.UTF_8);
       if (tag.startsWith("DISCARD ALL") || tag.startsWith("DEALLOCATE ALL")) {
         server.allDropped();

@@ -57,6 +57,30 @@ public final class Codec {
     return frame.slice(frame.readerIndex() + 5, frame.readableBytes() - 5);
   }
 
+  /** Reads an int32 of a message body; a body that ends first is a protocol violation. */
+  public static int readInt(ByteBuf buf) {
+    require(buf, 4);
+    return buf.readInt();
+  }
+
+  /** Reads an int16 count or code of a message body, unsigned. */
+  public static int readUnsignedShort(ByteBuf buf) {
+    require(buf, 2);
+    return buf.readUnsignedShort();
+  }
+
+  /** Reads one byte of a message body (a kind, a status). */
+  public static byte readByte(ByteBuf buf) {
+    require(buf, 1);
+    return buf.readByte();
+  }
+
+  private static void require(ByteBuf buf, int bytes) {
+    if (buf.readableBytes() < bytes) {
+      throw new ProtocolException("message ends before its " + bytes + "-byte field");
+    }
+  }
+
   public static byte[] readBytes(ByteBuf buf, int length) {
     if (length < 0 || length > buf.readableBytes()) {
       throw new ProtocolException("field length " + length + " exceeds the message");

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.util.Optional;
 import org.postgresml.proxy.auth.AuthenticationFailedException;
+import org.postgresml.proxy.config.ClientAuthMethod;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.MessageType;
@@ -46,7 +47,14 @@ final class ClientLogin {
     } catch (StartupOptions.InvalidOptionException e) {
       return refuse(new StartupCheck.Refusal(e.sqlState(), e.getMessage()));
     }
-    authenticator = new ClientAuthenticator(context.settings().clientAuthMethod(), context.users(), message.user());
+    ClientAuthMethod method = context.users().methodFor(message.user(), channel.remoteAddress(),
+        context.settings().clientAuthMethod()).orElse(null);
+    if (method == null) { // StartupCheck refuses these; a reload in between may have changed the users
+      return refuse(new StartupCheck.Refusal(SqlState.INVALID_AUTHORIZATION, "no clientAuth entry for user \""
+          + message.user() + "\""));
+    }
+    authenticator = new ClientAuthenticator(method, context.users(), message.user(),
+        ChannelBinding.tlsServerEndPoint(channel).orElse(null));
     ByteBuf request = authenticator.start(channel.alloc());
     if (request == null) {
       return loggedIn();

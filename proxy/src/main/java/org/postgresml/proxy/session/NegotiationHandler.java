@@ -43,6 +43,8 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
   /** An SSLRequest was answered: another is no SSLRequest but a bogus protocol version, as in PostgreSQL. */
   private boolean sslDone;
   private boolean gssDone;
+  /** Refused or cancelled: the connection is closing, and nothing more of it is read. */
+  private boolean closing;
 
   public NegotiationHandler(SessionContext context) {
     this.context = context;
@@ -50,6 +52,12 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (closing) {
+      // Refused, or a cancel was read: the rest is not read (found by NegotiationFuzzTest: a second
+      // packet behind a refused one was taken for a new startup on a closing connection).
+      in.skipBytes(in.readableBytes());
+      return;
+    }
     if (in.readableBytes() < 4) {
       return;
     }
@@ -58,6 +66,7 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
       // PostgreSQL logs "invalid length of startup packet" and closes without a word: whatever sent
       // it (a port scanner, an HTTP client, a driver's Terminate before its startup) is no client.
       in.skipBytes(in.readableBytes());
+      closing = true;
       ctx.close();
       return;
     }
@@ -77,6 +86,7 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
       body.skipBytes(4);
       cancel(ctx, body, length);
       in.skipBytes(in.readableBytes()); // one cancel per connection, as PostgreSQL reads it
+      closing = true;
       ctx.close(); // the client learns nothing either way, as from PostgreSQL
     } else if (code == PeerCancel.CODE) {
       if (length == PeerCancel.LENGTH) {
@@ -84,6 +94,7 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
         context.cancels().fromPeer(PeerCancel.decode(body), ctx.channel().remoteAddress());
       }
       in.skipBytes(in.readableBytes());
+      closing = true;
       ctx.close();
     } else {
       startup(ctx, body);
@@ -100,7 +111,7 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
           .log(e.getMessage());
       return;
     }
-    context.cancels().fromClient(request);
+    context.cancels().fromClient(request, ctx.channel().remoteAddress());
   }
 
   private void answerSslRequest(ChannelHandlerContext ctx, ByteBuf in) {
@@ -125,7 +136,7 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
 
   // A client must wait for the answer to its encryption request before it sends more: bytes already
   // here were sent blind, maybe injected; PostgreSQL refuses them.
-  private static void refuseEarlyData(ChannelHandlerContext ctx, ByteBuf in, String message) {
+  private void refuseEarlyData(ChannelHandlerContext ctx, ByteBuf in, String message) {
     if (in.isReadable()) {
       in.skipBytes(in.readableBytes());
       reject(ctx, SqlState.PROTOCOL_VIOLATION, message);
@@ -141,6 +152,7 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
           + NEWEST_MINOR_VERSION;
       if (major < 3) {
         // PostgreSQL answers in the client's own protocol version, at most its newest.
+        closing = true;
         ctx.writeAndFlush(new ProtocolTwoErrorResponse(message).encode(ctx.alloc()))
             .addListener(ChannelFutureListener.CLOSE);
       } else {
@@ -170,10 +182,13 @@ public final class NegotiationHandler extends ByteToMessageDecoder {
     // hands any bytes it already holds to the frame decoder.
     ctx.pipeline().addAfter(ctx.name(), "frames", new FrameDecoder(FrameDecoder.MAX_LOGIN_FRAME_LENGTH));
     ctx.fireUserEventTriggered(startup);
-    ctx.pipeline().remove(this);
+    if (!ctx.isRemoved()) { // a login refused at once may have closed the channel, handlers and all
+      ctx.pipeline().remove(this);
+    }
   }
 
-  private static void reject(ChannelHandlerContext ctx, String sqlState, String message) {
+  private void reject(ChannelHandlerContext ctx, String sqlState, String message) {
+    closing = true;
     ctx.writeAndFlush(ErrorResponse.fatal(sqlState, message).encode(ctx.alloc()))
         .addListener(ChannelFutureListener.CLOSE);
   }

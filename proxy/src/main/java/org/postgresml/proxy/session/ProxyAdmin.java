@@ -131,6 +131,9 @@ public final class ProxyAdmin implements AdminContext {
     entries.add(new ConfigEntry("pool.serverLifetime", pool.serverLifetime().toString(), "PT1H", true));
     entries.add(new ConfigEntry("pool.serverIdleCheck", pool.serverIdleCheck().toString(), "PT30S", true));
     entries.add(new ConfigEntry("pool.serverResetQuery", pool.serverResetQuery(), "DISCARD ALL", true));
+    entries.add(new ConfigEntry("pool.maxLoginsInProgress", Integer.toString(pool.maxLoginsInProgress()), "1000",
+        true));
+    entries.add(new ConfigEntry("pool.adminConnections", Integer.toString(pool.adminConnections()), "5", true));
     entries.add(new ConfigEntry("pool.maxPools", Integer.toString(pool.maxPools()), "100", true));
     entries.add(new ConfigEntry("pool.poolIdleTimeout", pool.poolIdleTimeout().toString(), "PT10M", true));
     entries.add(new ConfigEntry("limits.maxMessageSize", ByteSizeText.format(current.limits().maxMessageSize()),

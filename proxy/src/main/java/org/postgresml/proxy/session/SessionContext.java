@@ -20,6 +20,7 @@ public final class SessionContext {
   private final SessionRegistry registry;
   private final ProxyMetrics metrics;
   private final AdminAccess admin;
+  private final ConnectionLimits connectionLimits = new ConnectionLimits(this::settings);
 
   public SessionContext(ProxySettings settings, Optional<SslContext> clientTls, ClientUsers users,
       CancelDispatch cancels, ServerConnectionProvider servers, SessionRegistry registry, ProxyMetrics metrics,
@@ -70,6 +71,10 @@ public final class SessionContext {
 
   public ProxyMetrics metrics() {
     return metrics;
+  }
+
+  ConnectionLimits connectionLimits() {
+    return connectionLimits;
   }
 
   public AdminAccess admin() {

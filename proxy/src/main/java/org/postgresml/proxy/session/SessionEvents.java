@@ -85,7 +85,9 @@ final class SessionEvents {
   }
 
   void disconnected() {
-    event(connectionLevel()).log("client disconnected");
+    // A connection that never named a user (a CancelRequest, a probe, a silent socket) is no client
+    // session: at INFO a flood of them would be a flood of lines. CancelOutcomes sums cancels up.
+    event(user == null ? LOG.atDebug() : connectionLevel()).log("client disconnected");
   }
 
   private LoggingEventBuilder connectionLevel() {

@@ -33,13 +33,20 @@ final class StartupCheck {
     if (replication.get() != ReplicationMode.NONE) {
       return refuse(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by pgml-proxy");
     }
-    int maxClients = context.settings().pool().maxClientConn();
-    if (context.registry().size() > maxClients) {
-      return refuse(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already (max_client_conn is "
-          + maxClients + ")");
-    }
     boolean adminDatabase = AdminConsole.DATABASE.equals(message.database());
-    ClientAuthMethod method = context.settings().clientAuthMethod();
+    // Logged-in clients only: sockets still logging in have their own bound (ConnectionLimits).
+    Optional<String> full = context.connectionLimits().wouldRefuse(adminDatabase);
+    if (full.isPresent()) {
+      return refuse(SqlState.TOO_MANY_CONNECTIONS, full.get());
+    }
+    Optional<ClientAuthMethod> userMethod = context.users().methodFor(user, remote,
+        context.settings().clientAuthMethod());
+    if (userMethod.isEmpty()) {
+      // PostgreSQL's "no pg_hba.conf entry for host …": this user may not log in from there.
+      return refuse(SqlState.INVALID_AUTHORIZATION, "no clientAuth entry for host \"" + host(remote)
+          + "\", user \"" + user + "\"");
+    }
+    ClientAuthMethod method = userMethod.get();
     if (adminDatabase) {
       Optional<String> notAdmin = context.admin().refusal(user, remote, method);
       if (notAdmin.isPresent()) {
@@ -55,6 +62,11 @@ final class StartupCheck {
           + "\" does not exist on this proxy");
     }
     return Optional.empty();
+  }
+
+  private static String host(SocketAddress remote) {
+    return remote instanceof java.net.InetSocketAddress address && address.getAddress() != null
+        ? address.getAddress().getHostAddress() : String.valueOf(remote);
   }
 
   private static Optional<Refusal> refuse(String sqlState, String message) {

@@ -101,4 +101,54 @@ class ClientAuthIT {
       assertThat(connection.isValid(5)).isTrue();
     }
   }
+
+  @Test
+  void aUrlWithoutAPasswordWorksWithATrustUpstreamAndTrustClients() throws SQLException {
+    try (UpstreamDatabase trustUpstream = UpstreamDatabase.start(PostgresCluster.builder().auth(AuthMethod.TRUST));
+         RunningProxy proxy = RunningProxy.start(List.of("--database-url", passwordless(trustUpstream),
+             "--client-auth", "trust"));
+         Connection connection = proxy.connect(UpstreamDatabase.USER, "");
+         Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery("SELECT current_user")) {
+      rows.next();
+      assertThat(rows.getString(1)).isEqualTo(UpstreamDatabase.USER);
+    }
+  }
+
+  /** pg_hba.conf's idea in the proxy's YAML: each user its own method, and optionally where it may come from. */
+  @Test
+  void eachUserLogsInByItsOwnMethodFromItsOwnAddresses() throws IOException, SQLException {
+    Path perUser = dir.resolve("per-user.yaml");
+    Files.writeString(perUser, "clientAuth:\n  method: scram-sha-256\n  users:\n"
+        + "    - {name: rds_app, passwordFile: " + dir.resolve("password") + "}\n"
+        + "    - {name: local_job, method: trust, address: 127.0.0.1/32}\n"
+        + "    - {name: legacy, password: old-secret, method: md5}\n"
+        + "    - {name: far_away, method: trust, address: 10.0.0.0/8}\n");
+    try (UpstreamDatabase trustUpstream = UpstreamDatabase.start(PostgresCluster.builder().auth(AuthMethod.TRUST));
+         RunningProxy proxy = RunningProxy.start(List.of("--database-url", passwordless(trustUpstream),
+             "--config", perUser.toString()))) {
+      try (Connection scram = proxy.connect("rds_app", "app-secret")) {
+        assertThat(scram.isValid(5)).isTrue();
+      }
+      try (Connection trusted = proxy.connect("local_job", "")) {
+        assertThat(trusted.isValid(5)).isTrue();
+      }
+      try (Connection md5 = proxy.connect("legacy", "old-secret")) {
+        assertThat(md5.isValid(5)).isTrue();
+      }
+      assertThat(catchThrowable(() -> proxy.connect("rds_app", "wrong").close()))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+      assertThat(catchThrowable(() -> proxy.connect("legacy", "wrong").close()))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+      assertThat(catchThrowable(() -> proxy.connect("far_away", "").close())).as("127.0.0.1 is not in 10.0.0.0/8")
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28000"));
+    } finally {
+      Files.deleteIfExists(perUser);
+    }
+  }
+
+  private static String passwordless(UpstreamDatabase upstream) {
+    return "postgres://" + UpstreamDatabase.USER + "@" + upstream.cluster().host() + ":" + upstream.cluster().port()
+        + "/" + UpstreamDatabase.DATABASE + "?sslmode=disable";
+  }
 }

@@ -196,4 +196,51 @@ class SettingsResolverTest {
     assertThatThrownBy(() -> resolve(env, "--max-prepared-statements", "0")).isInstanceOf(ConfigException.class)
         .hasMessageContaining("--max-prepared-statements");
   }
+
+  @Test
+  void aUrlWithoutAPasswordNeedsTrustOrUsersOfItsOwn() throws IOException {
+    Map<String, String> env = Map.of("DATABASE_URL", "postgres://u@h/db");
+    assertThatThrownBy(() -> resolve(env)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("no password").hasMessageContaining("--client-auth trust");
+    assertThat(resolve(env, "--client-auth", "trust", "--listen-host", "127.0.0.1").clientUsers())
+        .containsExactly(new ProxySettings.ClientUser("u", ""));
+    Path file = dir.resolve("users.yaml");
+    Files.writeString(file, "clientAuth:\n  users:\n    - {name: app, password: secret}\n");
+    assertThat(resolve(env, "--config", file.toString()).clientUsers()).extracting(ProxySettings.ClientUser::name)
+        .containsExactly("app");
+  }
+
+  @Test
+  void eachUserMayNameItsMethodAndItsAddresses() throws IOException {
+    Map<String, String> env = Map.of("DATABASE_URL", "postgres://u:p@h/db");
+    Path file = dir.resolve("users.yaml");
+    Files.writeString(file, "clientAuth:\n  users:\n"
+        + "    - {name: app, password: secret}\n"
+        + "    - {name: job, method: trust, address: 10.1.0.0/16}\n"
+        + "    - {name: old, password: x, method: md5, address: '::1'}\n");
+    var users = resolve(env, "--config", file.toString()).clientUsers();
+    assertThat(users.get(0).method()).isEmpty();
+    assertThat(users.get(1).method()).contains(ClientAuthMethod.TRUST);
+    assertThat(users.get(1).address().orElseThrow().contains(java.net.InetAddress.getByName("10.1.200.3"))).isTrue();
+    assertThat(users.get(1).address().orElseThrow().contains(java.net.InetAddress.getByName("10.2.0.1"))).isFalse();
+    assertThat(users.get(2).address().orElseThrow().contains(java.net.InetAddress.getByName("::1"))).isTrue();
+    assertThat(users.get(2).address().orElseThrow().contains(java.net.InetAddress.getByName("127.0.0.1"))).isFalse();
+    assertThat(users.toString()).doesNotContain("secret");
+
+    Files.writeString(file, "clientAuth:\n  users:\n    - {name: a, method: trust}\n");
+    assertThatThrownBy(() -> resolve(env, "--config", file.toString())).as("trust for all on 0.0.0.0")
+        .isInstanceOf(ConfigException.class).hasMessageContaining("clientAuth.users.a");
+    assertThat(resolve(env, "--config", file.toString(), "--listen-host", "127.0.0.1").clientUsers()).hasSize(1);
+
+    for (String bad : new String[] {
+        "    - {name: a, method: scram-sha-256}\n",                 // no password for a password method
+        "    - {name: a, password: x, method: ldap}\n",             // no such method
+        "    - {name: a, method: trust, address: db.example.com}\n", // names are not addresses
+        "    - {name: a, method: trust, address: 10.0.0.0/33}\n",
+        "    - {name: a, password: x}\n    - {name: a, password: y}\n"}) {
+      Files.writeString(file, "clientAuth:\n  users:\n" + bad);
+      assertThatThrownBy(() -> resolve(env, "--config", file.toString())).as(bad).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("clientAuth.users.a");
+    }
+  }
 }

@@ -146,6 +146,46 @@ class UpstreamUnavailableIT {
     }
   }
 
+  @Test
+  void idleConnectionsSilentlyDroppedOnTheWayAreReplacedNotWaitedOn() throws Exception {
+    // A NAT or load balancer forgot the idle flows: the warm sockets look open and never answer.
+    try (RunningProxy proxy = proxy("session", "upstream: {connectTimeout: 2s}\n"
+        + "pool: {size: 2, minSize: 2, serverIdleCheck: 1s, queryWaitTimeout: 60s}\n")) {
+      await().atMost(DEADLINE).until(() -> UpstreamBackends.count(upstream.cluster()) == 2);
+      List<Integer> forgotten = UpstreamBackends.pids(upstream.cluster());
+      upstream.relay().stallOpen();
+      // Their next health check goes unanswered and fails after the connect timeout; the pool closes
+      // them and opens two new ones (the forgotten backends linger, as behind a real NAT).
+      await().atMost(DEADLINE).until(() -> UpstreamBackends.pids(upstream.cluster()).stream()
+          .filter(pid -> !forgotten.contains(pid)).count() == 2);
+      try (Connection client = upstream.connect(proxy)) {
+        assertThat(client.unwrap(org.postgresql.PGConnection.class).getBackendPID()).isNotIn(forgotten);
+        assertThat(client.isValid(10)).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aRefusingUpstreamIsRetriedWithBackOffNotInAStorm() {
+    upstream.relay().refuse();
+    long started = System.nanoTime();
+    // One warm connection wanted: the pool keeps trying, one attempt at a time. Back-off waits 50 ms
+    // after the first failure, doubling up to 2 s, so seven failures take at least 50+100+...+1600 ms
+    // = 3.15 s (a pool without back-off fails seven times within milliseconds).
+    try (RunningProxy proxy = RunningProxy.start(List.of("--database-url", upstream.url(), "--min-pool-size", "1"))) {
+      await().atMost(DEADLINE).until(() -> connectFailures(proxy) >= 7);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(3150));
+      upstream.relay().pass();
+      await().atMost(DEADLINE).ignoreExceptions().until(() -> "1".equals(selectOne(proxy)));
+    }
+  }
+
+  private static double connectFailures(RunningProxy proxy) {
+    return proxy.server().metrics().scrape().lines()
+        .filter(line -> line.startsWith("pgml_proxy_upstream_connect_failures_total"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void refusedUpstreamWithAShortQueryWaitIsAConnectErrorNotAllInUse(String mode) {

@@ -197,9 +197,9 @@ class FleetCancelIT {
       byte[] wrongSecret = "not-the-fleet-secret-at-all".getBytes(StandardCharsets.UTF_8);
       byte[] secret = secretText.getBytes(StandardCharsets.UTF_8);
       for (ProxyProcess proxy : proxies) {
-        send(proxy.port(), PeerCancel.sign(CancelKeys.replicaOf(key), pid, key, Instant.now(), wrongSecret)
+        send(proxy.port(), PeerCancel.sign(PeerCancel.ANY_REPLICA, pid, key, Instant.now(), wrongSecret)
             .encode(UnpooledByteBufAllocator.DEFAULT));
-        send(proxy.port(), PeerCancel.sign(CancelKeys.replicaOf(key), pid, key,
+        send(proxy.port(), PeerCancel.sign(PeerCancel.ANY_REPLICA, pid, key,
             Instant.now().minus(PeerCancel.MAX_AGE).minusSeconds(30), secret).encode(UnpooledByteBufAllocator.DEFAULT));
       }
       Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -212,7 +212,7 @@ class FleetCancelIT {
       // The control: the same key, signed by the fleet's secret, does cancel.
       long started = System.nanoTime();
       for (ProxyProcess proxy : proxies) {
-        send(proxy.port(), PeerCancel.sign(CancelKeys.replicaOf(key), pid, key, Instant.now(), secret)
+        send(proxy.port(), PeerCancel.sign(PeerCancel.ANY_REPLICA, pid, key, Instant.now(), secret)
             .encode(UnpooledByteBufAllocator.DEFAULT));
       }
       assertCanceled(running, started);

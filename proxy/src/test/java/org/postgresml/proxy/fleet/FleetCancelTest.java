@@ -61,7 +61,7 @@ class FleetCancelTest {
           "127.0.0.1:" + peer.getLocalPort())), Optional.empty(), 6432);
       try (FleetCancel sender = new FleetCancel(SECRET, directory, new SelfAddress(self::getLocalPort), group,
           Clock.systemUTC(), new FleetMetrics(registry))) {
-        sender.forward(4242, (7 << 24) | 99);
+        sender.forward(4242, 0x7f000063);
         peer.setSoTimeout(10_000);
         try (java.net.Socket forwarded = peer.accept()) {
           java.io.DataInputStream in = new java.io.DataInputStream(forwarded.getInputStream());
@@ -70,8 +70,8 @@ class FleetCancelTest {
           byte[] body = in.readAllBytes();
           PeerCancel message = PeerCancel.decode(io.netty.buffer.Unpooled.wrappedBuffer(body));
           assertThat(message.processId()).isEqualTo(4242);
-          assertThat(message.secretKey()).isEqualTo((7 << 24) | 99);
-          assertThat(message.targetReplica()).isEqualTo(7);
+          assertThat(message.secretKey()).isEqualTo(0x7f000063);
+          assertThat(message.targetReplica()).as("keys name no replica").isEqualTo(PeerCancel.ANY_REPLICA);
           assertThat(message.isAuthentic(SECRET, Instant.now())).isTrue();
         }
         assertThat(registry.get("pgml_proxy_fleet_cancels_forwarded").counter().count()).isEqualTo(1);

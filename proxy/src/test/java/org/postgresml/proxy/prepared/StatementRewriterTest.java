@@ -8,16 +8,21 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.proxy.protocol.Codec;
+import org.postgresml.proxy.protocol.Conversation;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.LimitExceededException;
 import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.ProtocolException;
+import org.postgresml.proxy.protocol.backend.BindComplete;
 import org.postgresml.proxy.protocol.backend.CloseComplete;
+import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ParseComplete;
+import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.protocol.frontend.Bind;
 import org.postgresml.proxy.protocol.frontend.Close;
@@ -36,6 +41,13 @@ class StatementRewriterTest {
   private final List<ByteBuf> sent = new ArrayList<>();
   private final ClientStatements client = new ClientStatements();
   private final ServerStatements server = new ServerStatements(100);
+  /** Says which Parse and Close the server skipped after an error, as in a session. */
+  private final Conversation conversation = new Conversation();
+
+  @BeforeEach
+  void follow() {
+    conversation.reset(server);
+  }
 
   @AfterEach
   void release() {
@@ -44,13 +56,20 @@ class StatementRewriterTest {
 
   private List<ByteBuf> send(ByteBuf frame, ClientStatements from, ServerStatements to) {
     List<ByteBuf> out = StatementRewriter.toServer(frame, from, to, ALLOC);
+    if (to == server) {
+      out.forEach(message -> conversation.clientSent(FrameDecoder.type(message)));
+    }
     sent.addAll(out);
     return out;
   }
 
-  private static boolean reply(ByteBuf frame, ServerStatements to) {
+  private boolean reply(ByteBuf frame, ServerStatements to) {
     try {
-      return StatementRewriter.toClient(frame, to);
+      boolean forClient = StatementRewriter.toClient(frame, to); // first, as ClientSession does
+      if (to == server) {
+        conversation.serverSent(frame);
+      }
+      return forClient;
     } finally {
       frame.release();
     }
@@ -78,21 +97,69 @@ class StatementRewriterTest {
   }
 
   @Test
-  void aStatementAlreadyOnTheServerIsNotPreparedTwiceButTheClientStillGetsItsParseComplete() {
+  void aStatementAlreadyOnTheServerIsPreparedAgainForTheClientThatParsesIt() {
     send(SELECT.encode(ALLOC), client, server);
     reply(ParseComplete.INSTANCE.encode(ALLOC), server);
 
+    // Another client (or this one again, after DDL): a plan made now, not the one made before.
     ClientStatements other = new ClientStatements();
     List<ByteBuf> out = send(SELECT.renamed("other_name").encode(ALLOC), other, server);
-    assertThat(out).extracting(StatementRewriterTest::type).containsExactly('P', 'C');
-    assertThat(Parse.decode(Codec.body(out.get(0))).name()).isNotEqualTo(PROXY_NAME);
-    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).isTrue();
-    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), server)).isFalse();
+    assertThat(out).extracting(StatementRewriterTest::type).containsExactly('C', 'P');
+    assertThat(Close.decode(Codec.body(out.get(0))).name()).isEqualTo(PROXY_NAME);
+    assertThat(Parse.decode(Codec.body(out.get(1))).name()).isEqualTo(PROXY_NAME);
+    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), server)).as("the proxy's own Close").isFalse();
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).as("the client's Parse").isTrue();
     assertThat(server.preparedCount()).isEqualTo(1);
 
     List<ByteBuf> bound = send(bind("other_name"), other, server);
     assertThat(bound).hasSize(1);
     assertThat(Bind.statementName(bound.get(0))).isEqualTo(PROXY_NAME);
+    assertThat(send(bind("S_1"), client, server)).extracting(StatementRewriterTest::type).containsExactly('B');
+  }
+
+  @Test
+  void aStatementTheServerReportsStaleIsForgottenHereAndInTheCatalogAndPreparedAgainAtItsNextUse() {
+    PreparedCatalog catalog = new PreparedCatalog();
+    server.reportTo(catalog);
+    send(SELECT.encode(ALLOC), client, server);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), server);
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    assertThat(catalog.isKnown(PROXY_NAME)).isTrue();
+
+    // ALTER TABLE … TYPE elsewhere; the next Bind is refused by RevalidateCachedQuery.
+    send(bind("S_1"), client, server);
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    assertThat(reply(stalePlanError(), server)).as("the client sees the error, as from PostgreSQL").isTrue();
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    assertThat(catalog.isKnown(PROXY_NAME)).isFalse();
+    assertThat(server.preparedCount()).isZero();
+
+    List<ByteBuf> again = send(bind("S_1"), client, server);
+    assertThat(again).extracting(StatementRewriterTest::type).containsExactly('C', 'P', 'B');
+    assertThat(Close.decode(Codec.body(again.get(0))).name()).isEqualTo(PROXY_NAME);
+    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), server)).isFalse();
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).isFalse();
+    assertThat(server.preparedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void anErrorAfterABindThatSucceededBlamesNoStatement() {
+    send(SELECT.encode(ALLOC), client, server);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), server);
+    send(bind("S_1"), client, server);
+    reply(BindComplete.INSTANCE.encode(ALLOC), server);
+    assertThat(reply(stalePlanError(), server)).isTrue(); // from the Execute: no Bind is unanswered
+    assertThat(server.preparedCount()).isEqualTo(1);
+  }
+
+  private static ByteBuf stalePlanError() {
+    java.util.Map<Character, String> fields = new java.util.LinkedHashMap<>();
+    fields.put('S', "ERROR");
+    fields.put('C', "0A000");
+    fields.put('M', "cached plan must not change result type");
+    fields.put('R', "RevalidateCachedQuery");
+    return new ErrorResponse(fields).encode(ALLOC);
   }
 
   @Test
@@ -111,6 +178,41 @@ class StatementRewriterTest {
     expected.release();
     assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), otherServer)).isFalse();
     assertThat(otherServer.preparedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aStatementPreparedAheadOfABindTheServerSkippedIsPreparedAgainNextTime() {
+    ServerStatements first = new ServerStatements(100);
+    send(SELECT.encode(ALLOC), client, first);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), first);
+    // On a server that lacks S_1: an error, then a Bind the server skips (and the Parse ahead of it).
+    send(new Parse("", "SELECT 1/0", new int[0]).encode(ALLOC), client, server);
+    assertThat(send(bind("S_1"), client, server)).extracting(StatementRewriterTest::type).containsExactly('P', 'B');
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    reply(ErrorResponse.error("22012", "division by zero").encode(ALLOC), server);
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    assertThat(send(bind("S_1"), client, server)).extracting(StatementRewriterTest::type).containsExactly('P', 'B');
+  }
+
+  @Test
+  void aParseInFlightInAnEarlierBatchIsNotReliedOnByTheNextBatch() {
+    ServerStatements first = new ServerStatements(100);
+    send(SELECT.encode(ALLOC), client, first);
+    reply(ParseComplete.INSTANCE.encode(ALLOC), first);
+    // Batch 1: an error, then a Bind of S_1, prepared ahead of it, that the server will skip.
+    send(new Parse("", "SELECT 1/0", new int[0]).encode(ALLOC), client, server);
+    assertThat(send(bind("S_1"), client, server)).extracting(StatementRewriterTest::type).containsExactly('P', 'B');
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    // Batch 2, pipelined behind it: whether batch 1's Parse runs is not known yet, so Close, then Parse.
+    assertThat(send(new Describe(TargetKind.STATEMENT, "S_1").encode(ALLOC), client, server))
+        .extracting(StatementRewriterTest::type).containsExactly('C', 'P', 'D');
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
+    reply(ErrorResponse.error("22012", "division by zero").encode(ALLOC), server);
+    reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
+    assertThat(reply(CloseComplete.INSTANCE.encode(ALLOC), server)).as("the proxy's own Close").isFalse();
+    assertThat(reply(ParseComplete.INSTANCE.encode(ALLOC), server)).as("the proxy's own Parse").isFalse();
+    assertThat(server.preparedCount()).isEqualTo(1);
+    assertThat(send(bind("S_1"), client, server)).extracting(StatementRewriterTest::type).containsExactly('B');
   }
 
   @Test
@@ -147,7 +249,9 @@ class StatementRewriterTest {
   @Test
   void aParseThatFailedIsNotRememberedAsPrepared() {
     send(SELECT.encode(ALLOC), client, server);
+    send(Sync.INSTANCE.encode(ALLOC), client, server);
     // the server answered ErrorResponse and skipped to Sync: no ParseComplete, then ReadyForQuery
+    reply(ErrorResponse.error("42601", "syntax error").encode(ALLOC), server);
     reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
     assertThat(server.preparedCount()).isZero();
     List<ByteBuf> out = send(bind("S_1"), client, server);
@@ -218,6 +322,7 @@ class StatementRewriterTest {
     send(Sync.INSTANCE.encode(ALLOC), client, server);
 
     // ErrorResponse, then the ReadyForQuery that ends the batch with its ParseComplete never sent.
+    reply(ErrorResponse.error("42601", "syntax error").encode(ALLOC), server);
     reply(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC), server);
     assertThat(catalog.isKnown(PROXY_NAME)).isFalse();
   }
@@ -265,5 +370,20 @@ class StatementRewriterTest {
     assertThatThrownBy(() -> send(more, capped, server)).isInstanceOf(LimitExceededException.class)
         .hasMessageContaining("query text");
     assertThat(more.refCnt()).isZero();
+  }
+
+  @Test
+  void aParsePipelinedBehindDiscardAllStillDefinesItsStatement() {
+    // Found by StatementRewriterFuzzTest: DISCARD ALL, then a Parse in the same write.
+    send(new Query("DISCARD ALL").encode(ALLOC), client, server);
+    send(SELECT.encode(ALLOC), client, server);
+    ByteBuf tag = Codec.begin(ALLOC, (char) MessageType.COMMAND_COMPLETE);
+    Codec.writeCString(tag, "DISCARD ALL");
+    reply(Codec.finish(tag), server);
+    ClientStatements other = new ClientStatements();
+    List<ByteBuf> out = send(SELECT.renamed("other").encode(ALLOC), other, server);
+    assertThat(out).as("known to be there: closed first, never parsed over itself (42P05)")
+        .extracting(StatementRewriterTest::type).containsExactly('C', 'P');
+    assertThat(Close.decode(Codec.body(out.get(0))).name()).isEqualTo(PROXY_NAME);
   }
 }

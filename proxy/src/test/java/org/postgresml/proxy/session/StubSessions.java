@@ -49,13 +49,23 @@ public final class StubSessions {
         .orElseThrow(() -> new IllegalArgumentException(errors.toString()));
     AdminConsole console = new AdminConsole(new org.postgresml.proxy.admin.StubAdminContext());
     return new StubSessions(new SessionContext(settings, Optional.empty(), new ClientUsers(settings.clientUsers()),
-        new CancelDispatch(new CancelKeys(0), Optional.empty()), new UnreachableUpstream(), new SessionRegistry(),
+        new CancelDispatch(new CancelKeys(), Optional.empty()), new UnreachableUpstream(), new SessionRegistry(),
         new ProxyMetrics(), new AdminAccess(settings::adminUsers, console)));
   }
 
   /** A new client connection: negotiation and session handlers as the proxy installs them. */
   public EmbeddedChannel connect() {
     return new EmbeddedChannel(new NegotiationHandler(context), new ClientSession(context));
+  }
+
+  /** The same, allocating from the ledger (so a test can tell that every buffer was released). */
+  public EmbeddedChannel connect(org.postgresml.proxy.MemoryLedger ledger) {
+    return ledger.channel(new NegotiationHandler(context), new ClientSession(context));
+  }
+
+  /** Clients connected now (a closed connection leaves the registry). */
+  public int connected() {
+    return context.registry().size();
   }
 
   /** An upstream that is never reached: a client that logs in is told it cannot be. */

@@ -24,7 +24,7 @@ public sealed interface AuthenticationMessage permits AuthenticationOk, Authenti
 
   /** Decodes the body of an 'R' frame. */
   static AuthenticationMessage decode(ByteBuf body) {
-    int code = body.readInt();
+    int code = Codec.readInt(body);
     return switch (code) {
       case OK -> AuthenticationOk.INSTANCE;
       case CLEARTEXT_PASSWORD -> AuthenticationCleartextPassword.INSTANCE;

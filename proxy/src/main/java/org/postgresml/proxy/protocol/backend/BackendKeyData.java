@@ -9,7 +9,7 @@ import org.postgresml.proxy.protocol.MessageType;
 public record BackendKeyData(int processId, int secretKey) {
 
   public static BackendKeyData decode(ByteBuf body) {
-    return new BackendKeyData(body.readInt(), body.readInt());
+    return new BackendKeyData(Codec.readInt(body), Codec.readInt(body));
   }
 
   public ByteBuf encode(ByteBufAllocator alloc) {

@@ -10,7 +10,7 @@ import org.postgresml.proxy.protocol.ProtocolException;
 public record ReadyForQuery(TransactionStatus status) {
 
   public static ReadyForQuery decode(ByteBuf body) {
-    return new ReadyForQuery(TransactionStatus.of(body.readByte()));
+    return new ReadyForQuery(TransactionStatus.of(Codec.readByte(body)));
   }
 
   public ByteBuf encode(ByteBufAllocator alloc) {

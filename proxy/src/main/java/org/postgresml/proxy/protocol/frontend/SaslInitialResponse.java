@@ -11,7 +11,7 @@ public record SaslInitialResponse(String mechanism, String data) {
 
   public static SaslInitialResponse decode(ByteBuf body) {
     String mechanism = Codec.readCString(body);
-    int length = body.readInt();
+    int length = Codec.readInt(body);
     String data = length < 0 ? "" : new String(Codec.readBytes(body, length), StandardCharsets.UTF_8);
     return new SaslInitialResponse(mechanism, data);
   }

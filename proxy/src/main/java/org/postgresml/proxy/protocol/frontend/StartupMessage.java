@@ -32,7 +32,7 @@ public final class StartupMessage {
    * @throws ProtocolException with {@link #LAYOUT_ERROR} when the list is not so
    */
   public static StartupMessage decode(ByteBuf body) {
-    int version = body.readInt();
+    int version = Codec.readInt(body);
     Map<String, String> parameters = new LinkedHashMap<>();
     while (true) {
       if (!body.isReadable()) {

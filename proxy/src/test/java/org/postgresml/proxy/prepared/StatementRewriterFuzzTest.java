@@ -1,0 +1,250 @@
+package org.postgresml.proxy.prepared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresml.proxy.MemoryLedger;
+import org.postgresml.proxy.protocol.Codec;
+import org.postgresml.proxy.protocol.FrameDecoder;
+import org.postgresml.proxy.protocol.LimitExceededException;
+import org.postgresml.proxy.protocol.MessageType;
+import org.postgresml.proxy.protocol.ProtocolException;
+import org.postgresml.proxy.protocol.backend.CloseComplete;
+import org.postgresml.proxy.protocol.backend.CommandComplete;
+import org.postgresml.proxy.protocol.backend.ParseComplete;
+import org.postgresml.proxy.protocol.backend.ReadyForQuery;
+import org.postgresml.proxy.protocol.frontend.Bind;
+import org.postgresml.proxy.protocol.frontend.Close;
+import org.postgresml.proxy.protocol.frontend.Describe;
+import org.postgresml.proxy.protocol.frontend.Parse;
+import org.postgresml.proxy.protocol.frontend.TargetKind;
+import org.postgresml.testing.netty.NettyLeakCheck;
+
+/**
+ * Transaction mode's statement rewriting driven by arbitrary sequences of client frames (well-formed
+ * or not) over two server connections and arbitrary server replies: only the protocol's own
+ * refusals, a refused frame released, every frame out well-formed, never a Bind or Describe of a
+ * proxy name the server connection was not sent a Parse for, never a second Parse of a statement it
+ * has, and every buffer released. The server answers in order and skips to Sync after an error. The
+ * PQprepare batch is driven the same way. Seeds: StatementRewriterFuzzTestInputs (docs/testing.md).
+ */
+@ExtendWith(NettyLeakCheck.class)
+class StatementRewriterFuzzTest {
+
+  private static final MemoryLedger LEDGER = new MemoryLedger();
+  private static final ByteBufAllocator ALLOC = LEDGER.allocator();
+  private static final String[] NAMES = {"", "a", "b", "S_1"};
+  private static final String[] QUERIES = {"SELECT 1", "SELECT $1::int", "BEGIN"};
+
+  /**
+   * One server connection as PostgreSQL runs it: it answers what it was sent, in order, and after
+   * an error skips to the next Sync. {@code defined} holds the statements it has, or will have once
+   * the Parse messages it was sent are answered.
+   */
+  private static final class Server {
+    final ServerStatements statements = new ServerStatements(2);
+    final Set<String> defined = new HashSet<>();
+    /** Replies owed, oldest first: the message each answers. */
+    final java.util.ArrayDeque<Owed> owed = new java.util.ArrayDeque<>();
+  }
+
+  private enum Answer { PARSE_COMPLETE, CLOSE_COMPLETE, DISCARDED, READY }
+
+  private record Owed(Answer answer, String statement) {}
+
+  @FuzzTest
+  void rewritingKeepsEveryStatementDefinedWhereItIsUsed(FuzzedDataProvider data) {
+    long zero = LEDGER.inUse();
+    ClientStatements client = new ClientStatements(data.consumeInt(1, 4), data.consumeInt(1, 64));
+    Server[] servers = {new Server(), new Server()};
+    for (int step = 0; step < 48 && data.remainingBytes() > 0; step++) {
+      Server server = servers[data.consumeInt(0, 1)];
+      if (data.consumeBoolean()) {
+        reply(server, data.consumeBoolean());
+        continue;
+      }
+      ByteBuf frame = frame(data);
+      String clientName = statementNamed(frame);
+      List<ByteBuf> out;
+      try {
+        out = StatementRewriter.toServer(frame, client, server.statements, ALLOC);
+      } catch (ProtocolException | LimitExceededException refused) {
+        assertThat(frame.refCnt()).as("a refused frame is released").isZero();
+        continue;
+      }
+      assertThat(out).hasSizeBetween(1, 3);
+      for (ByteBuf sent : out) {
+        check(sent, clientName, server);
+        sent.release();
+      }
+    }
+    LEDGER.assertBalanced(zero, "statement rewriter");
+  }
+
+  @FuzzTest
+  void aPrepareOnlyBatchHoldsThenHandsOnOrReleasesEveryFrame(FuzzedDataProvider data) {
+    long zero = LEDGER.inUse();
+    ClientStatements client = new ClientStatements(data.consumeInt(1, 4), 1000);
+    PreparedCatalog catalog = new PreparedCatalog();
+    for (String query : QUERIES) {
+      if (data.consumeBoolean()) {
+        catalog.parsed(StatementNames.of(new Parse("", query, new int[0])));
+      }
+    }
+    PrepareOnlyBatch batch = new PrepareOnlyBatch();
+    try {
+      for (int step = 0; step < 48 && data.remainingBytes() > 0; step++) {
+        PrepareOnlyBatch.Verdict verdict;
+        try {
+          verdict = batch.offer(frame(data), client, catalog);
+        } catch (ProtocolException refused) {
+          break; // the session ends; the batch still holds the frame until it is released below
+        }
+        List<ByteBuf> out = switch (verdict) {
+          case MORE -> List.of();
+          case ANSWERED -> answer(batch, client);
+          case NEEDS_SERVER -> batch.takeFrames();
+        };
+        out.forEach(ByteBuf::release);
+      }
+    } finally {
+      batch.release();
+    }
+    LEDGER.assertBalanced(zero, "prepare-only batch");
+  }
+
+  private static List<ByteBuf> answer(PrepareOnlyBatch batch, ClientStatements client) {
+    try {
+      List<ByteBuf> replies = batch.answer(client, ALLOC);
+      assertThat(FrameDecoder.type(replies.get(replies.size() - 1))).isEqualTo(MessageType.READY_FOR_QUERY);
+      return replies;
+    } catch (LimitExceededException refused) {
+      return List.of(); // past the client's limit: the session ends, the batch is released below
+    }
+  }
+
+  /** A frame the server connection gets is whole, decodes, and uses only statements it has or will have. */
+  private static void check(ByteBuf sent, String clientName, Server server) {
+    assertThat(sent.getInt(sent.readerIndex() + 1)).isEqualTo(sent.readableBytes() - 1);
+    byte type = FrameDecoder.type(sent);
+    if (type == MessageType.PARSE) {
+      String name = Parse.decode(Codec.body(sent)).name();
+      if (name.startsWith("pgml_proxy_") && !name.contains("scratch")) {
+        assertThat(server.defined).as("a statement this server has is not parsed again (42P05)").doesNotContain(name);
+      }
+      server.defined.add(name);
+      server.owed.add(new Owed(Answer.PARSE_COMPLETE, name));
+    } else if (type == MessageType.CLOSE) {
+      Close close = Close.decode(Codec.body(sent));
+      boolean statement = close.kind() == TargetKind.STATEMENT;
+      if (statement) {
+        server.defined.remove(close.name());
+      }
+      server.owed.add(new Owed(Answer.CLOSE_COMPLETE, statement ? close.name() : null));
+    } else if (type == MessageType.SYNC) {
+      server.owed.add(new Owed(Answer.READY, null));
+    } else if (type == MessageType.QUERY) {
+      if (Codec.body(sent).toString(java.nio.charset.StandardCharsets.UTF_8).startsWith("DISCARD ALL")) {
+        server.owed.add(new Owed(Answer.DISCARDED, null));
+      }
+      server.owed.add(new Owed(Answer.READY, null));
+    } else if (type == MessageType.BIND || type == MessageType.DESCRIBE) {
+      String used = statementNamed(sent);
+      if (used != null && !used.equals(clientName)) {
+        assertThat(server.defined).as("a renamed %s names a statement this server has or was sent", (char) type)
+            .contains(used);
+      }
+    }
+  }
+
+  /**
+   * The server's next reply; with {@code error}, the oldest owed message fails and everything up to
+   * the next ReadyForQuery is skipped, as PostgreSQL does (a skipped Parse defines nothing).
+   */
+  private static void reply(Server server, boolean error) {
+    Owed next = server.owed.poll();
+    if (next == null) {
+      return;
+    }
+    if (error) {
+      for (Owed skipped = next; skipped != null && skipped.answer() != Answer.READY; skipped = server.owed.poll()) {
+        if (skipped.answer() == Answer.PARSE_COMPLETE) {
+          server.defined.remove(skipped.statement());
+        } else if (skipped.answer() == Answer.CLOSE_COMPLETE && skipped.statement() != null
+            && skipped.statement().startsWith("pgml_proxy_")) {
+          server.defined.add(skipped.statement()); // a skipped Close leaves the statement where it was
+        }
+      }
+      next = new Owed(Answer.READY, null);
+    }
+    ByteBuf reply = switch (next.answer()) {
+      case PARSE_COMPLETE -> ParseComplete.INSTANCE.encode(ALLOC);
+      case CLOSE_COMPLETE -> CloseComplete.INSTANCE.encode(ALLOC);
+      case DISCARDED -> new CommandComplete("DISCARD ALL").encode(ALLOC);
+      case READY -> new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC);
+    };
+    if (next.answer() == Answer.DISCARDED) {
+      server.defined.clear();
+      // Parse messages sent after the DISCARD ALL and not yet answered still define their statements.
+      server.owed.stream().filter(owed -> owed.answer() == Answer.PARSE_COMPLETE)
+          .forEach(owed -> server.defined.add(owed.statement()));
+    }
+    try {
+      StatementRewriter.toClient(reply, server.statements);
+    } finally {
+      reply.release();
+    }
+  }
+
+  /** The statement a Bind or a statement Describe names; null for anything else or a malformed one. */
+  private static String statementNamed(ByteBuf frame) {
+    try {
+      byte type = FrameDecoder.type(frame);
+      if (type == MessageType.BIND) {
+        return Bind.statementName(frame);
+      }
+      if (type == MessageType.DESCRIBE) {
+        Describe describe = Describe.decode(Codec.body(frame));
+        return describe.kind() == TargetKind.STATEMENT ? describe.name() : null;
+      }
+    } catch (ProtocolException malformed) {
+      return null;
+    }
+    return null;
+  }
+
+  /** A client frame: mostly well-formed statement messages over a few names, sometimes raw bytes. */
+  private static ByteBuf frame(FuzzedDataProvider data) {
+    String name = data.consumeBoolean() ? NAMES[data.consumeInt(0, NAMES.length - 1)] : data.consumeString(8);
+    String query = QUERIES[data.consumeInt(0, QUERIES.length - 1)];
+    return switch (data.consumeInt(0, 8)) {
+      case 0 -> new Parse(name, query, new int[0]).encode(ALLOC);
+      case 1 -> {
+        ByteBuf bind = Codec.begin(ALLOC, (char) MessageType.BIND);
+        Codec.writeCString(bind, "");
+        Codec.writeCString(bind, name);
+        bind.writeShort(0).writeShort(0).writeShort(0);
+        yield Codec.finish(bind);
+      }
+      case 2 -> new Describe(data.consumeBoolean() ? TargetKind.STATEMENT : TargetKind.PORTAL, name).encode(ALLOC);
+      case 3 -> new Close(data.consumeBoolean() ? TargetKind.STATEMENT : TargetKind.PORTAL, name).encode(ALLOC);
+      case 4 -> Codec.finish(Codec.begin(ALLOC, (char) MessageType.SYNC));
+      case 5 -> new org.postgresml.proxy.protocol.frontend.Query(data.consumeBoolean() ? "DISCARD ALL" : query)
+          .encode(ALLOC);
+      default -> {
+        // Raw: any type byte, any body (truncated strings, stray bytes).
+        ByteBuf raw = Codec.begin(ALLOC, (char) new byte[] {'P', 'B', 'D', 'C', 'E', 'Q', 'H'}[data.consumeInt(0, 6)]);
+        raw.writeBytes(data.consumeBytes(data.consumeInt(0, 32)));
+        yield Codec.finish(raw);
+      }
+    };
+  }
+}
