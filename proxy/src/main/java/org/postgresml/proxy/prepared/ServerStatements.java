@@ -201,12 +201,12 @@ public final class ServerStatements implements Conversation.SkippedStatements {
     pending.clear();
     uncertain.clear();
     stale.clear();
-    // Its reply arrives while its own batch is the oldest unanswered one: a Parse the client
-    // pipelined behind it, in a later batch, still defines its statement (else it would be parsed
-    // a second time, and fail with 42P05).
+    // Every Parse still unanswered was sent behind it (replies come in order): it still defines its
+    // statement (else it would be parsed a second time, and fail with 42P05). Oldest first: the
+    // latest of one statement is the one that decides.
     for (Expected next : expected) {
-      if (next.proxyName != null && next.reply == Reply.PARSE_COMPLETE && next.batch > batchesEnded) {
-        pending.add(next.proxyName);
+      if (next.proxyName != null && next.reply == Reply.PARSE_COMPLETE) {
+        pending.put(next.proxyName, next);
       }
     }
   }
