@@ -146,7 +146,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         clientParameters = login.parameters();
         loggedIn();
       }
-      case REFUSED -> fatal(login.refusal().sqlState(), login.refusal().message());
+      case REFUSED -> refused(login.refusal());
     }
   }
 
@@ -552,18 +552,34 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
+  private void refused(StartupCheck.Refusal refusal) {
+    if (refusal.repeatable()) {
+      // A client may repeat this one without pause: one line per interval for all, none per attempt.
+      events.quiet();
+      context.replicationRefusals().refused(String.valueOf(channel.remoteAddress()), startup.user(),
+          refusal.sqlState());
+    }
+    fatal(refusal.toError(), !refusal.repeatable());
+  }
+
   /** Sends a FATAL error and closes; the session reads nothing more. */
   private void fatal(String sqlState, String message) {
     fatal(ErrorResponse.fatal(sqlState, message));
   }
 
   private void fatal(ErrorResponse error) {
+    fatal(error, true);
+  }
+
+  private void fatal(ErrorResponse error, boolean logged) {
     if (state == State.CLOSED && !channel.isActive()) {
       return;
     }
     state = State.CLOSED;
     context.metrics().error(SqlState.classOf(error.sqlState()));
-    events.fatal(error.sqlState(), error.message());
+    if (logged) {
+      events.fatal(error.sqlState(), error.message());
+    }
     channel.writeAndFlush(error.encode(channel.alloc())).addListener(ChannelFutureListener.CLOSE);
   }
 
