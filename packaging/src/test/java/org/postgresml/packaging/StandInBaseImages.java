@@ -99,22 +99,30 @@ final class StandInBaseImages {
   private static void build(Buildah buildah, Base base, String key, Path logs) throws IOException {
     String name = base.image().substring(base.image().lastIndexOf(':') + 1);
     Path rootfs = buildah.storage().resolve("stand-in-" + name + ".tar");
-    Path log = logs.resolve("stand-in-" + name + ".log");
+    Path log = logs.resolve("stand-in-" + name + "-mmdebstrap.log");
+    Path importLog = logs.resolve("stand-in-" + name + "-import.log");
     Path hook = Files.writeString(logs.resolve("stand-in-apt-hook.sh"), LOCAL_APT_HOOK);
+    String container = null;
     try {
       Processes.runLogged("mmdebstrap (stand-in " + base.image() + ")", List.of("mmdebstrap", "--mode=root",
           "--variant=apt", "--include=" + String.join(",", base.packages()), "--customize-hook=sh " + hook + " \"$1\"",
           SUITE, rootfs.toString()), log, Duration.ofMinutes(15));
-      String container = buildah.output("from", "scratch");
-      buildah.run(log, "add", container, rootfs.toString(), "/");
-      buildah.run(log, "config", "--env", "JAVA_HOME=" + javaHome(),
+      // Named like BuiltImages' containers, so a run killed here leaves nothing the next one keeps.
+      container = buildah.output("from", "--name", "pgml-it-" + ProcessHandle.current().pid() + "-stand-in-" + name,
+          "scratch");
+      buildah.run(importLog, "add", container, rootfs.toString(), "/");
+      buildah.run(importLog, "config", "--env", "JAVA_HOME=" + javaHome(),
           "--env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
           // As Temurin's images carry their Ubuntu base's labels: the Dockerfiles must set their own.
           "--label", "org.opencontainers.image.ref.name=debian", "--label", "org.opencontainers.image.version=12",
           "--label", KEY_LABEL + "=" + key, container);
-      buildah.run(log, "commit", "--rm", container, base.image());
+      buildah.run(importLog, "commit", "--rm", container, base.image());
+      container = null; // commit --rm removed it
     } finally {
       Files.deleteIfExists(rootfs);
+      if (container != null) {
+        buildah.removeQuietly("rm", container);
+      }
     }
   }
 
