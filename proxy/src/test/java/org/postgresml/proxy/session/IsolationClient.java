@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.postgresml.proxy.session.PipelineGenerator.Phase;
-import org.postgresml.proxy.session.PipelineGenerator.Pipeline;
+import org.postgresml.proxy.session.PipelineBuilder.Phase;
+import org.postgresml.proxy.session.PipelineBuilder.Pipeline;
 
 /**
  * One raw-protocol client of the isolation test: sessions of random pipelines, each written in

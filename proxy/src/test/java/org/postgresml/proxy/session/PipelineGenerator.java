@@ -17,101 +17,57 @@ import java.util.Random;
  */
 final class PipelineGenerator {
 
-  /** Bytes written in one go, and the replies (non-asynchronous, canonical) that must follow them. */
-  record Phase(byte[] bytes, int messages, List<String> expected) {}
-
-  /** One pipeline: its phases and the names of its steps (for a failure's message). */
-  record Pipeline(long number, List<Phase> phases, List<String> steps) {
-    int messages() {
-      return phases.stream().mapToInt(Phase::messages).sum();
-    }
-  }
-
   /** Where to send FunctionCalls: int4pl(a, b) answers a + b, int4div(a, 0) fails. */
   record Functions(int int4pl, int int4div) {}
 
   private final Random random;
   private final int client;
   private final Functions functions;
-  private char status = 'I';
   private final List<String> statements = new ArrayList<>();
   private int statementsDefined;
-  private long pipeline;
-  private int step;
-
-  private FrontendBytes bytes;
-  private List<String> expected;
-  private List<Phase> phases;
-  private List<String> steps;
+  /** The pipeline being written, and the client's transaction status. */
+  private final PipelineBuilder b;
+  /** What the units of the batch being generated were (for a failure's message). */
+  private StringBuilder batchUnits = new StringBuilder();
 
   PipelineGenerator(long seed, int client, Functions functions) {
     this.random = new Random(seed);
     this.client = client;
     this.functions = functions;
+    this.b = new PipelineBuilder(client);
   }
 
   /** A new session: no transaction, no prepared statements. */
   void newSession() {
-    status = 'I';
+    b.status('I');
     statements.clear();
-  }
-
-  char status() {
-    return status;
   }
 
   Random random() {
     return random;
   }
 
-  Pipeline next() {
-    begin();
+  PipelineBuilder.Pipeline next() {
+    b.begin();
     int count = 1 + random.nextInt(5);
     for (int i = 0; i < count; i++) {
-      if (status == 'E') {
+      if (b.status() == 'E') {
         endTransaction(false);
       } else {
         randomStep();
       }
     }
-    return finish();
+    return b.finish();
   }
 
   /** The last pipeline of a session: whatever is left over would show up before its reply. */
-  Pipeline sentinel() {
-    begin();
-    if (status == 'E') {
+  PipelineBuilder.Pipeline sentinel() {
+    b.begin();
+    if (b.status() == 'E') {
       endTransaction(false);
     }
     simpleQuery(1);
-    return finish();
-  }
-
-  private void begin() {
-    pipeline++;
-    step = 0;
-    bytes = new FrontendBytes();
-    expected = new ArrayList<>();
-    phases = new ArrayList<>();
-    steps = new ArrayList<>();
-  }
-
-  private Pipeline finish() {
-    boundary();
-    return new Pipeline(pipeline, phases, steps);
-  }
-
-  /** Ends a phase: what was written so far goes out, and its replies are read before the rest. */
-  private void boundary() {
-    if (bytes.messages() > 0 || !expected.isEmpty()) {
-      phases.add(new Phase(bytes.bytes(), bytes.messages(), List.copyOf(expected)));
-    }
-    bytes = new FrontendBytes();
-    expected = new ArrayList<>();
-  }
-
-  private String tag() {
-    return BackendReplies.tag(client, pipeline, ++step);
+    return b.finish();
   }
 
   private void randomStep() {
@@ -147,200 +103,191 @@ final class PipelineGenerator {
       strayCopyMessages();
     } else if (pick < 86) {
       emptyQuery();
-    } else if (status == 'I') {
-      steps.add("BEGIN");
-      bytes.query("BEGIN");
-      status = 'T';
-      expected.add("C:BEGIN");
-      expected.add("Z:T");
+    } else if (b.status() == 'I') {
+      b.step("BEGIN");
+      b.out().query("BEGIN");
+      b.status('T');
+      b.expect("C:BEGIN");
+      b.expect("Z:T");
     } else {
       endTransaction(random.nextBoolean());
     }
   }
 
   private void endTransaction(boolean commit) {
-    String command = commit && status == 'T' ? "COMMIT" : "ROLLBACK";
-    steps.add(command);
-    bytes.query(command);
-    status = 'I';
-    expected.add("C:" + command);
-    expected.add("Z:I");
-  }
-
-  /** An error ends an explicit transaction's good part; outside one the server is idle again. */
-  private void failed() {
-    status = status == 'I' ? 'I' : 'E';
-  }
-
-  private void ready() {
-    expected.add("Z:" + status);
+    String command = commit && b.status() == 'T' ? "COMMIT" : "ROLLBACK";
+    b.step(command);
+    b.out().query(command);
+    b.status('I');
+    b.expect("C:" + command);
+    b.expect("Z:I");
   }
 
   private void simpleQuery(int statementCount) {
-    steps.add("Query x" + statementCount);
+    b.step("Query x" + statementCount);
     StringBuilder sql = new StringBuilder();
     for (int i = 0; i < statementCount; i++) {
-      String tag = tag();
+      String tag = b.tag();
       if (i > 0) {
         sql.append("; ");
       }
       if (random.nextInt(4) == 0) {
         sql.append("SELECT '").append(tag).append("-' || g FROM generate_series(1, 3) g");
-        expected.add("T");
+        b.expect("T");
         for (int row = 1; row <= 3; row++) {
-          expected.add("D:" + tag + "-" + row);
+          b.expect("D:" + tag + "-" + row);
         }
-        expected.add("C:SELECT 3");
+        b.expect("C:SELECT 3");
       } else {
         sql.append("SELECT '").append(tag).append('\'');
-        expected.add("T");
-        expected.add("D:" + tag);
-        expected.add("C:SELECT 1");
+        b.expect("T");
+        b.expect("D:" + tag);
+        b.expect("C:SELECT 1");
       }
     }
-    bytes.query(sql.toString());
-    ready();
+    b.out().query(sql.toString());
+    b.ready();
   }
 
   private void slowQuery() {
-    steps.add("slow Query");
-    String tag = tag();
-    bytes.query("SELECT '" + tag + "' FROM pg_sleep(0.02)");
-    expected.add("T");
-    expected.add("D:" + tag);
-    expected.add("C:SELECT 1");
-    ready();
+    b.step("slow Query");
+    String tag = b.tag();
+    b.out().query("SELECT '" + tag + "' FROM pg_sleep(0.02)");
+    b.expect("T");
+    b.expect("D:" + tag);
+    b.expect("C:SELECT 1");
+    b.ready();
   }
 
   private void simpleQueryWithError() {
-    steps.add("Query with error");
-    String first = tag();
-    String bad = tag();
-    String never = tag();
-    bytes.query("SELECT '" + first + "'; SELECT '" + bad + "'::int; SELECT '" + never + "'");
-    expected.add("T");
-    expected.add("D:" + first);
-    expected.add("C:SELECT 1");
-    expected.add("E:22P02:*\"" + bad + "\"");
-    failed();
-    ready();
+    b.step("Query with error");
+    String first = b.tag();
+    String bad = b.tag();
+    String never = b.tag();
+    b.out().query("SELECT '" + first + "'; SELECT '" + bad + "'::int; SELECT '" + never + "'");
+    b.expect("T");
+    b.expect("D:" + first);
+    b.expect("C:SELECT 1");
+    b.expect("E:22P02:*\"" + bad + "\"");
+    b.failed();
+    b.ready();
   }
 
   private void emptyQuery() {
-    steps.add("empty Query");
-    bytes.query("");
-    expected.add("I");
-    ready();
+    b.step("empty Query");
+    b.out().query("");
+    b.expect("I");
+    b.ready();
   }
 
   private void functionCall(boolean failing) {
-    int a = client * 100_000 + (int) (pipeline % 50_000);
-    int b = ++step;
+    int a = client * 100_000 + (int) (b.pipeline() % 50_000);
+    int second = b.nextStep();
     if (failing) {
-      steps.add("FunctionCall failing");
-      bytes.functionCall(functions.int4div(), Integer.toString(a), "0");
-      expected.add("E:22012:division by zero");
-      failed();
+      b.step("FunctionCall failing");
+      b.out().functionCall(functions.int4div(), Integer.toString(a), "0");
+      b.expect("E:22012:division by zero");
+      b.failed();
     } else {
-      steps.add("FunctionCall");
-      bytes.functionCall(functions.int4pl(), Integer.toString(a), Integer.toString(b));
-      expected.add("V:" + (a + b));
+      b.step("FunctionCall");
+      b.out().functionCall(functions.int4pl(), Integer.toString(a), Integer.toString(second));
+      b.expect("V:" + (a + second));
     }
-    ready();
+    b.ready();
   }
 
   private void copyOut() {
-    steps.add("COPY TO STDOUT");
-    String tag = tag();
+    b.step("COPY TO STDOUT");
+    String tag = b.tag();
     int rows = 1 + random.nextInt(3);
-    bytes.query("COPY (SELECT '" + tag + "-' || g FROM generate_series(1, " + rows + ") g) TO STDOUT");
-    expected.add("H");
+    b.out().query("COPY (SELECT '" + tag + "-' || g FROM generate_series(1, " + rows + ") g) TO STDOUT");
+    b.expect("H");
     for (int row = 1; row <= rows; row++) {
-      expected.add("d:" + tag + "-" + row + "\n");
+      b.expect("d:" + tag + "-" + row + "\n");
     }
-    expected.add("c");
-    expected.add("C:COPY " + rows);
-    ready();
+    b.expect("c");
+    b.expect("C:COPY " + rows);
+    b.ready();
   }
 
   /** COPY FROM STDIN with its data in the same write, ended by CopyDone, CopyFail or bad data. */
   private void copyInPipelined() {
-    String tag = tag();
+    String tag = b.tag();
     int ending = random.nextInt(3);
     if (ending == 2) {
-      steps.add("COPY FROM STDIN bad data");
-      bytes.query("COPY iso_numbers FROM STDIN").copyData(tag + "\n").copyData("5\n").copyDone();
-      expected.add("G");
-      expected.add("E:22P02:*\"" + tag + "\"");
-      failed();
-      ready();
+      b.step("COPY FROM STDIN bad data");
+      b.out().query("COPY iso_numbers FROM STDIN").copyData(tag + "\n").copyData("5\n").copyDone();
+      b.expect("G");
+      b.expect("E:22P02:*\"" + tag + "\"");
+      b.failed();
+      b.ready();
       return;
     }
-    steps.add(ending == 0 ? "COPY FROM STDIN" : "COPY FROM STDIN CopyFail");
-    bytes.query("COPY iso_sink FROM STDIN");
-    expected.add("G");
+    b.step(ending == 0 ? "COPY FROM STDIN" : "COPY FROM STDIN CopyFail");
+    b.out().query("COPY iso_sink FROM STDIN");
+    b.expect("G");
     copyRowsAndEnd(tag, ending == 0);
-    ready();
+    b.ready();
   }
 
   /** COPY FROM STDIN as libpq and pgjdbc do it: the data only after the CopyInResponse came. */
   private void copyInWaiting() {
-    steps.add("COPY FROM STDIN, waiting");
-    String tag = tag();
-    bytes.query("COPY iso_sink FROM STDIN");
-    expected.add("G");
-    boundary();
+    b.step("COPY FROM STDIN, waiting");
+    String tag = b.tag();
+    b.out().query("COPY iso_sink FROM STDIN");
+    b.expect("G");
+    b.boundary();
     copyRowsAndEnd(tag, random.nextBoolean());
-    ready();
+    b.ready();
   }
 
   /** COPY FROM STDIN through Parse/Bind/Execute; an error makes the server skip to the Sync. */
   private void extendedCopyIn() {
-    steps.add("extended COPY FROM STDIN");
-    String tag = tag();
-    bytes.parse("", "COPY iso_sink FROM STDIN").bind("", "").execute("", 0);
-    expected.add("1");
-    expected.add("2");
-    expected.add("G");
+    b.step("extended COPY FROM STDIN");
+    String tag = b.tag();
+    b.out().parse("", "COPY iso_sink FROM STDIN").bind("", "").execute("", 0);
+    b.expect("1");
+    b.expect("2");
+    b.expect("G");
     copyRowsAndEnd(tag, random.nextBoolean());
-    bytes.sync();
-    ready();
+    b.out().sync();
+    b.ready();
   }
 
   private void copyRowsAndEnd(String tag, boolean done) {
     int rows = 1 + random.nextInt(3);
     for (int row = 1; row <= rows; row++) {
-      bytes.copyData(tag + "-" + row + "\n");
+      b.out().copyData(tag + "-" + row + "\n");
     }
     if (done) {
-      bytes.copyDone();
-      expected.add("C:COPY " + rows);
+      b.out().copyDone();
+      b.expect("C:COPY " + rows);
     } else {
-      bytes.copyFail(tag);
-      expected.add("E:57014:COPY from stdin failed: " + tag);
-      failed();
+      b.out().copyFail(tag);
+      b.expect("E:57014:COPY from stdin failed: " + tag);
+      b.failed();
     }
   }
 
   /** Extended messages, a Flush, the replies read, and only then the Sync. */
   private void flushThenSync() {
-    steps.add("Flush, wait, Sync");
-    String tag = tag();
-    bytes.parse("", "SELECT $1::text").bind("", "", tag).describe('P', "").execute("", 0).flush();
-    expected.add("1");
-    expected.add("2");
-    expected.add("T");
-    expected.add("D:" + tag);
-    expected.add("C:SELECT 1");
-    boundary();
-    bytes.sync();
-    ready();
+    b.step("Flush, wait, Sync");
+    String tag = b.tag();
+    b.out().parse("", "SELECT $1::text").bind("", "", tag).describe('P', "").execute("", 0).flush();
+    b.expect("1");
+    b.expect("2");
+    b.expect("T");
+    b.expect("D:" + tag);
+    b.expect("C:SELECT 1");
+    b.boundary();
+    b.out().sync();
+    b.ready();
   }
 
   /** CopyData and CopyDone outside a COPY: the server ignores them, and so must the accounting. */
   private void strayCopyMessages() {
-    steps.add("stray CopyData/CopyDone");
-    bytes.copyData(tag() + "\n").copyDone();
+    b.step("stray CopyData/CopyDone");
+    b.out().copyData(b.tag() + "\n").copyDone();
   }
 
   /**
@@ -352,107 +299,104 @@ final class PipelineGenerator {
   private void extendedBatch() {
     int units = 1 + random.nextInt(4);
     int errorAt = random.nextInt(3) == 0 ? random.nextInt(units) : -1;
-    units_ = new StringBuilder();
+    batchUnits = new StringBuilder();
     boolean skipping = false;
     for (int unit = 0; unit < units; unit++) {
       if (unit == errorAt) {
-        failingUnit(tag());
+        failingUnit(b.tag());
         skipping = true;
-        failed();
+        b.failed();
       } else {
-        extendedUnit(tag(), skipping, errorAt < 0 || unit < errorAt);
+        extendedUnit(b.tag(), skipping, errorAt < 0 || unit < errorAt);
       }
     }
-    steps.add("extended [" + units_ + "]");
-    bytes.sync();
-    ready();
+    b.step("extended [" + batchUnits + "]");
+    b.out().sync();
+    b.ready();
   }
 
-  /** What the units of the batch being generated were (for a failure's message). */
-  private StringBuilder units_ = new StringBuilder();
-
   private void unit(String description) {
-    units_.append(units_.length() == 0 ? "" : ", ").append(description);
+    batchUnits.append(batchUnits.length() == 0 ? "" : ", ").append(description);
   }
 
   private void failingUnit(String tag) {
     unit("error");
     switch (random.nextInt(4)) {
       case 0 -> {
-        bytes.parse("", "SELECT '" + tag + "'::int");
-        expected.add("E:22P02:*\"" + tag + "\"");
+        b.out().parse("", "SELECT '" + tag + "'::int");
+        b.expect("E:22P02:*\"" + tag + "\"");
       }
       case 1 -> {
-        bytes.parse("", "SELECT $1::int").bind("", "", tag);
-        expected.add("1");
-        expected.add("E:22P02:*\"" + tag + "\"");
+        b.out().parse("", "SELECT $1::int").bind("", "", tag);
+        b.expect("1");
+        b.expect("E:22P02:*\"" + tag + "\"");
       }
       case 2 -> {
-        bytes.parse("", "SELECT 1 / (g - $1::int) FROM generate_series(7, 7) g").bind("", "", "7").execute("", 0);
-        expected.add("1");
-        expected.add("2");
-        expected.add("E:22012:division by zero");
+        b.out().parse("", "SELECT 1 / (g - $1::int) FROM generate_series(7, 7) g").bind("", "", "7").execute("", 0);
+        b.expect("1");
+        b.expect("2");
+        b.expect("E:22012:division by zero");
       }
       default -> {
-        bytes.describe('S', "missing_" + tag);
-        expected.add("E:26000:*" + tag + "*");
+        b.out().describe('S', "missing_" + tag);
+        b.expect("E:26000:*" + tag + "*");
       }
     }
   }
 
   /** One unit; when skipping, its messages are written but the server answers none of them. */
   private void extendedUnit(String tag, boolean skipping, boolean namedAllowed) {
-    List<String> out = skipping ? new ArrayList<>() : expected;
+    List<String> out = skipping ? new ArrayList<>() : b.expected();
     int pick = random.nextInt(namedAllowed ? 10 : 7);
     String named = statements.isEmpty() ? null : statements.get(random.nextInt(statements.size()));
     unit((skipping ? "skipped " : "") + pick + (named == null ? "" : "/" + named));
     switch (pick) {
       case 0, 1 -> {
-        bytes.parse("", "SELECT $1::text").bind("", "", tag).describe('P', "").execute("", 0);
+        b.out().parse("", "SELECT $1::text").bind("", "", tag).describe('P', "").execute("", 0);
         out.addAll(List.of("1", "2", "T", "D:" + tag, "C:SELECT 1"));
       }
       case 2 -> {
-        bytes.parse("", "SELECT $1::text || g FROM generate_series(1, 3) g").bind("", "", tag)
+        b.out().parse("", "SELECT $1::text || g FROM generate_series(1, 3) g").bind("", "", tag)
             .execute("", 2).execute("", 0);
         out.addAll(List.of("1", "2", "D:" + tag + "1", "D:" + tag + "2", "s", "D:" + tag + "3", "C:SELECT *"));
       }
       case 3 -> {
-        bytes.query("SELECT '" + tag + "'");
-        out.addAll(List.of("T", "D:" + tag, "C:SELECT 1", "Z:" + status));
+        b.out().query("SELECT '" + tag + "'");
+        out.addAll(List.of("T", "D:" + tag, "C:SELECT 1", "Z:" + b.status()));
       }
       case 4 -> {
-        int a = client * 100_000 + (int) (pipeline % 50_000);
-        bytes.functionCall(functions.int4pl(), Integer.toString(a), "1");
-        out.addAll(List.of("V:" + (a + 1), "Z:" + status));
+        int a = client * 100_000 + (int) (b.pipeline() % 50_000);
+        b.out().functionCall(functions.int4pl(), Integer.toString(a), "1");
+        out.addAll(List.of("V:" + (a + 1), "Z:" + b.status()));
       }
-      case 5 -> bytes.flush();
+      case 5 -> b.out().flush();
       case 6 -> {
         if (named == null) {
-          bytes.parse("", "SELECT $1::text").bind("", "", tag).execute("", 0);
+          b.out().parse("", "SELECT $1::text").bind("", "", tag).execute("", 0);
           out.addAll(List.of("1", "2", "D:" + tag, "C:SELECT 1"));
           return;
         }
-        bytes.bind("", named, tag).execute("", 0);
+        b.out().bind("", named, tag).execute("", 0);
         out.addAll(List.of("2", "D:" + tag + "/" + named, "C:SELECT 1"));
       }
       case 7, 8 -> {
         if (statements.size() >= 4 && named != null) {
-          bytes.close('S', named);
+          b.out().close('S', named);
           statements.remove(named);
           out.add("3");
           return;
         }
         String name = "s" + (++statementsDefined);
-        bytes.parse(name, "SELECT $1::text || '/" + name + "'").bind("", name, tag).execute("", 0);
+        b.out().parse(name, "SELECT $1::text || '/" + name + "'").bind("", name, tag).execute("", 0);
         statements.add(name);
         out.addAll(List.of("1", "2", "D:" + tag + "/" + name, "C:SELECT 1"));
       }
       default -> {
         if (named == null) {
-          bytes.flush();
+          b.out().flush();
           return;
         }
-        bytes.describe('S', named);
+        b.out().describe('S', named);
         out.addAll(List.of("t", "T"));
       }
     }
