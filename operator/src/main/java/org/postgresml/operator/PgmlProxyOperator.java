@@ -43,7 +43,8 @@ public final class PgmlProxyOperator {
         new StatusComputer(clock),
         new ServiceMonitorSupport(client, settings.serviceMonitorCheckInterval(), clock),
         new EventPublisher(client, clock),
-        new ServiceMonitorApplier(client));
+        new ServiceMonitorApplier(client),
+        settings.secretPollInterval());
     operator.register(reconciler, c -> {
       c.withReconciliationMaxInterval(settings.resyncInterval());
       if (settings.namespaces().isEmpty()) {

@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubern
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import java.lang.reflect.Field;
 import java.lang.reflect.ParameterizedType;
 import java.util.Set;
@@ -23,7 +24,7 @@ import java.util.TreeSet;
  * apply on):
  * <ul>
  *   <li>an informer (primary, dependent, secondary) lists and watches; {@code get} goes with them
- *       (it reveals nothing a list does not);</li>
+ *       (it reveals nothing a list does not); a polling event source reads by name: {@code get};</li>
  *   <li>a {@link Creator} applies a new object: a PATCH that Kubernetes authorizes as {@code create}
  *       when the object does not exist, so both {@code create} and {@code patch};</li>
  *   <li>an {@link Updater} applies changes: {@code patch};</li>
@@ -60,6 +61,12 @@ final class OperatorPermissions {
         Class<?> watched = typeArgument(field);
         permissions.addAll(Permission.all(HasMetadata.getGroup(watched.asSubclass(HasMetadata.class)),
             HasMetadata.getPlural(watched.asSubclass(HasMetadata.class)), "get", "list", "watch"));
+      }
+      if (PerResourcePollingEventSource.class.isAssignableFrom(field.getType())) {
+        // Reads by name, on a timer: get only.
+        Class<?> read = typeArgument(field);
+        permissions.add(Permission.of(HasMetadata.getGroup(read.asSubclass(HasMetadata.class)),
+            HasMetadata.getPlural(read.asSubclass(HasMetadata.class)), "get"));
       }
     }
     return permissions;

@@ -112,17 +112,21 @@ class ProcessIT {
   @Test
   void adminShutdownEndsTheProcessWithExitZero() throws Exception {
     int port = FreePorts.next();
+    int httpPort = FreePorts.next();
     Path stderr = Files.createTempFile("pgml-proxy-", ".err");
     Process proxy = launch(Map.of("DATABASE_URL", upstream.url("disable")), stderr, "--listen-host", "127.0.0.1",
-        "--port", Integer.toString(port), "--http-port", "0", "--shutdown-grace", "0s");
+        "--port", Integer.toString(port), "--http-port", Integer.toString(httpPort), "--shutdown-grace", "0s");
     try {
-      ClientPrograms.Result shutdown = Awaitility.await().atMost(Duration.ofSeconds(30))
-          .until(() -> ClientPrograms.run(List.of(ClientPrograms.require("psql").toString(), "-h", "127.0.0.1",
-              "-p", Integer.toString(port), "-U", UpstreamDatabase.USER, "-d", "pgml_proxy", "-X", "-c", "SHUTDOWN"),
-              Map.of("PGPASSWORD", upstream.password(), "PGSSLMODE", "disable", "PGCONNECT_TIMEOUT", "10"),
-              Duration.ofSeconds(30)), ClientPrograms.Result::succeeded);
+      HttpClient http = HttpClient.newHttpClient();
+      Awaitility.await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+          .until(() -> get(http, httpPort, "/readyz").statusCode() == 200);
+      ClientPrograms.Result shutdown = ClientPrograms.run(List.of(ClientPrograms.require("psql").toString(), "-h",
+          "127.0.0.1", "-p", Integer.toString(port), "-U", UpstreamDatabase.USER, "-d", "pgml_proxy", "-X", "-c",
+          "SHUTDOWN"), Map.of("PGPASSWORD", upstream.password(), "PGSSLMODE", "disable", "PGCONNECT_TIMEOUT", "10"),
+          Duration.ofSeconds(60));
+      assertThat(shutdown.exitCode()).as(shutdown.stderr()).isZero();
       assertThat(shutdown.stdout()).contains("SHUTDOWN");
-      assertThat(proxy.waitFor(30, TimeUnit.SECONDS)).as("the process ends after SHUTDOWN").isTrue();
+      assertThat(proxy.waitFor(60, TimeUnit.SECONDS)).as("the process ends after SHUTDOWN").isTrue();
       assertThat(proxy.exitValue()).isZero();
     } finally {
       proxy.destroyForcibly();

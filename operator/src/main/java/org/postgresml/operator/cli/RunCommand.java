@@ -51,6 +51,10 @@ public final class RunCommand implements Callable<Integer> {
       description = "Port of /healthz, /readyz and /metrics (default ${DEFAULT-VALUE}).")
   int httpPort;
 
+  @Option(names = "--http-host", defaultValue = "0.0.0.0", paramLabel = "ADDRESS",
+      description = "Address /healthz, /readyz and /metrics listen on (default ${DEFAULT-VALUE}: every interface).")
+  String httpHost;
+
   @Option(names = "--resync", defaultValue = "10m", description = "Reconcile every PgmlProxy at least this often.")
   String resync;
 
@@ -63,7 +67,7 @@ public final class RunCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().build();
     Operator operator = PgmlProxyOperator.create(client, settings, new ReconciliationMetrics(registry), o -> {
     });
-    try (HealthServer health = new HealthServer(new InetSocketAddress(httpPort),
+    try (HealthServer health = new HealthServer(new InetSocketAddress(httpHost, httpPort),
         () -> operator.getRuntimeInfo().allEventSourcesAreHealthy() || !operator.getRuntimeInfo().isStarted(),
         () -> operator.getRuntimeInfo().isStarted(), registry)) {
       LOG.info("watching {}; default proxy image {}; leader election {}; health on :{}",

@@ -13,9 +13,20 @@ import java.util.Set;
  * @param leaseNamespace namespace of that Lease; null: the operator's own namespace
  * @param serviceMonitorCheckInterval how often the ServiceMonitor CRD's presence is asked again
  * @param resyncInterval longest time between two reconciliations of a PgmlProxy without an event
+ * @param secretPollInterval how often the Secrets a PgmlProxy references are read again (by name:
+ *     the operator watches no Secret it does not own), so a changed URL rolls the pods within it
  */
 public record OperatorSettings(Set<String> namespaces, String defaultImage, boolean leaderElection,
-    String leaseName, String leaseNamespace, Duration serviceMonitorCheckInterval, Duration resyncInterval) {
+    String leaseName, String leaseNamespace, Duration serviceMonitorCheckInterval, Duration resyncInterval,
+    Duration secretPollInterval) {
+
+  public static final Duration DEFAULT_SECRET_POLL_INTERVAL = Duration.ofMinutes(1);
+
+  public OperatorSettings(Set<String> namespaces, String defaultImage, boolean leaderElection, String leaseName,
+      String leaseNamespace, Duration serviceMonitorCheckInterval, Duration resyncInterval) {
+    this(namespaces, defaultImage, leaderElection, leaseName, leaseNamespace, serviceMonitorCheckInterval,
+        resyncInterval, DEFAULT_SECRET_POLL_INTERVAL);
+  }
 
   public static final String DEFAULT_IMAGE_REPOSITORY = "ghcr.io/postgresml/pgml-proxy";
   public static final String DEFAULT_LEASE_NAME = "pgml-proxy-operator-lease";

@@ -8,13 +8,15 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -69,10 +71,13 @@ public class PgmlProxyReconciler implements Reconciler<PgmlProxy> {
   private final ServiceMonitorSupport serviceMonitorSupport;
   private final EventPublisher events;
   private final ServiceMonitorApplier serviceMonitors;
-  private InformerEventSource<Secret, PgmlProxy> referencedSecrets;
+  private final Duration secretPollInterval;
+  private PerResourcePollingEventSource<Secret, PgmlProxy, String> referencedSecrets;
 
   public PgmlProxyReconciler(InputsResolver resolver, StatusComputer statusComputer,
-      ServiceMonitorSupport serviceMonitorSupport, EventPublisher events, ServiceMonitorApplier serviceMonitors) {
+      ServiceMonitorSupport serviceMonitorSupport, EventPublisher events, ServiceMonitorApplier serviceMonitors,
+      Duration secretPollInterval) {
+    this.secretPollInterval = secretPollInterval;
     this.resolver = resolver;
     this.statusComputer = statusComputer;
     this.serviceMonitorSupport = serviceMonitorSupport;
@@ -82,12 +87,17 @@ public class PgmlProxyReconciler implements Reconciler<PgmlProxy> {
 
   @Override
   public List<EventSource<?, PgmlProxy>> prepareEventSources(EventSourceContext<PgmlProxy> context) {
-    referencedSecrets = ReferencedSecrets.eventSource(context);
+    referencedSecrets = ReferencedSecrets.eventSource(context, secretPollInterval);
     return List.of(referencedSecrets);
   }
 
   @Override
   public UpdateControl<PgmlProxy> reconcile(PgmlProxy proxy, Context<PgmlProxy> context) {
+    if (proxy.getSpec().unreadable != null) {
+      // Nothing can be rendered from it; its objects stay as they were, the other PgmlProxies are served.
+      return degradedWithoutRendering(proxy, new SpecProblem(SpecProblem.INVALID_SPEC,
+          proxy.getSpec().unreadable + "; the objects of this fleet are left as they are until it is fixed."));
+    }
     // Cached cluster-wide; needed even without monitoring, to remove a ServiceMonitor no longer asked for.
     boolean monitorKindPresent = serviceMonitorSupport.present();
     var resolution = resolver.resolve(proxy, ReferencedSecrets.lookup(referencedSecrets, proxy),
@@ -135,6 +145,46 @@ public class PgmlProxyReconciler implements Reconciler<PgmlProxy> {
     patch.setSpec(null);
     patch.setStatus(status);
     return patch;
+  }
+
+  /**
+   * A write of a dependent failed (the API server refused it, e.g. with 422): the status says which
+   * object and what the server said, an Event too, and JOSDK retries with its backoff, then at the
+   * next resync. Anything else keeps JOSDK's default handling.
+   */
+  @Override
+  public ErrorStatusUpdateControl<PgmlProxy> updateErrorStatus(PgmlProxy proxy, Context<PgmlProxy> context,
+      Exception e) {
+    Optional<SpecProblem> failure = WriteFailure.of(e);
+    if (failure.isEmpty()) {
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    SpecProblem problem = failure.get();
+    PgmlProxyStatus status = statusComputer.degraded(proxy, problem);
+    if (!sameDegradedMessage(proxy.getStatus(), problem.message())) {
+      LOG.warn("{}/{}: {}", proxy.getMetadata().getNamespace(), proxy.getMetadata().getName(), problem.message());
+      events.warning(proxy, problem.reason(), problem.message());
+    }
+    // JOSDK's retry backs off (and gives up after a few tries until the next resync or event).
+    return sameStatus(proxy.getStatus(), status) ? ErrorStatusUpdateControl.noStatusUpdate()
+        : ErrorStatusUpdateControl.patchStatus(statusOnly(proxy, status));
+  }
+
+  private static boolean sameDegradedMessage(PgmlProxyStatus previous, String message) {
+    return previous != null && previous.conditions != null && previous.conditions.stream()
+        .anyMatch(c -> ConditionTypes.DEGRADED.equals(c.getType()) && "True".equals(c.getStatus())
+            && Objects.equals(message, c.getMessage()));
+  }
+
+  private UpdateControl<PgmlProxy> degradedWithoutRendering(PgmlProxy proxy, SpecProblem problem) {
+    PgmlProxyStatus status = statusComputer.degraded(proxy, problem);
+    if (!sameDegradedReason(proxy.getStatus(), problem.reason())) {
+      LOG.warn("{}/{} left alone: {}", proxy.getMetadata().getNamespace(), proxy.getMetadata().getName(),
+          problem.message());
+      events.warning(proxy, problem.reason(), problem.message());
+    }
+    return sameStatus(proxy.getStatus(), status) ? UpdateControl.noUpdate()
+        : UpdateControl.patchStatus(statusOnly(proxy, status));
   }
 
   private static boolean sameDegradedReason(PgmlProxyStatus previous, String reason) {

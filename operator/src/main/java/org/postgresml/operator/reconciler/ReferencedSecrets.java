@@ -1,64 +1,78 @@
 package org.postgresml.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.util.ArrayList;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
+import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Objects;
+import java.util.Set;
 import org.postgresml.operator.api.PgmlProxy;
 import org.postgresml.operator.api.spec.PgmlProxySpec;
 import org.postgresml.operator.render.FleetNames;
 import org.postgresml.operator.validation.SecretLookup;
 
 /**
- * Watches the Secrets a PgmlProxy references (URL, CA, TLS, client auth), which it does not own:
- * a change of one reconciles every PgmlProxy that names it, so a new URL rolls the fleet.
+ * The Secrets a PgmlProxy references (URL, CA, TLS, client auth), which it does not own, read by
+ * name and read again every poll interval; a change reconciles that PgmlProxy, so a new URL rolls
+ * its fleet. Not an informer: an informer of Secrets lists and watches every Secret of the watched
+ * namespaces (Helm releases, ServiceAccount tokens, certificates) and keeps them all in the
+ * operator's memory; this holds only the ones some PgmlProxy names, and needs only get on Secrets
+ * for them.
  */
 final class ReferencedSecrets {
 
   static final String EVENT_SOURCE = "referenced-secrets";
-  private static final String INDEX = "referenced-secret";
 
   private ReferencedSecrets() {
   }
 
-  static InformerEventSource<Secret, PgmlProxy> eventSource(EventSourceContext<PgmlProxy> context) {
-    context.getPrimaryCache().addIndexer(INDEX, ReferencedSecrets::indexKeys);
-    var configuration = InformerEventSourceConfiguration.from(Secret.class, PgmlProxy.class)
+  static PerResourcePollingEventSource<Secret, PgmlProxy, String> eventSource(EventSourceContext<PgmlProxy> context,
+      Duration pollInterval) {
+    var configuration = new PerResourcePollingConfigurationBuilder<Secret, PgmlProxy, String>(
+        proxy -> fetch(context, proxy), pollInterval)
         .withName(EVENT_SOURCE)
-        .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
-            .byIndex(INDEX, key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()))
-            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .withResourceIDMapper(secret -> secret.getMetadata().getName())
         .build();
-    return new InformerEventSource<>(configuration, context);
+    return new PerResourcePollingEventSource<>(Secret.class, context, configuration);
   }
 
-  /** Reads a Secret of the PgmlProxy's namespace from the informer cache (no API request). */
-  static SecretLookup lookup(InformerEventSource<Secret, PgmlProxy> source, PgmlProxy proxy) {
-    return name -> source.get(new ResourceID(name, proxy.getMetadata().getNamespace()));
+  private static Set<Secret> fetch(EventSourceContext<PgmlProxy> context, PgmlProxy proxy) {
+    var secrets = context.getClient().secrets().inNamespace(proxy.getMetadata().getNamespace());
+    Set<Secret> found = new LinkedHashSet<>();
+    for (String name : names(proxy)) {
+      Secret secret = secrets.withName(name).get();
+      if (secret != null) {
+        found.add(secret);
+      }
+    }
+    return found;
   }
 
-  private static List<String> indexKeys(PgmlProxy proxy) {
+  /** Reads a Secret the PgmlProxy references from what was last fetched for it. */
+  static SecretLookup lookup(PerResourcePollingEventSource<Secret, PgmlProxy, String> source, PgmlProxy proxy) {
+    Set<Secret> fetched = source.getSecondaryResources(proxy);
+    return name -> fetched.stream().filter(secret -> Objects.equals(name, secret.getMetadata().getName())).findFirst();
+  }
+
+  /** The names a PgmlProxy reads; the generated client-auth Secret too (its user name goes into the config). */
+  static List<String> names(PgmlProxy proxy) {
     PgmlProxySpec spec = proxy.getSpec();
-    String namespace = proxy.getMetadata().getNamespace();
-    List<String> keys = new ArrayList<>();
+    Set<String> names = new LinkedHashSet<>();
     if (spec.upstream != null && spec.upstream.urlSecretRef != null) {
-      keys.add(key(namespace, spec.upstream.urlSecretRef.name));
+      names.add(spec.upstream.urlSecretRef.name);
     }
     if (spec.upstream != null && spec.upstream.caSecretRef != null) {
-      keys.add(key(namespace, spec.upstream.caSecretRef.name));
+      names.add(spec.upstream.caSecretRef.name);
     }
     if (spec.tls != null && spec.tls.secretRef != null) {
-      keys.add(key(namespace, spec.tls.secretRef.name));
+      names.add(spec.tls.secretRef.name);
     }
-    keys.add(key(namespace, FleetNames.clientAuthSecret(proxy)));
-    return keys;
-  }
-
-  private static String key(String namespace, String name) {
-    return namespace + "/" + name;
+    if (spec.unreadable == null) {
+      names.add(FleetNames.clientAuthSecret(proxy));
+    }
+    return List.copyOf(names);
   }
 }

@@ -8,19 +8,20 @@ import java.util.Map;
 
 /**
  * The pod-template annotation value that rolls the pods exactly when what they run with changes:
- * the rendered configuration and the version of every Secret they read (env or mounted files).
+ * the rendered configuration and the values of the Secret keys they read (env or mounted files), by
+ * digest; a Secret's metadata (its resourceVersion, annotations, labels) does not count.
  */
 public final class ConfigHash {
 
   private ConfigHash() {
   }
 
-  public static String of(String configYaml, Map<String, String> secretVersions) {
+  public static String of(String configYaml, Map<String, String> secretDigests) {
     MessageDigest sha256 = sha256();
     sha256.update(configYaml.getBytes(StandardCharsets.UTF_8));
-    // RenderInputs keeps the versions sorted by Secret name, so the order is stable.
-    secretVersions.forEach((name, version) ->
-        sha256.update(("\0" + name + "=" + version).getBytes(StandardCharsets.UTF_8)));
+    // RenderInputs keeps the digests sorted by Secret and key, so the order is stable.
+    secretDigests.forEach((key, digest) ->
+        sha256.update(("\0" + key + "=" + digest).getBytes(StandardCharsets.UTF_8)));
     return HexFormat.of().formatHex(sha256.digest()).substring(0, 32);
   }
 

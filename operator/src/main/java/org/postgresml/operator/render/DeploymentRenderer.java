@@ -43,7 +43,7 @@ public final class DeploymentRenderer {
     Map<String, String> podLabels = new LinkedHashMap<>(overrides.labels);
     podLabels.putAll(FleetNames.labels(proxy));
     Map<String, String> podAnnotations = new LinkedHashMap<>(overrides.annotations);
-    podAnnotations.put(FleetNames.CONFIG_HASH_ANNOTATION, ConfigHash.of(configYaml, inputs.secretVersions()));
+    podAnnotations.put(FleetNames.CONFIG_HASH_ANNOTATION, ConfigHash.of(configYaml, inputs.secretDigests()));
 
     return new DeploymentBuilder()
         .withMetadata(ObjectMetas.of(proxy, FleetNames.fleet(proxy)))
@@ -77,7 +77,7 @@ public final class DeploymentRenderer {
   static int replicas(PgmlProxySpec spec) {
     int replicas = spec.replicas;
     if (spec.autoscaling != null) {
-      replicas = Math.max(spec.autoscaling.minReplicas, Math.min(spec.autoscaling.maxReplicas, replicas));
+      replicas = Math.max(spec.autoscaling.effectiveMinReplicas(), Math.min(spec.autoscaling.maxReplicas, replicas));
     }
     return replicas;
   }
@@ -196,6 +196,9 @@ public final class DeploymentRenderer {
         .withTopologyKey(topologyKey)
         .withWhenUnsatisfiable("ScheduleAnyway")
         .withNewLabelSelector().withMatchLabels(FleetNames.selectorLabels(proxy)).endLabelSelector()
+        // Spread each revision on its own: during a roll the old pods would otherwise count, and the
+        // new ones pile onto the zones the old ones are leaving (Kubernetes 1.27+).
+        .withMatchLabelKeys("pod-template-hash")
         .build();
   }
 }

@@ -24,7 +24,7 @@ public final class HorizontalPodAutoscalerRenderer {
             .withKind(PgmlProxy.class.getSimpleName())
             .withName(FleetNames.fleet(proxy))
           .endScaleTargetRef()
-          .withMinReplicas(spec.minReplicas)
+          .withMinReplicas(spec.effectiveMinReplicas())
           .withMaxReplicas(spec.maxReplicas)
           .addNewMetric()
             .withType("Resource")

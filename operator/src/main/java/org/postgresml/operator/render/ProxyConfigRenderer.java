@@ -44,7 +44,7 @@ public final class ProxyConfigRenderer {
     config.put("pool", map(
         "mode", spec.pool.mode.name(),
         "size", spec.pool.size,
-        "minSize", spec.pool.minSize,
+        "minSize", spec.pool.effectiveMinSize(),
         "maxClientConn", spec.pool.maxClientConn,
         "queryWaitTimeout", spec.pool.queryWaitTimeout,
         "serverIdleTimeout", spec.pool.serverIdleTimeout,

@@ -9,13 +9,13 @@ import java.util.TreeMap;
  *
  * @param image proxy image to run (spec.image or the operator's default)
  * @param clientUsername user name clients log in with (from the client-auth Secret)
- * @param secretVersions resourceVersion of each referenced Secret by name; a change rolls the pods
+ * @param secretDigests digest of each Secret key the pods read, by {@code <secret>/<key>}; a change rolls the pods
  * @param serviceMonitorSupported whether the cluster knows the ServiceMonitor kind
  */
-public record RenderInputs(String image, String clientUsername, Map<String, String> secretVersions,
+public record RenderInputs(String image, String clientUsername, Map<String, String> secretDigests,
     boolean serviceMonitorSupported) {
 
   public RenderInputs {
-    secretVersions = new TreeMap<>(secretVersions);
+    secretDigests = new TreeMap<>(secretDigests);
   }
 }

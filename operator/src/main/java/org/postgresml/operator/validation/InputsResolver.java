@@ -3,6 +3,7 @@ package org.postgresml.operator.validation;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.postgresml.operator.api.PgmlProxy;
 import org.postgresml.operator.api.spec.Durations;
 import org.postgresml.operator.api.spec.PgmlProxySpec;
@@ -36,13 +37,17 @@ public final class InputsResolver {
   public Resolution resolve(PgmlProxy proxy, SecretLookup secrets, boolean serviceMonitorSupported) {
     try {
       checkSpec(proxy.getSpec());
-      Map<String, String> versions = new LinkedHashMap<>();
+      Optional<String> ruleBroken = SpecRules.problem(proxy);
+      if (ruleBroken.isPresent()) {
+        throw invalid(ruleBroken.get());
+      }
+      Map<String, String> digests = new LinkedHashMap<>();
       String namespace = proxy.getMetadata().getNamespace();
       PgmlProxySpec spec = proxy.getSpec();
 
       SecretKeyRef urlRef = spec.upstream.urlSecretRef;
-      Secret urlSecret = require(secrets, namespace, urlRef.name, "spec.upstream.urlSecretRef", versions);
-      String url = requireKey(urlSecret, namespace, urlRef.key, "spec.upstream.urlSecretRef.key");
+      Secret urlSecret = require(secrets, namespace, urlRef.name, "spec.upstream.urlSecretRef");
+      String url = requireKey(urlSecret, namespace, urlRef.key, "spec.upstream.urlSecretRef.key", digests);
       UpstreamUrl upstream;
       try {
         upstream = UpstreamUrl.parse(url);
@@ -54,30 +59,30 @@ public final class InputsResolver {
 
       if (spec.upstream.caSecretRef != null) {
         SecretKeyRef ca = spec.upstream.caSecretRef;
-        requireKey(require(secrets, namespace, ca.name, "spec.upstream.caSecretRef", versions), namespace, ca.key,
-            "spec.upstream.caSecretRef.key");
+        requireKey(require(secrets, namespace, ca.name, "spec.upstream.caSecretRef"), namespace, ca.key,
+            "spec.upstream.caSecretRef.key", digests);
       }
       if (spec.tls != null) {
-        Secret tls = require(secrets, namespace, spec.tls.secretRef.name, "spec.tls.secretRef", versions);
-        requireKey(tls, namespace, ContainerLayout.TLS_CERT_KEY, "spec.tls.secretRef");
-        requireKey(tls, namespace, ContainerLayout.TLS_KEY_KEY, "spec.tls.secretRef");
+        Secret tls = require(secrets, namespace, spec.tls.secretRef.name, "spec.tls.secretRef");
+        requireKey(tls, namespace, ContainerLayout.TLS_CERT_KEY, "spec.tls.secretRef", digests);
+        requireKey(tls, namespace, ContainerLayout.TLS_KEY_KEY, "spec.tls.secretRef", digests);
       }
-      String username = clientUsername(proxy, secrets, versions);
+      String username = clientUsername(proxy, secrets, digests);
       String image = spec.image != null && !spec.image.isBlank() ? spec.image : defaultImage;
-      return new Resolved(new RenderInputs(image, username, versions, serviceMonitorSupported), upstream);
+      return new Resolved(new RenderInputs(image, username, digests, serviceMonitorSupported), upstream);
     } catch (SpecProblem.Found found) {
       return new Unresolved(found.problem());
     }
   }
 
-  private static String clientUsername(PgmlProxy proxy, SecretLookup secrets, Map<String, String> versions)
+  private static String clientUsername(PgmlProxy proxy, SecretLookup secrets, Map<String, String> digests)
       throws SpecProblem.Found {
     String namespace = proxy.getMetadata().getNamespace();
     var ref = proxy.getSpec().clientAuth.secretRef;
     if (ref != null) {
-      Secret secret = require(secrets, namespace, ref.name, "spec.clientAuth.secretRef", versions);
-      requireKey(secret, namespace, ContainerLayout.CLIENT_PASSWORD_KEY, "spec.clientAuth.secretRef");
-      return requireKey(secret, namespace, ContainerLayout.CLIENT_USERNAME_KEY, "spec.clientAuth.secretRef");
+      Secret secret = require(secrets, namespace, ref.name, "spec.clientAuth.secretRef");
+      requireKey(secret, namespace, ContainerLayout.CLIENT_PASSWORD_KEY, "spec.clientAuth.secretRef", digests);
+      return requireKey(secret, namespace, ContainerLayout.CLIENT_USERNAME_KEY, "spec.clientAuth.secretRef", digests);
     }
     // A generated Secret is never rewritten: once it exists, its user name is the one clients were given.
     return secrets.find(FleetNames.generatedClientAuthSecret(proxy))
@@ -85,21 +90,24 @@ public final class InputsResolver {
         .orElse(proxy.getSpec().clientAuth.username);
   }
 
-  private static Secret require(SecretLookup secrets, String namespace, String name, String field,
-      Map<String, String> versions) throws SpecProblem.Found {
-    Secret secret = secrets.find(name).orElseThrow(() -> new SpecProblem.Found(new SpecProblem(
+  private static Secret require(SecretLookup secrets, String namespace, String name, String field)
+      throws SpecProblem.Found {
+    return secrets.find(name).orElseThrow(() -> new SpecProblem.Found(new SpecProblem(
         SpecProblem.SECRET_NOT_FOUND, "Secret " + namespace + "/" + name + " (" + field + ") does not exist.")));
-    if (secret.getMetadata().getResourceVersion() != null) {
-      versions.put(name, secret.getMetadata().getResourceVersion());
-    }
-    return secret;
   }
 
-  private static String requireKey(Secret secret, String namespace, String key, String field)
-      throws SpecProblem.Found {
-    return SecretLookup.value(secret, key).orElseThrow(() -> new SpecProblem.Found(new SpecProblem(
+  /**
+   * The value of a key the pods read, and its digest into {@code digests}: the pods roll when a
+   * value they read changes, not when the Secret's metadata does (an annotation from Argo CD or
+   * External Secrets changes its resourceVersion and nothing the proxy runs with).
+   */
+  private static String requireKey(Secret secret, String namespace, String key, String field,
+      Map<String, String> digests) throws SpecProblem.Found {
+    String value = SecretLookup.value(secret, key).orElseThrow(() -> new SpecProblem.Found(new SpecProblem(
         SpecProblem.SECRET_KEY_MISSING, "Secret " + namespace + "/" + secret.getMetadata().getName()
             + " has no key " + key + " (" + field + ").")));
+    digests.put(secret.getMetadata().getName() + "/" + key, SecretDigest.of(value));
+    return value;
   }
 
   /** The CRD's CEL rules and patterns again, for API servers that did not apply them. */
@@ -107,11 +115,16 @@ public final class InputsResolver {
     if (spec.upstream == null || spec.upstream.urlSecretRef == null) {
       throw invalid("spec.upstream.urlSecretRef is required.");
     }
-    if (spec.pool.minSize > spec.pool.size) {
+    if (spec.pool.effectiveMinSize() > spec.pool.size) {
       throw invalid("spec.pool.minSize (" + spec.pool.minSize + ") exceeds spec.pool.size (" + spec.pool.size + ").");
     }
-    if (spec.autoscaling != null && spec.autoscaling.minReplicas > spec.autoscaling.maxReplicas) {
+    if (spec.autoscaling != null && spec.autoscaling.effectiveMinReplicas() > spec.autoscaling.maxReplicas) {
       throw invalid("spec.autoscaling.minReplicas exceeds spec.autoscaling.maxReplicas.");
+    }
+    if (spec.autoscaling != null && spec.resources != null && (spec.resources.getRequests() == null
+        || !spec.resources.getRequests().containsKey("cpu"))) {
+      throw invalid("spec.autoscaling needs spec.resources.requests.cpu: the autoscaler's target is a percentage "
+          + "of the CPU request.");
     }
     if (spec.tls != null && spec.tls.secretRef == null) {
       throw invalid("spec.tls.secretRef is required when spec.tls is set.");

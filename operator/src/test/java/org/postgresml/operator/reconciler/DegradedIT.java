@@ -71,6 +71,19 @@ class DegradedIT extends MockClusterTest {
     assertThat(condition(degraded, ConditionTypes.DEGRADED).orElseThrow().getMessage()).contains("spec.pool.minSize");
   }
 
+  /** What the API server would refuse in the Service (CEL refuses it first where it runs) ends Degraded, not in 422s. */
+  @Test
+  void theMetricsPortAsServicePortIsNamed() {
+    client.resource(urlSecret("port-url", Fixtures.URL)).create();
+    PgmlProxy proxy = proxyWithUrlSecret("port", "port-url");
+    proxy.getSpec().service.port = 9930;
+    client.resource(proxy).create();
+
+    PgmlProxy degraded = awaitCondition("port", ConditionTypes.DEGRADED, "True", SpecProblem.INVALID_SPEC);
+    assertThat(condition(degraded, ConditionTypes.DEGRADED).orElseThrow().getMessage()).contains("spec.service.port");
+    assertThat(get(Deployment.class, "port")).isEmpty();
+  }
+
   private static PgmlProxy proxyWithUrlSecret(String name, String secret) {
     PgmlProxy proxy = Fixtures.proxy(name);
     proxy.getSpec().upstream.urlSecretRef.name = secret;

@@ -65,6 +65,19 @@ class FleetUpdatesIT extends MockClusterTest {
     await().atMost(WAIT).until(() -> !configHash("new-url").equals(hash));
   }
 
+  /** External Secrets, Argo CD or kubectl annotate change a Secret's metadata, not what the pods run with. */
+  @Test
+  void annotatingTheUrlSecretDoesNotRollThePods() {
+    String hash = start("annotated", "url-of-annotated");
+    Secret secret = get(Secret.class, "url-of-annotated").orElseThrow();
+    secret.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of(
+        "reconcile.external-secrets.io/data-hash", "0123456789abcdef")));
+    client.resource(secret).update();
+    int before = operator.reconciliations();
+    await().atMost(WAIT).until(() -> operator.reconciliations() >= before + 3);
+    assertThat(configHash("annotated")).isEqualTo(hash);
+  }
+
   @Test
   void scaleSubresourceSetsReplicasAndTheDeploymentFollows() {
     start("scaled");

@@ -73,6 +73,18 @@ class ServerSideApplyIT extends ApiServerClusterTest {
     awaitReconciliations(name, 10);
     assertThat(api.drainWrites()).as("API writes during 10 reconciliations of the settled fleet %s", name)
         .isEmpty();
+
+    // The PgmlProxy is each object's one controller ("Controlled By"; no second owner can claim it).
+    String uid = proxy(name).getMetadata().getUid();
+    for (Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind : List.of(Deployment.class,
+        io.fabric8.kubernetes.api.model.Service.class,
+        io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)) {
+      assertThat(get(kind, name).orElseThrow().getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(owner -> {
+            assertThat(owner.getUid()).isEqualTo(uid);
+            assertThat(owner.getController()).as("controller of %s", kind.getSimpleName()).isTrue();
+          });
+    }
   }
 
   /** Applied by server-side apply: a label someone else put on the ServiceMonitor survives a change of it. */

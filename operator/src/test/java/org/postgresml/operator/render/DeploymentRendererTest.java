@@ -139,6 +139,9 @@ class DeploymentRendererTest {
     assertThat(render(proxy, INPUTS).getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
         .extracting(c -> c.getTopologyKey())
         .containsExactly("topology.kubernetes.io/zone", "kubernetes.io/hostname");
+    // Each revision spreads on its own, so a roll does not pile the new pods into one zone.
+    assertThat(render(proxy, INPUTS).getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
+        .allSatisfy(c -> assertThat(c.getMatchLabelKeys()).containsExactly("pod-template-hash"));
 
     proxy.getSpec().podTemplate.topologySpreadConstraints = List.of(new TopologySpreadConstraintBuilder()
         .withTopologyKey("rack").withMaxSkew(2).withWhenUnsatisfiable("DoNotSchedule").build());

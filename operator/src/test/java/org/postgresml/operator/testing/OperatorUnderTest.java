@@ -17,6 +17,8 @@ public final class OperatorUnderTest implements AutoCloseable {
   public static final String IMAGE = "registry.test/pgml-proxy:test";
   /** Short, so a test sees several resyncs of an unchanged fleet. */
   public static final Duration RESYNC = Duration.ofSeconds(1);
+  /** Short, so a changed referenced Secret is read again within a test's patience. */
+  public static final Duration SECRET_POLL = Duration.ofMillis(500);
 
   private final Operator operator;
   private final CountingMetrics metrics;
@@ -50,7 +52,7 @@ public final class OperatorUnderTest implements AutoCloseable {
 
   private static OperatorSettings settings() {
     return new OperatorSettings(Set.of(), IMAGE, false, OperatorSettings.DEFAULT_LEASE_NAME,
-        null, Duration.ofMillis(200), RESYNC);
+        null, Duration.ofMillis(200), RESYNC, SECRET_POLL);
   }
 
   /** @param metrics also told about reconciliations (may be null) */
@@ -79,7 +81,7 @@ public final class OperatorUnderTest implements AutoCloseable {
   }
 
   /** The mock server learns the PgmlProxy kind (plural, scope, subresources) from its CRD. */
-  private static void installCrd(KubernetesClient client) {
+  public static void installCrd(KubernetesClient client) {
     CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
         .load(Path.of("target/classes/META-INF/fabric8/pgmlproxies.postgresml.org-v1.yml").toFile()).item();
     client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(c -> c.update());

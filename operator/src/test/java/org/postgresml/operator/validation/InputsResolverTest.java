@@ -24,7 +24,8 @@ class InputsResolverTest {
     assertThat(resolution).isInstanceOfSatisfying(InputsResolver.Resolved.class, r -> {
       assertThat(r.inputs().image()).isEqualTo("default:img");
       assertThat(r.inputs().clientUsername()).isEqualTo("pgml");
-      assertThat(r.inputs().secretVersions()).containsExactly(Map.entry("pgml-cloud", "41"));
+      assertThat(r.inputs().secretDigests()).containsOnlyKeys("pgml-cloud/DATABASE_URL")
+          .allSatisfy((key, digest) -> assertThat(digest).hasSize(64).doesNotContain("s3cret"));
       assertThat(r.upstream().database()).isEqualTo("pgml_db");
     });
   }
@@ -41,7 +42,7 @@ class InputsResolverTest {
 
     assertThat(resolution).isInstanceOfSatisfying(InputsResolver.Resolved.class, r -> {
       assertThat(r.inputs().clientUsername()).isEqualTo("rds_app");
-      assertThat(r.inputs().secretVersions()).containsEntry("app-login", "3");
+      assertThat(r.inputs().secretDigests()).containsKeys("app-login/username", "app-login/password");
     });
   }
 
@@ -64,6 +65,21 @@ class InputsResolverTest {
 
   private static SecretLookup lookup(Map<String, Secret> secrets) {
     return name -> Optional.ofNullable(secrets.get(name));
+  }
+
+  @Test
+  void autoscalingWithoutACpuRequestIsRefused() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    proxy.getSpec().autoscaling = new org.postgresml.operator.api.spec.AutoscalingSpec();
+    proxy.getSpec().resources = new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+        .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("256Mi")).build();
+
+    var resolution = resolver.resolve(proxy, lookup(Map.of("pgml-cloud", Fixtures.urlSecret(Fixtures.URL))), false);
+
+    assertThat(resolution).isInstanceOfSatisfying(InputsResolver.Unresolved.class, u -> {
+      assertThat(u.problem().reason()).isEqualTo(SpecProblem.INVALID_SPEC);
+      assertThat(u.problem().message()).contains("spec.autoscaling", "spec.resources.requests.cpu");
+    });
   }
 
   private static Secret withVersion(Secret secret, String version) {

@@ -2,19 +2,31 @@ package org.postgresml.proxy.auth;
 
 import com.ongres.scram.common.ScramFunctions;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The server side of one SCRAM-SHA-256 exchange (RFC 5802, RFC 7677) as PostgreSQL runs it: the
- * user comes from the startup message, so the SCRAM user name is ignored. Channel binding is not
- * offered, so the client's GS2 flag must be 'n' or 'y'.
+ * user comes from the startup message, so the SCRAM user name is ignored. Over TLS the server also
+ * offers SCRAM-SHA-256-PLUS with tls-server-end-point channel binding (RFC 5929: a hash of the
+ * certificate the proxy presented), which proves to the client that no one in between terminated
+ * its TLS; without TLS the client's GS2 flag must be 'n' or 'y'.
  */
 public final class ScramServerExchange {
 
+  public static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
+  public static final String SCRAM_SHA_256_PLUS = "SCRAM-SHA-256-PLUS";
+  private static final String TLS_SERVER_END_POINT = "p=tls-server-end-point";
+
   private final ScramCredentials credentials;
   private final String serverNonce;
+  /** The channel binding data of this connection when -PLUS was offered (TLS); null otherwise. */
+  private final byte[] channelBinding;
+  private String mechanism = SCRAM_SHA_256;
+  private boolean bound;
   private String clientFirstBare;
   private String gs2Header;
   private String serverFirst;
@@ -26,20 +38,62 @@ public final class ScramServerExchange {
    * @param serverNonce the server's part of the nonce (random printable characters)
    */
   public ScramServerExchange(ScramCredentials credentials, String serverNonce) {
-    this.credentials = credentials;
-    this.serverNonce = serverNonce;
+    this(credentials, serverNonce, null);
   }
 
-  /** Takes the client-first-message and returns the server-first-message. */
+  /**
+   * @param channelBinding tls-server-end-point data of this connection's certificate when
+   *     SCRAM-SHA-256-PLUS was offered, or null
+   */
+  public ScramServerExchange(ScramCredentials credentials, String serverNonce, byte[] channelBinding) {
+    this.credentials = credentials;
+    this.serverNonce = serverNonce;
+    this.channelBinding = channelBinding == null ? null : channelBinding.clone();
+  }
+
+  /** The mechanisms to offer, strongest first (as PostgreSQL lists them). */
+  public List<String> mechanisms() {
+    return channelBinding == null ? List.of(SCRAM_SHA_256) : List.of(SCRAM_SHA_256_PLUS, SCRAM_SHA_256);
+  }
+
+  /** Takes the client-first-message with the mechanism it chose, and returns the server-first-message. */
+  public String serverFirst(String chosenMechanism, String clientFirstMessage) throws AuthenticationFailedException {
+    if (!mechanisms().contains(chosenMechanism)) {
+      throw new AuthenticationFailedException("client chose an unoffered SASL mechanism");
+    }
+    mechanism = chosenMechanism;
+    return serverFirst(clientFirstMessage);
+  }
+
+  /** Takes the client-first-message (of SCRAM-SHA-256) and returns the server-first-message. */
   public String serverFirst(String clientFirstMessage) throws AuthenticationFailedException {
     String[] parts = clientFirstMessage.split(",", 3);
     if (parts.length < 3) {
       throw new AuthenticationFailedException("malformed SCRAM client-first-message");
     }
+    boolean plus = SCRAM_SHA_256_PLUS.equals(mechanism);
     switch (parts[0]) {
-      case "n", "y" -> { }
+      case "n" -> {
+        if (plus) {
+          throw new AuthenticationFailedException("SCRAM-SHA-256-PLUS chosen without channel binding");
+        }
+      }
+      case "y" -> {
+        // The client can bind but thinks this server cannot: a man in the middle hid -PLUS (RFC 5802 6).
+        if (channelBinding != null) {
+          throw new AuthenticationFailedException("SCRAM channel binding negotiation error: the client supports"
+              + " channel binding but thinks the proxy does not");
+        }
+      }
+      case TLS_SERVER_END_POINT -> {
+        if (!plus) {
+          throw new AuthenticationFailedException("SCRAM channel binding requested without SCRAM-SHA-256-PLUS");
+        }
+        bound = true;
+      }
       case "" -> throw new AuthenticationFailedException("malformed SCRAM client-first-message");
-      default -> throw new AuthenticationFailedException("SCRAM channel binding was not offered by the proxy");
+      default -> throw new AuthenticationFailedException(channelBinding == null
+          ? "SCRAM channel binding was not offered by the proxy" : "unsupported SCRAM channel binding type");
     }
     if (!parts[1].isEmpty()) {
       throw new AuthenticationFailedException("SCRAM authorization identities are not supported");
@@ -71,7 +125,13 @@ public final class ScramServerExchange {
     }
     String withoutProof = clientFinalMessage.substring(0, proofAt);
     Map<Character, String> attributes = attributes(withoutProof);
-    String expectedBinding = Base64.getEncoder().encodeToString(gs2Header.getBytes(StandardCharsets.UTF_8));
+    byte[] header = gs2Header.getBytes(StandardCharsets.UTF_8);
+    byte[] bindingInput = header;
+    if (bound) {
+      bindingInput = Arrays.copyOf(header, header.length + channelBinding.length);
+      System.arraycopy(channelBinding, 0, bindingInput, header.length, channelBinding.length);
+    }
+    String expectedBinding = Base64.getEncoder().encodeToString(bindingInput);
     if (!expectedBinding.equals(attributes.get('c'))) {
       throw new AuthenticationFailedException("SCRAM channel binding data does not match");
     }

@@ -438,7 +438,8 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   private void startHealthCheckLocked(PoolEntry<C> entry, List<Runnable> after) {
     entry.state = PoolEntry.State.CHECKING;
     checking++;
-    after.add(() -> entry.connection.checkHealth().whenComplete((healthy, failure) -> {
+    long limitNanos = settings.serverConnectTimeout().toNanos();
+    after.add(() -> boundedCheck(entry.connection, limitNanos).whenComplete((healthy, failure) -> {
       List<Runnable> next = new ArrayList<>();
       synchronized (lock) {
         checking--;
@@ -457,6 +458,22 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
       }
       runAfterUnlock(next);
     }));
+  }
+
+  // A check that gets no answer fails after the connect timeout: a connection whose peer silently
+  // vanished (a NAT that forgot the flow) would otherwise hold its pool slot until TCP keepalive.
+  private CompletableFuture<Boolean> boundedCheck(C connection, long limitNanos) {
+    CompletableFuture<Boolean> verdict = new CompletableFuture<>();
+    ScheduledFuture<?> deadline = timer.schedule(() -> verdict.complete(false), limitNanos, TimeUnit.NANOSECONDS);
+    connection.checkHealth().whenComplete((healthy, failure) -> {
+      deadline.cancel(false);
+      if (failure != null) {
+        verdict.completeExceptionally(failure);
+      } else {
+        verdict.complete(healthy);
+      }
+    });
+    return verdict;
   }
 
   // The timer's round: trim idle connections past their idle timeout or lifetime (down to the warm

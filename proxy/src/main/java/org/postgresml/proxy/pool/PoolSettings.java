@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param lifetimeJitter fraction of {@code serverLifetime} taken off at random per connection, so a fleet does
  *     not reconnect at one moment
  * @param serverIdleCheck a connection idle for longer than this is health-checked before reuse
- * @param serverConnectTimeout a waiting client gets the connect error once connecting failed for this long
+ * @param serverConnectTimeout a waiting client gets the connect error once connecting failed for this long;
+ *     a health check unanswered for this long fails
  */
 public record PoolSettings(
     int size,

@@ -1,30 +1,39 @@
 package org.postgresml.proxy.prepared;
 
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.postgresml.proxy.protocol.Conversation;
+import org.postgresml.proxy.protocol.FrontendMessage;
 
 /**
  * What one server connection has prepared under proxy names, and the ParseComplete/CloseComplete
  * replies still to come, in order, with whether each goes to the client or was the proxy's own.
+ * Every Parse, Bind and Close sent is expected here, so one the server skipped after an error (the
+ * session's {@link Conversation} says which) simply takes the oldest expectation away.
+ *
+ * <p>What a skip leaves on the server is not always knowable: a Parse in flight is trusted only by
+ * messages of its own batch (skipped with it if it is), and a statement that may be there (its
+ * Parse in flight in an earlier batch, a Close of it unanswered or skipped, reported stale) is
+ * prepared as Close then Parse, which is right either way.
  */
-public final class ServerStatements {
+public final class ServerStatements implements Conversation.SkippedStatements {
 
   private final int capacity;
   // Insertion order doubles as use order: a statement used again is moved to the end.
   private final LinkedHashSet<String> prepared = new LinkedHashSet<>();
-  private final Set<String> pending = new HashSet<>();
+  /** Statements with a Parse in flight: the latest one sent (it decides what will be there). */
+  private final Map<String, Expected> pending = new HashMap<>();
   private final ArrayDeque<Expected> expected = new ArrayDeque<>();
-  /**
-   * Batches (each ended by a Query or Sync, answered by one ReadyForQuery) sent and answered so far.
-   * Clients pipeline (pgjdbc sends BEGIN as a Query with the next Parse/Bind/Sync behind it), so a
-   * ReadyForQuery ends only the oldest batch, never the expectations of the ones sent after it.
-   */
-  private long batchesSent;
-  private long batchesEnded;
+  /** Syncs sent so far: a batch's number. */
+  private long syncs;
+  /** Statements the proxy closed whose Close was skipped or is unanswered: there or not. */
+  private final Set<String> uncertain = new HashSet<>();
   /**
    * Binds sent and not yet answered, oldest first, with the proxy name each bound (null for the
    * unnamed statement or a name the client never prepared): an error at a Bind is the oldest's.
@@ -47,8 +56,21 @@ public final class ServerStatements {
     catalog = poolCatalog;
   }
 
+  /** There now, or by the time a message sent now runs: its Parse is in flight in this very batch. */
   boolean hasOrWillHave(String proxyName) {
-    return prepared.contains(proxyName) || pending.contains(proxyName);
+    Expected parse = pending.get(proxyName);
+    return prepared.contains(proxyName) || parse != null && parse.batch == syncs;
+  }
+
+  /** Whether preparing it needs a Close first: it may be there, now or later, or is there but stale. */
+  boolean mayHave(String proxyName) {
+    return uncertain.contains(proxyName) || pending.containsKey(proxyName) || stale.contains(proxyName)
+        || prepared.contains(proxyName);
+  }
+
+  /** A Sync went to the server: the next messages are a new batch, which an error before it cannot skip. */
+  void syncSent() {
+    syncs++;
   }
 
   void used(String proxyName) {
@@ -70,26 +92,37 @@ public final class ServerStatements {
 
   /** Records a Parse sent under a proxy name. */
   void parseSent(String proxyName, boolean forClient) {
-    pending.add(proxyName);
-    expected.addLast(new Expected(Reply.PARSE_COMPLETE, proxyName, forClient, batchesSent));
+    Expected parse = new Expected(Reply.PARSE_COMPLETE, proxyName, forClient, syncs);
+    pending.put(proxyName, parse);
+    prepared.remove(proxyName);
+    expected.addLast(parse);
   }
 
   void unnamedParseSent() {
-    expected.addLast(new Expected(Reply.PARSE_COMPLETE, null, true, batchesSent));
+    expected.addLast(new Expected(Reply.PARSE_COMPLETE, null, true, syncs));
   }
 
   void closeSent(boolean forClient) {
-    closeSent(null, forClient);
+    expected.addLast(new Expected(Reply.CLOSE_COMPLETE, null, forClient, syncs));
   }
 
-  /** Records a Close of a statement under a proxy name (null: of another one). */
-  void closeSent(String proxyName, boolean forClient) {
-    expected.addLast(new Expected(Reply.CLOSE_COMPLETE, proxyName, forClient, batchesSent));
+  /** The proxy closes one of its statements (to make room, or before preparing it afresh). */
+  void ownCloseSent(String proxyName) {
+    prepared.remove(proxyName);
+    stale.remove(proxyName);
+    uncertain.add(proxyName);
+    expected.addLast(new Expected(Reply.CLOSE_COMPLETE, proxyName, false, syncs));
+  }
+
+  /** A client parses a statement again that is (or will be) here: it is closed and prepared afresh. */
+  void forgetForReprepare(String proxyName) {
+    prepared.remove(proxyName);
+    uncertain.add(proxyName);
   }
 
   /** A Bind went to the server, of this proxy-named statement (null: of another). */
   void bindSent(String proxyName) {
-    binds.addLast(new BoundStatement(proxyName, batchesSent));
+    binds.addLast(new BoundStatement(proxyName));
   }
 
   /** A BindComplete arrived: the oldest Bind succeeded. */
@@ -110,22 +143,6 @@ public final class ServerStatements {
     }
   }
 
-  /** Whether this statement must be closed on the server before it is prepared again (and forgets that). */
-  boolean takeStale(String proxyName) {
-    return stale.remove(proxyName);
-  }
-
-  /** The proxy closes this statement to prepare it again at once. */
-  void closedForReprepare(String proxyName) {
-    prepared.remove(proxyName);
-    stale.remove(proxyName);
-  }
-
-  /** A Query or Sync went to the server: it closes the batch in progress. */
-  void batchSent() {
-    batchesSent++;
-  }
-
   /** A ParseComplete or CloseComplete arrived: true when it goes on to the client. */
   boolean replyArrived(Reply reply) {
     Expected head = expected.pollFirst();
@@ -133,52 +150,63 @@ public final class ServerStatements {
       // Not one the proxy tracked (it tracks every Parse and Close it forwards): pass it on unchanged.
       return true;
     }
-    if (head.proxyName != null && reply == Reply.PARSE_COMPLETE) {
-      pending.remove(head.proxyName);
-      prepared.add(head.proxyName);
-      catalog.parsed(head.proxyName);
+    if (head.proxyName != null && head.reply == Reply.CLOSE_COMPLETE) {
+      uncertain.remove(head.proxyName); // closed: certainly not there
     } else if (head.proxyName != null) {
-      // Closed there now, whatever an earlier Parse's reply recorded since the Close was sent (found
-      // by StatementRewriterFuzzTest: a re-prepare whose Parse then failed left it "prepared": 26000).
-      prepared.remove(head.proxyName);
+      if (settled(head)) {
+        prepared.add(head.proxyName);
+      }
+      catalog.parsed(head.proxyName);
     }
     return head.forClient;
   }
 
   /**
-   * ReadyForQuery: the oldest batch is over. Its replies still expected will not come (an error made
-   * the server skip to Sync), so their statements were not prepared; later batches keep theirs.
+   * The server skipped the oldest Parse, Bind or Close after an error (or it was the one that
+   * failed): its reply will not come, and a statement it was to prepare is not there.
    */
-  void batchEnded() {
-    long ended = batchesEnded;
-    batchesEnded = Math.min(batchesEnded + 1, batchesSent);
-    while (!expected.isEmpty() && expected.peekFirst().batch <= ended) {
-      Expected skipped = expected.pollFirst();
-      if (skipped.proxyName != null && skipped.reply == Reply.PARSE_COMPLETE) {
-        pending.remove(skipped.proxyName);
-        catalog.failed(skipped.proxyName);
-      } else if (skipped.proxyName != null) {
-        // A skipped Close left the statement on the server: close it before it is parsed again
-        // (found by StatementRewriterFuzzTest: parsed over itself, 42P05).
-        stale.add(skipped.proxyName);
-      }
+  @Override
+  public void skipped(FrontendMessage message) {
+    if (message == FrontendMessage.BIND) {
+      binds.pollFirst();
+      return;
     }
-    while (!binds.isEmpty() && binds.peekFirst().batch <= ended) {
-      binds.pollFirst(); // skipped after an error: never answered
+    Expected skipped = expected.pollFirst();
+    if (skipped == null || skipped.proxyName == null) {
+      return;
     }
+    if (skipped.reply == Reply.CLOSE_COMPLETE) {
+      uncertain.add(skipped.proxyName); // still there, if it was
+    } else {
+      settled(skipped);
+      catalog.failed(skipped.proxyName);
+    }
+  }
+
+  /**
+   * A Parse's outcome is known. False when a later Parse of the same statement is in flight (a
+   * Close goes ahead of it): that one decides what is there.
+   */
+  private boolean settled(Expected parse) {
+    if (pending.get(parse.proxyName) == parse) {
+      pending.remove(parse.proxyName);
+      return true;
+    }
+    return false;
   }
 
   /** {@code DISCARD ALL} or {@code DEALLOCATE ALL} ran on the server: nothing is prepared any more. */
   void allDropped() {
     prepared.clear();
     pending.clear();
+    uncertain.clear();
     stale.clear();
-    // Its reply arrives while its own batch is the oldest unanswered one: a Parse the client
-    // pipelined behind it, in a later batch, still defines its statement (else it would be parsed
-    // a second time, and fail with 42P05).
+    // Every Parse still unanswered was sent behind it (replies come in order): it still defines its
+    // statement (else it would be parsed a second time, and fail with 42P05). Oldest first: the
+    // latest of one statement is the one that decides.
     for (Expected next : expected) {
-      if (next.proxyName != null && next.reply == Reply.PARSE_COMPLETE && next.batch > batchesEnded) {
-        pending.add(next.proxyName);
+      if (next.proxyName != null && next.reply == Reply.PARSE_COMPLETE) {
+        pending.put(next.proxyName, next);
       }
     }
   }
@@ -189,7 +217,20 @@ public final class ServerStatements {
 
   enum Reply { PARSE_COMPLETE, CLOSE_COMPLETE }
 
-  private record Expected(Reply reply, String proxyName, boolean forClient, long batch) {}
+  // Compared by identity in settled(): two Parses of one statement in one batch are two expectations.
+  private static final class Expected {
+    final Reply reply;
+    final String proxyName;
+    final boolean forClient;
+    final long batch;
 
-  private record BoundStatement(String proxyName, long batch) {}
+    Expected(Reply reply, String proxyName, boolean forClient, long batch) {
+      this.reply = reply;
+      this.proxyName = proxyName;
+      this.forClient = forClient;
+      this.batch = batch;
+    }
+  }
+
+  private record BoundStatement(String proxyName) {}
 }

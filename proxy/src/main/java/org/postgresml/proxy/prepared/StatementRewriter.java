@@ -53,8 +53,8 @@ public final class StatementRewriter {
   private static List<ByteBuf> rewrite(ByteBuf frame, ClientStatements client, ServerStatements server,
       ByteBufAllocator alloc) {
     byte type = FrameDecoder.type(frame);
-    if (type == MessageType.QUERY || type == MessageType.SYNC) {
-      server.batchSent();
+    if (type == MessageType.SYNC) {
+      server.syncSent();
       return List.of(frame);
     }
     if (type == MessageType.PARSE) {
@@ -109,9 +109,8 @@ public final class StatementRewriter {
       // parses again on purpose (drivers do after "cached plan must not change result type"), and a
       // new client must get a plan made now, not one made before its tables changed. The connection
       // is this client's alone for the transaction; others find the fresh statement under the name.
-      out.add(new Close(TargetKind.STATEMENT, proxyName).encode(alloc));
-      server.closeSent(proxyName, false);
-      server.closedForReprepare(proxyName);
+      // (prepareOnServer closes it first.)
+      server.forgetForReprepare(proxyName);
     }
     out.addAll(prepareOnServer(underProxyName, true, server, alloc));
     return out;
@@ -138,14 +137,16 @@ public final class StatementRewriter {
   private static List<ByteBuf> prepareOnServer(Parse underProxyName, boolean forClient, ServerStatements server,
       ByteBufAllocator alloc) {
     List<ByteBuf> out = new ArrayList<>(3);
-    if (server.takeStale(underProxyName.name())) {
-      out.add(new Close(TargetKind.STATEMENT, underProxyName.name()).encode(alloc));
-      server.closeSent(underProxyName.name(), false);
-    }
     Optional<String> evicted = server.evictForOneMore();
     if (evicted.isPresent()) {
       out.add(new Close(TargetKind.STATEMENT, evicted.get()).encode(alloc));
-      server.closeSent(evicted.get(), false);
+      server.ownCloseSent(evicted.get());
+    }
+    if (server.mayHave(underProxyName.name())) {
+      // There, or maybe (a Parse in flight in an earlier batch, a Close an error may have skipped), or
+      // stale: Close (harmless when absent) then Parse is right either way.
+      out.add(new Close(TargetKind.STATEMENT, underProxyName.name()).encode(alloc));
+      server.ownCloseSent(underProxyName.name());
     }
     out.add(underProxyName.encode(alloc));
     server.parseSent(underProxyName.name(), forClient);
@@ -169,9 +170,7 @@ public final class StatementRewriter {
     } else if (type == MessageType.ERROR_RESPONSE && StalePlan.is(ErrorResponse.decode(Codec.body(frame)))) {
       server.staleReported();
     }
-    if (type == MessageType.READY_FOR_QUERY) {
-      server.batchEnded();
-    } else if (type == MessageType.COMMAND_COMPLETE && frame.readableBytes() < 64) {
+    if (type == MessageType.COMMAND_COMPLETE && frame.readableBytes() < 64) {
       String tag = Codec.body(frame).toString(StandardCharsets.UTF_8);
       if (tag.startsWith("DISCARD ALL") || tag.startsWith("DEALLOCATE ALL")) {
         server.allDropped();

@@ -23,11 +23,14 @@ public final class MessageType {
   public static final byte COPY_IN_RESPONSE = 'G';
   public static final byte COPY_OUT_RESPONSE = 'H';
   public static final byte COPY_BOTH_RESPONSE = 'W';
+  public static final byte NOTIFICATION_RESPONSE = 'A';
+  public static final byte FUNCTION_CALL_RESPONSE = 'V';
 
   // frontend → backend
   public static final byte PASSWORD_MESSAGE = 'p';
   public static final byte TERMINATE = 'X';
   public static final byte QUERY = 'Q';
+  public static final byte FUNCTION_CALL = 'F';
   public static final byte PARSE = 'P';
   public static final byte BIND = 'B';
   public static final byte DESCRIBE = 'D';

@@ -19,6 +19,7 @@ final class CancelRateLimiter {
 
   static final int MAX_SOURCES = 10_000;
   private static final String OVERFLOW = "overflow";
+  private static final long PURGE_INTERVAL_NANOS = 1_000_000_000L;
 
   /** Refill rate and bucket size, read at each call (a reload may change them). */
   interface Budget {
@@ -30,6 +31,8 @@ final class CancelRateLimiter {
   private final Budget budget;
   private final LongSupplier nanoClock;
   private final Map<Object, Bucket> buckets = new HashMap<>();
+  /** When full buckets were last forgotten: at most once a second, so a flood of new sources costs no scan each. */
+  private long purgedAt = Long.MIN_VALUE;
 
   CancelRateLimiter(Budget budget, LongSupplier nanoClock) {
     this.budget = budget;
@@ -50,7 +53,10 @@ final class CancelRateLimiter {
     long now = nanoClock.getAsLong();
     Object key = keyOf(source);
     if (!buckets.containsKey(key) && buckets.size() >= MAX_SOURCES) {
-      forgetRefilled(now);
+      if (purgedAt == Long.MIN_VALUE || now - purgedAt >= PURGE_INTERVAL_NANOS) {
+        purgedAt = now;
+        forgetRefilled(now);
+      }
       if (buckets.size() >= MAX_SOURCES) {
         key = OVERFLOW; // many sources at once, each spending: they share one budget
       }

@@ -2,11 +2,9 @@ package org.postgresml.proxy.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.util.List;
 import org.postgresml.proxy.auth.AuthenticationFailedException;
 import org.postgresml.proxy.auth.ClientUsers;
 import org.postgresml.proxy.auth.Md5Password;
-import org.postgresml.proxy.auth.ScramCredentials;
 import org.postgresml.proxy.auth.ScramServerExchange;
 import org.postgresml.proxy.config.ClientAuthMethod;
 import org.postgresml.proxy.protocol.backend.AuthenticationMd5Password;
@@ -23,21 +21,35 @@ import org.postgresml.proxy.protocol.frontend.SaslResponse;
  */
 final class ClientAuthenticator {
 
-  static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
-
   /** What to send next, and whether the client has proven who it is. */
   record Step(ByteBuf reply, boolean authenticated) {}
 
   private final ClientAuthMethod method;
   private final ClientUsers users;
   private final String user;
+  /** tls-server-end-point data of the certificate this client got (TLS), for SCRAM-SHA-256-PLUS; else null. */
+  private final byte[] channelBinding;
   private ScramServerExchange scram;
   private byte[] md5Salt;
+  private boolean firstSent;
 
   ClientAuthenticator(ClientAuthMethod method, ClientUsers users, String user) {
+    this(method, users, user, null);
+  }
+
+  ClientAuthenticator(ClientAuthMethod method, ClientUsers users, String user, byte[] channelBinding) {
     this.method = method;
     this.users = users;
     this.user = user;
+    this.channelBinding = channelBinding;
+  }
+
+  /** The SCRAM exchange of this login, made up-front so that the offer and the exchange agree. */
+  private ScramServerExchange scram() {
+    if (scram == null) {
+      scram = new ScramServerExchange(users.scramCredentials(user), ClientUsers.nonce(), channelBinding);
+    }
+    return scram;
   }
 
   /** The first request to the client; null when no proof is asked (trust). */
@@ -48,7 +60,7 @@ final class ClientAuthenticator {
         md5Salt = ClientUsers.randomBytes(4);
         yield new AuthenticationMd5Password(md5Salt).encode(alloc);
       }
-      case SCRAM_SHA_256 -> new AuthenticationSasl(List.of(SCRAM_SHA_256)).encode(alloc);
+      case SCRAM_SHA_256 -> new AuthenticationSasl(scram().mechanisms()).encode(alloc);
     };
   }
 
@@ -65,14 +77,11 @@ final class ClientAuthenticator {
     if (method != ClientAuthMethod.SCRAM_SHA_256) {
       throw new AuthenticationFailedException("unexpected password message");
     }
-    if (scram == null) {
+    if (!firstSent) {
       SaslInitialResponse initial = SaslInitialResponse.decode(body);
-      if (!SCRAM_SHA_256.equals(initial.mechanism())) {
-        throw new AuthenticationFailedException("client chose an unoffered SASL mechanism");
-      }
-      ScramCredentials credentials = users.scramCredentials(user);
-      scram = new ScramServerExchange(credentials, ClientUsers.nonce());
-      return new Step(new AuthenticationSaslContinue(scram.serverFirst(initial.data())).encode(alloc), false);
+      firstSent = true;
+      return new Step(new AuthenticationSaslContinue(scram().serverFirst(initial.mechanism(), initial.data()))
+          .encode(alloc), false);
     }
     String serverFinal = scram.serverFinal(SaslResponse.decode(body).data());
     if (!users.exists(user)) {

@@ -53,7 +53,8 @@ final class ClientLogin {
       return refuse(new StartupCheck.Refusal(SqlState.INVALID_AUTHORIZATION, "no clientAuth entry for user \""
           + message.user() + "\""));
     }
-    authenticator = new ClientAuthenticator(method, context.users(), message.user());
+    authenticator = new ClientAuthenticator(method, context.users(), message.user(),
+        ChannelBinding.tlsServerEndPoint(channel).orElse(null));
     ByteBuf request = authenticator.start(channel.alloc());
     if (request == null) {
       return loggedIn();

@@ -25,15 +25,15 @@ import org.postgresml.proxy.prepared.ClientStatements;
 import org.postgresml.proxy.prepared.PrepareOnlyBatch;
 import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.prepared.StatementRewriter;
-import org.postgresml.proxy.protocol.Codec;
+import org.postgresml.proxy.protocol.Conversation;
 import org.postgresml.proxy.protocol.FrameDecoder;
+import org.postgresml.proxy.protocol.FrontendMessage;
 import org.postgresml.proxy.protocol.LimitExceededException;
 import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.ProtocolException;
 import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.backend.BackendKeyData;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
-import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;
 import org.postgresml.proxy.upstream.ServerListener;
@@ -97,7 +97,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final PrepareOnlyBatch prepareOnly = new PrepareOnlyBatch();
   /** Transaction mode: the statements this client's pool has parsed before. */
   private PreparedCatalog catalog = PreparedCatalog.NONE;
-  private final TransactionTracker tracker = new TransactionTracker();
+  /** What the server connection held still owes this client: whether it may go to someone else. */
+  private final Conversation conversation = new Conversation();
   private AdminConnection admin;
   /** Feeds SHOW STATS and the pool's transaction and query meters. */
   private TrafficClock clock;
@@ -145,7 +146,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         clientParameters = login.parameters();
         loggedIn();
       }
-      case REFUSED -> fatal(login.refusal().sqlState(), login.refusal().message());
+      case REFUSED -> refused(login.refusal());
     }
   }
 
@@ -295,7 +296,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void attachServer(ServerConnection connection) {
     server = connection;
-    tracker.reset();
+    conversation.reset(mode == PoolMode.TRANSACTION ? connection.statements() : Conversation.SkippedStatements.NONE);
     String settings = clientParameters.applyTo(connection);
     if (!settings.isEmpty()) {
       // Sent ahead of the client's own messages: no round trip; a refused value ends the session.
@@ -309,8 +310,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     state = State.RELAYING;
     connection.attach(this);
-    for (ByteBuf frame = early.poll(); frame != null; frame = early.poll()) {
-      relayToServer(frame);
+    while (state == State.RELAYING && !early.isEmpty()) {
+      relayToServer(early.poll());
+    }
+    if (state != State.RELAYING) {
+      // Released or ended while the early frames went out: what is left waits for the next
+      // connection in order (or is dropped with the session), never for this one.
+      if (state == State.IDLE && !early.isEmpty()) {
+        acquireServer();
+      }
+      return;
     }
     connection.flush();
     channel.config().setAutoRead(connection.isWritable());
@@ -339,9 +348,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       channel.close();
       return;
     }
+    if (!isRelayable(frame)) {
+      return;
+    }
     context.metrics().bytesFromClient(frame.readableBytes());
-    clock.clientSent(type, frame.readableBytes());
-    tracker.clientSent(type);
+    clock.clientSent(frame.readableBytes());
     if (mode == PoolMode.TRANSACTION) {
       List<ByteBuf> rewritten;
       try {
@@ -356,11 +367,28 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return;
       }
       for (ByteBuf out : rewritten) {
+        conversation.clientSent(FrameDecoder.type(out));
         server.write(out);
       }
     } else {
+      conversation.clientSent(type);
       server.write(frame);
     }
+  }
+
+  /**
+   * A type PostgreSQL does not define (or a login message after the login) is refused as the server
+   * would refuse it, never forwarded: nobody could say what it is owed.
+   */
+  private boolean isRelayable(ByteBuf frame) {
+    byte type = FrameDecoder.type(frame);
+    FrontendMessage message = FrontendMessage.of(type);
+    if (message != null && message.relayable()) {
+      return true;
+    }
+    frame.release();
+    fatal(SqlState.PROTOCOL_VIOLATION, "invalid frontend message type " + (type & 0xff));
+    return false;
   }
 
   /** A client frame in transaction mode with no server connection held: the next transaction begins. */
@@ -370,6 +398,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       prepareOnly.release();
       state = State.CLOSED;
       channel.close();
+      return;
+    }
+    if (!isRelayable(frame)) {
       return;
     }
     switch (prepareOnly.offer(frame, statements, catalog)) {
@@ -413,18 +444,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       frame.release();
       return;
     }
-    byte type = FrameDecoder.type(frame);
-    if (mode == PoolMode.TRANSACTION && !StatementRewriter.toClient(frame, server.statements())) {
+    // The statements first (an error at a Bind is the oldest unanswered one's, before the
+    // conversation counts it skipped); every frame counts, also replies to the proxy's own messages.
+    boolean forClient = mode != PoolMode.TRANSACTION || StatementRewriter.toClient(frame, server.statements());
+    boolean answered = conversation.serverSent(frame);
+    if (!forClient) {
       frame.release(); // the reply to the proxy's own Parse or Close
       return;
     }
-    boolean transactionDone = false;
-    if (type == MessageType.READY_FOR_QUERY) {
-      transactionDone = tracker.serverSentReady(ReadyForQuery.decode(Codec.body(frame)).status());
-    }
     context.metrics().bytesToClient(frame.readableBytes());
-    clock.serverSent(frame);
+    clock.serverSent(frame.readableBytes());
+    if (answered) {
+      clock.answered(conversation.status(), conversation.owesReady());
+    }
     channel.write(frame, channel.voidPromise());
+    boolean transactionDone = answered && conversation.isReusable();
     if (transactionDone && mode == PoolMode.TRANSACTION) {
       // Flush now: the read-complete that would flush comes from the server connection, which is
       // no longer this session's once released (and on a shared loop is detached at once).
@@ -492,7 +526,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       context.cancelKeys().remove(clientKey);
     }
     if (server != null) {
-      context.servers().release(server, tracker.isClean());
+      context.servers().release(server, conversation.isReusable());
       server = null;
     }
     context.registry().remove(this);
@@ -518,18 +552,34 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
+  private void refused(StartupCheck.Refusal refusal) {
+    if (refusal.repeatable()) {
+      // A client may repeat this one without pause: one line per interval for all, none per attempt.
+      events.quiet();
+      context.replicationRefusals().refused(String.valueOf(channel.remoteAddress()), startup.user(),
+          refusal.sqlState());
+    }
+    fatal(refusal.toError(), !refusal.repeatable());
+  }
+
   /** Sends a FATAL error and closes; the session reads nothing more. */
   private void fatal(String sqlState, String message) {
     fatal(ErrorResponse.fatal(sqlState, message));
   }
 
   private void fatal(ErrorResponse error) {
+    fatal(error, true);
+  }
+
+  private void fatal(ErrorResponse error, boolean logged) {
     if (state == State.CLOSED && !channel.isActive()) {
       return;
     }
     state = State.CLOSED;
     context.metrics().error(SqlState.classOf(error.sqlState()));
-    events.fatal(error.sqlState(), error.message());
+    if (logged) {
+      events.fatal(error.sqlState(), error.message());
+    }
     channel.writeAndFlush(error.encode(channel.alloc())).addListener(ChannelFutureListener.CLOSE);
   }
 
@@ -540,7 +590,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   boolean isBetweenTransactions() {
     return switch (state) {
       case IDLE -> early.isEmpty() && prepareOnly.isEmpty();
-      case RELAYING -> tracker.isClean();
+      case RELAYING -> conversation.isReusable();
       case ADMIN -> true;
       default -> false;
     };
@@ -608,7 +658,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   void cancelRunningQuery() {
     channel.eventLoop().execute(() -> {
       // Only while a query of this client runs: a late cancel must not hit what the backend runs next.
-      if (server != null && state == State.RELAYING && tracker.isBusy()) {
+      if (server != null && state == State.RELAYING && conversation.isBusy()) {
         events.cancelForwarded();
         context.servers().cancel(channel.eventLoop(), server);
       }

@@ -21,6 +21,9 @@ public final class SessionContext {
   private final ProxyMetrics metrics;
   private final AdminAccess admin;
   private final ConnectionLimits connectionLimits = new ConnectionLimits(this::settings);
+  /** Refused replication connections: one log line a minute, whatever the retry rate. */
+  private final RefusalLog replicationRefusals = new RefusalLog("replication connection", 60,
+      java.util.concurrent.TimeUnit.SECONDS);
 
   public SessionContext(ProxySettings settings, Optional<SslContext> clientTls, ClientUsers users,
       CancelDispatch cancels, ServerConnectionProvider servers, SessionRegistry registry, ProxyMetrics metrics,
@@ -39,6 +42,10 @@ public final class SessionContext {
   public void reload(ProxySettings newSettings, ClientUsers newUsers) {
     settings = newSettings;
     users = newUsers;
+  }
+
+  RefusalLog replicationRefusals() {
+    return replicationRefusals;
   }
 
   public ProxySettings settings() {

@@ -22,6 +22,8 @@ final class SessionEvents {
    */
   private final BooleanSupplier logConnections;
   private String client = "?";
+  /** A session refused in a way clients repeat (see RefusalLog): its end is no line of its own. */
+  private boolean quiet;
   private String user;
   private String database;
 
@@ -76,6 +78,10 @@ final class SessionEvents {
     event(LOG.atInfo()).addKeyValue("sqlstate", sqlState).addKeyValue("error", message).log("client refused");
   }
 
+  void quiet() {
+    quiet = true;
+  }
+
   void socketError(Throwable cause) {
     event(LOG.atDebug()).addKeyValue("reason", cause.getMessage()).log("client socket error");
   }
@@ -87,7 +93,7 @@ final class SessionEvents {
   void disconnected() {
     // A connection that never named a user (a CancelRequest, a probe, a silent socket) is no client
     // session: at INFO a flood of them would be a flood of lines. CancelOutcomes sums cancels up.
-    event(user == null ? LOG.atDebug() : connectionLevel()).log("client disconnected");
+    event(user == null || quiet ? LOG.atDebug() : connectionLevel()).log("client disconnected");
   }
 
   private LoggingEventBuilder connectionLevel() {

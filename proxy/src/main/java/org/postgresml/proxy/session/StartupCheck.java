@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.postgresml.proxy.config.ClientAuthMethod;
 import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.protocol.SqlState;
+import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 
 /**
@@ -16,7 +17,31 @@ import org.postgresml.proxy.protocol.frontend.StartupMessage;
 final class StartupCheck {
 
   /** Why a login is refused before authentication. */
-  record Refusal(String sqlState, String message) {}
+  record Refusal(String sqlState, String message, String hint, boolean repeatable) {
+    Refusal(String sqlState, String message) {
+      this(sqlState, message, null, false);
+    }
+
+    /** The FATAL the client gets. */
+    ErrorResponse toError() {
+      ErrorResponse error = ErrorResponse.fatal(sqlState, message);
+      if (hint == null) {
+        return error;
+      }
+      java.util.Map<Character, String> fields = new java.util.LinkedHashMap<>(error.fields());
+      fields.put(ErrorResponse.HINT, hint);
+      return new ErrorResponse(fields);
+    }
+  }
+
+  /**
+   * Replication (a logical-replication subscription, pg_basebackup, pg_receivewal) is not relayed:
+   * said clearly, with the way out, and logged once per interval however fast a driver retries.
+   */
+  static final Refusal REPLICATION = new Refusal(SqlState.FEATURE_NOT_SUPPORTED,
+      "replication connections are not supported by pgml-proxy",
+      "Connect replication (CREATE SUBSCRIPTION, pg_basebackup, pg_receivewal) to the upstream directly;"
+          + " retrying through the proxy cannot succeed, so back off rather than retry at once.", true);
 
   private StartupCheck() {}
 
@@ -31,7 +56,7 @@ final class StartupCheck {
       return refuse(SqlState.INVALID_AUTHORIZATION, "no PostgreSQL user name specified in startup packet");
     }
     if (replication.get() != ReplicationMode.NONE) {
-      return refuse(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by pgml-proxy");
+      return Optional.of(REPLICATION);
     }
     boolean adminDatabase = AdminConsole.DATABASE.equals(message.database());
     // Logged-in clients only: sockets still logging in have their own bound (ConnectionLimits).

@@ -1,26 +1,20 @@
 package org.postgresml.proxy.session;
 
-import io.netty.buffer.ByteBuf;
 import java.util.function.LongSupplier;
 import org.postgresml.proxy.observe.PoolMetrics;
-import org.postgresml.proxy.protocol.Codec;
-import org.postgresml.proxy.protocol.FrameDecoder;
-import org.postgresml.proxy.protocol.MessageType;
-import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
 
 /**
  * Times one client's queries and transactions for its pool's meters, with PgBouncer's meaning: a
- * query is a simple Query or an extended-protocol batch up to its Sync, ending at its ReadyForQuery;
- * a transaction runs from the first message after the connection was idle to the ReadyForQuery
- * that leaves it idle again. Runs on the client's event loop only.
+ * query is a simple Query, a FunctionCall or an extended-protocol batch up to its Sync, ending at
+ * its ReadyForQuery; a transaction runs from the first message after the connection was idle to
+ * the ReadyForQuery that leaves it idle again. Which ReadyForQuery settles what is the session's
+ * {@link org.postgresml.proxy.protocol.Conversation}'s to say. Runs on the client's event loop only.
  */
 final class TrafficClock {
 
   private final PoolMetrics meters;
   private final LongSupplier nanoClock;
-  /** Query and Sync messages sent whose ReadyForQuery has not come back yet. */
-  private int awaitingReady;
   private long queryStarted;
   private long transactionStarted;
 
@@ -34,8 +28,11 @@ final class TrafficClock {
   }
 
   /** A client frame on its way to the server (called before it is written). */
-  void clientSent(byte type, int bytes) {
+  void clientSent(int bytes) {
     meters.received(bytes);
+    if (queryStarted != 0 && transactionStarted != 0) {
+      return;
+    }
     long now = nanoClock.getAsLong();
     if (transactionStarted == 0) {
       transactionStarted = now;
@@ -43,24 +40,25 @@ final class TrafficClock {
     if (queryStarted == 0) {
       queryStarted = now; // a batch's time starts at its first message, not at its Sync
     }
-    if (type == MessageType.QUERY || type == MessageType.SYNC) {
-      awaitingReady++;
-    }
   }
 
   /** A server frame on its way to the client (called before it is written). */
-  void serverSent(ByteBuf frame) {
-    meters.sent(frame.readableBytes());
-    if (FrameDecoder.type(frame) != MessageType.READY_FOR_QUERY || awaitingReady == 0) {
-      return;
-    }
+  void serverSent(int bytes) {
+    meters.sent(bytes);
+  }
+
+  /**
+   * A ReadyForQuery settled a Query, FunctionCall or Sync.
+   *
+   * @param moreOwed another one sent behind it still awaits its ReadyForQuery (a pipeline)
+   */
+  void answered(TransactionStatus status, boolean moreOwed) {
     long now = nanoClock.getAsLong();
-    awaitingReady--;
     meters.query(now - queryStarted);
-    queryStarted = awaitingReady > 0 ? now : 0; // a pipelined next query starts where this one ended
-    if (ReadyForQuery.decode(Codec.body(frame)).status() == TransactionStatus.IDLE) {
+    queryStarted = moreOwed ? now : 0; // a pipelined next query starts where this one ended
+    if (status == TransactionStatus.IDLE) {
       meters.transaction(now - transactionStarted);
-      transactionStarted = awaitingReady > 0 ? now : 0; // a pipelined query opens the next one
+      transactionStarted = moreOwed ? now : 0; // a pipelined query opens the next one
     }
   }
 }

@@ -55,4 +55,57 @@ class ScramServerExchangeTest {
     assertThatThrownBy(() -> exchange("pencil").serverFirst("p=tls-server-end-point,,n=,r=abc"))
         .isInstanceOf(AuthenticationFailedException.class);
   }
+
+  /** The proxy's two sides against each other: the upstream-side client and the client-side server. */
+  private static void exchangeOverTls(java.security.cert.X509Certificate seenByClient,
+      java.security.cert.X509Certificate presentedByServer) throws Exception {
+    UpstreamAuthenticator client = new UpstreamAuthenticator("u", "pencil", true, java.util.Optional.of(seenByClient));
+    ScramServerExchange server = new ScramServerExchange(ScramCredentials.fromPassword("pencil", new byte[16], 4096),
+        "servernonce", com.ongres.scram.common.util.TlsServerEndpoint.getChannelBindingData(presentedByServer));
+    assertThat(server.mechanisms()).containsExactly("SCRAM-SHA-256-PLUS", "SCRAM-SHA-256");
+    var alloc = io.netty.buffer.UnpooledByteBufAllocator.DEFAULT;
+    io.netty.buffer.ByteBuf first = client.respond(new org.postgresml.proxy.protocol.backend.AuthenticationSasl(
+        server.mechanisms()), alloc).orElseThrow();
+    var initial = org.postgresml.proxy.protocol.frontend.SaslInitialResponse.decode(
+        org.postgresml.proxy.protocol.Codec.body(first));
+    first.release();
+    assertThat(initial.mechanism()).isEqualTo("SCRAM-SHA-256-PLUS");
+    String serverFirst = server.serverFirst(initial.mechanism(), initial.data());
+    io.netty.buffer.ByteBuf last = client.respond(
+        new org.postgresml.proxy.protocol.backend.AuthenticationSaslContinue(serverFirst), alloc).orElseThrow();
+    String clientFinal = org.postgresml.proxy.protocol.frontend.SaslResponse.decode(
+        org.postgresml.proxy.protocol.Codec.body(last)).data();
+    last.release();
+    String serverFinal = server.serverFinal(clientFinal);
+    assertThat(client.respond(new org.postgresml.proxy.protocol.backend.AuthenticationSaslFinal(serverFinal), alloc))
+        .isEmpty();
+  }
+
+  @Test
+  void scramSha256PlusBindsTheCertificateThePeerPresented() throws Exception {
+    var certificate = org.postgresml.testing.CertificateAuthority.create("proxy").certificate();
+    exchangeOverTls(certificate, certificate);
+  }
+
+  @Test
+  void aManInTheMiddleWithAnotherCertificateFailsTheBinding() throws Exception {
+    var real = org.postgresml.testing.CertificateAuthority.create("proxy").certificate();
+    var impostor = org.postgresml.testing.CertificateAuthority.create("impostor").certificate();
+    assertThatThrownBy(() -> exchangeOverTls(impostor, real)).isInstanceOf(AuthenticationFailedException.class)
+        .hasMessageContaining("channel binding");
+  }
+
+  @Test
+  void aClientThatCouldBindButWasToldThereIsNoPlusIsRefused() throws Exception {
+    byte[] binding = new byte[32];
+    ScramServerExchange server = new ScramServerExchange(ScramCredentials.fromPassword("pencil", new byte[16], 4096),
+        "n", binding);
+    // 'y': the client supports binding but saw no -PLUS offered, so someone stripped it (RFC 5802 section 6).
+    assertThatThrownBy(() -> server.serverFirst("SCRAM-SHA-256", "y,,n=,r=abc"))
+        .isInstanceOf(AuthenticationFailedException.class).hasMessageContaining("negotiation");
+    assertThatThrownBy(() -> new ScramServerExchange(ScramCredentials.fromPassword("pencil", new byte[16], 4096), "n",
+        binding).serverFirst("SCRAM-SHA-256-PLUS", "n,,n=,r=abc")).isInstanceOf(AuthenticationFailedException.class);
+    assertThat(new ScramServerExchange(ScramCredentials.fromPassword("pencil", new byte[16], 4096), "n", binding)
+        .serverFirst("SCRAM-SHA-256", "n,,n=,r=abc")).startsWith("r=abcn,");
+  }
 }

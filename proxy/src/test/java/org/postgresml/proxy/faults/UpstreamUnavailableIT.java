@@ -147,6 +147,25 @@ class UpstreamUnavailableIT {
   }
 
   @Test
+  void idleConnectionsSilentlyDroppedOnTheWayAreReplacedNotWaitedOn() throws Exception {
+    // A NAT or load balancer forgot the idle flows: the warm sockets look open and never answer.
+    try (RunningProxy proxy = proxy("session", "upstream: {connectTimeout: 2s}\n"
+        + "pool: {size: 2, minSize: 2, serverIdleCheck: 1s, queryWaitTimeout: 60s}\n")) {
+      await().atMost(DEADLINE).until(() -> UpstreamBackends.count(upstream.cluster()) == 2);
+      List<Integer> forgotten = UpstreamBackends.pids(upstream.cluster());
+      upstream.relay().stallOpen();
+      // Their next health check goes unanswered and fails after the connect timeout; the pool closes
+      // them and opens two new ones (the forgotten backends linger, as behind a real NAT).
+      await().atMost(DEADLINE).until(() -> UpstreamBackends.pids(upstream.cluster()).stream()
+          .filter(pid -> !forgotten.contains(pid)).count() == 2);
+      try (Connection client = upstream.connect(proxy)) {
+        assertThat(client.unwrap(org.postgresql.PGConnection.class).getBackendPID()).isNotIn(forgotten);
+        assertThat(client.isValid(10)).isTrue();
+      }
+    }
+  }
+
+  @Test
   void aRefusingUpstreamIsRetriedWithBackOffNotInAStorm() {
     upstream.relay().refuse();
     long started = System.nanoTime();

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReadinessEndpoints implements AutoCloseable {
 
-  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration POLL = Duration.ofMillis(200);
 
   private final RoundRobinBalancer balancer;
   private final Duration lag;

@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
 import org.postgresml.proxy.ProxyConfigFile;
 import org.postgresml.proxy.ProxyProcess;
 import org.postgresml.proxy.UpstreamDatabase;
@@ -24,7 +26,8 @@ import org.postgresml.testing.FreePorts;
 import org.postgresml.testing.PostgresCluster;
 
 /**
- * A rolling update of a three-proxy fleet under load, without a cluster: the jar runs as three
+ * A rolling update of a three-proxy fleet under load, without a cluster, in each pool mode (two
+ * fleets rolled at the same time): the jar runs as three
  * processes behind a round-robin balancer whose endpoints follow each proxy's {@code /readyz} with
  * a 2 s lag, as a Service and a cloud load balancer do. The proxies are replaced one by one as a
  * Deployment with maxSurge 1 and maxUnavailable 0 does (start a new one, wait until it is in
@@ -36,7 +39,7 @@ import org.postgresml.testing.PostgresCluster;
  * COMMIT is in the table and nothing else; every old proxy exits 0.
  *
  * <p>{@code -Dpgml.rollout.calls=10000} keeps rolling the fleet (all three replaced again, round
- * after round) until that many calls were made; the default is one round.
+ * after round) until each fleet made that many calls; the default is one round.
  * {@code -Dpgml.rollout.shutdownGrace=0s} shows what a proxy that stops accepting at once loses.
  */
 class RolloutIT {
@@ -44,8 +47,9 @@ class RolloutIT {
   private static final int REPLICAS = 3;
   /** How long after a proxy turns unready the balancer still sends it new connections. */
   private static final Duration ENDPOINT_LAG = Duration.ofSeconds(2);
-  private static final int DBLINK_SESSIONS = 4;
-  private static final int LONG_LIVED_CLIENTS = 3;
+  /** Load per fleet: sessions calling dblink, and long-lived clients (the long run in docs/operator.md: 4 and 3). */
+  private static final int DBLINK_SESSIONS = Integer.getInteger("pgml.rollout.dblinkSessions", 3);
+  private static final int LONG_LIVED_CLIENTS = Integer.getInteger("pgml.rollout.longLivedClients", 2);
   private static final long TARGET_CALLS = Long.getLong("pgml.rollout.calls", 0);
   /** The proxy's own default unless asked otherwise. */
   private static final String SHUTDOWN_GRACE = System.getProperty("pgml.rollout.shutdownGrace", "5s");
@@ -74,9 +78,51 @@ class RolloutIT {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"transaction", "session"})
-  void replacingEveryProxyUnderLoadFailsNoCallAndBreaksNoTransaction(String mode) throws Exception {
+  /** The two fleets roll at the same time: the waits (readiness, grace, drain) overlap, and so does the load. */
+  @Test
+  void replacingEveryProxyUnderLoadFailsNoCallAndBreaksNoTransaction() throws Exception {
+    ExecutorService fleets = Executors.newFixedThreadPool(2);
+    try {
+      Future<Outcome> transaction = fleets.submit(() -> rollout("transaction"));
+      Future<Outcome> session = fleets.submit(() -> rollout("session"));
+      for (Outcome outcome : List.of(transaction.get(), session.get())) {
+        System.out.println(outcome);
+        outcome.check();
+      }
+    } finally {
+      fleets.shutdownNow();
+    }
+  }
+
+  /** What one fleet's rollout did, and the checks it must pass. */
+  private record Outcome(String mode, int rounds, Duration rolled, long calls, Map<String, Long> failedCalls,
+                         long commits, long ledgerRows, Map<String, Long> betweenTransactions,
+                         Map<String, Long> insideTransactions, Map<String, Long> failedReconnects, int refused,
+                         List<Integer> exits, List<String> stderrs) {
+
+    void check() {
+      assertThat(failedCalls).as(mode + ": failed dblink calls").isEmpty();
+      assertThat(insideTransactions).as(mode + ": transactions broken inside").isEmpty();
+      assertThat(failedReconnects).as(mode + ": failed reconnects").isEmpty();
+      assertThat(betweenTransactions.keySet()).as(mode + ": disconnects between transactions")
+          .allSatisfy(error -> assertThat(error).startsWith("57P01"));
+      assertThat(exits).as(mode + ": each drained proxy exits 0").hasSize(REPLICAS * rounds).containsOnly(0);
+      assertThat(ledgerRows).as(mode + ": every acknowledged COMMIT, nothing else").isEqualTo(commits);
+      assertThat(stderrs).allSatisfy(log -> assertThat(log).doesNotContain("LEAK:").doesNotContain(
+          upstream.password()));
+    }
+
+    @Override
+    public String toString() {
+      return String.format("rollout %s: %d round(s) in %d s, %d dblink calls, %d failed %s; long-lived clients:"
+              + " %d commits (%d rows), disconnects between transactions %s, errors inside transactions %s, failed"
+              + " reconnects %s; balancer refused %d; old proxies exited %s", mode, rounds, rolled.toSeconds(), calls,
+          failedCalls.values().stream().mapToLong(Long::longValue).sum(), failedCalls, commits, ledgerRows,
+          betweenTransactions, insideTransactions, failedReconnects, refused, exits);
+    }
+  }
+
+  private static Outcome rollout(String mode) throws Exception {
     List<ProxyProcess> serving = new ArrayList<>();
     List<ProxyProcess> replaced = new ArrayList<>();
     try (RoundRobinBalancer balancer = new RoundRobinBalancer(List.of());
@@ -98,14 +144,14 @@ class RolloutIT {
       String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + balancer.port() + "/" + UpstreamDatabase.DATABASE
           + "?sslmode=disable";
 
-      long started = System.nanoTime();
       int rounds = 0;
-      long committed;
-      Duration rolled;
+      List<Integer> exits = new ArrayList<>();
       ConnectPerCallLoad calls = new ConnectPerCallLoad(rds, connInfo, DBLINK_SESSIONS);
       LongLivedClients clients = new LongLivedClients(jdbcUrl, login, "rollout_ledger", mode, LONG_LIVED_CLIENTS);
+      long started;
       try {
         await().atMost(Duration.ofSeconds(60)).until(() -> calls.calls() >= 20 && clients.committed() >= 5);
+        started = System.nanoTime();
         do {
           for (int i = 0; i < REPLICAS; i++) {
             ProxyProcess fresh = launch(mode);
@@ -117,31 +163,20 @@ class RolloutIT {
           }
           rounds++;
         } while (calls.calls() < TARGET_CALLS);
-        rolled = Duration.ofNanos(System.nanoTime() - started);
         for (ProxyProcess old : replaced) {
-          assertThat(old.awaitExit(Duration.ofSeconds(90))).as("a drained proxy exits 0").isZero();
+          exits.add(old.awaitExit(Duration.ofSeconds(90)));
         }
       } finally {
         calls.close();
         clients.close();
       }
-      committed = clients.committed();
-
-      System.out.printf("rollout %s: %d rounds in %d s (drained, load stopped %d s later), %d dblink calls, %d failed %s; long-lived clients: %d commits,"
-              + " disconnects between transactions %s, errors inside transactions %s, failed reconnects %s;"
-              + " balancer refused %d%n", mode, rounds, rolled.toSeconds(),
-          Duration.ofNanos(System.nanoTime() - started).minus(rolled).toSeconds(), calls.calls(), calls.failed(), calls.failuresByMessage(),
-          committed, clients.betweenTransactions(), clients.insideTransactions(), clients.connectFailures(),
-          balancer.refused());
-      assertThat(calls.failuresByMessage()).as("failed dblink calls").isEmpty();
-      assertThat(clients.insideTransactions()).as("transactions broken inside").isEmpty();
-      assertThat(clients.connectFailures()).as("failed reconnects").isEmpty();
-      assertThat(clients.betweenTransactions().keySet()).as("disconnects between transactions")
-          .allSatisfy(error -> assertThat(error).startsWith("57P01"));
-      assertThat(ledgerRows(mode)).as("every acknowledged COMMIT, nothing else").isEqualTo(committed);
+      List<String> stderrs = new ArrayList<>();
       for (ProxyProcess old : replaced) {
-        assertThat(old.stderr()).doesNotContain("LEAK:").doesNotContain(upstream.password());
+        stderrs.add(old.stderr());
       }
+      return new Outcome(mode, rounds, Duration.ofNanos(System.nanoTime() - started), calls.calls(),
+          calls.failuresByMessage(), clients.committed(), ledgerRows(mode), clients.betweenTransactions(),
+          clients.insideTransactions(), clients.connectFailures(), balancer.refused(), exits, stderrs);
     } finally {
       for (ProxyProcess proxy : serving) {
         proxy.close();

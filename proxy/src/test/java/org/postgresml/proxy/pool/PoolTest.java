@@ -102,6 +102,23 @@ class PoolTest {
   }
 
   @Test
+  void aHealthCheckWithoutAnAnswerFailsAfterTheConnectTimeoutAndTheConnectionIsReplaced() throws Exception {
+    // Idle check after 50 ms; connect timeout (which bounds a check) 300 ms; the client waits up to 30 s.
+    start(new PoolSettings(1, 1, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofHours(1), 0,
+        Duration.ofMillis(50), Duration.ofMillis(300)));
+    await().atMost(Duration.ofSeconds(2)).until(() -> pool.stats().idle() == 1);
+    FakeConnection silent = pool.acquire().get(1, TimeUnit.SECONDS);
+    silent.answersChecks.set(false); // its peer vanished without a word
+    pool.release(silent, true);
+    // The maintenance round checks it once idle past 50 ms; unanswered, the check fails at 300 ms.
+    await().atMost(Duration.ofSeconds(5)).until(() -> !silent.closedFor.isEmpty());
+    assertThat(silent.closedFor).containsExactly(CloseReason.HEALTH_CHECK_FAILED);
+    FakeConnection served = pool.acquire().get(5, TimeUnit.SECONDS);
+    assertThat(served).isNotSameAs(silent);
+    assertThat(pool.stats().checking()).isZero();
+  }
+
+  @Test
   void warmConnectionsOpenWithoutClients() {
     start(settings(5, 3));
     await().atMost(Duration.ofSeconds(2)).until(() -> pool.stats().idle() == 3);
@@ -322,6 +339,8 @@ class PoolTest {
     final List<CloseReason> closedFor = new CopyOnWriteArrayList<>();
     final AtomicBoolean healthy = new AtomicBoolean(true);
     final AtomicInteger checks = new AtomicInteger();
+    /** False: checks are never answered (a socket whose peer silently vanished). */
+    final AtomicBoolean answersChecks = new AtomicBoolean(true);
     private final AtomicInteger users = new AtomicInteger();
     private final Object affinity;
 
@@ -348,7 +367,7 @@ class PoolTest {
     @Override
     public CompletionStage<Boolean> checkHealth() {
       checks.incrementAndGet();
-      return CompletableFuture.completedFuture(healthy.get());
+      return answersChecks.get() ? CompletableFuture.completedFuture(healthy.get()) : new CompletableFuture<>();
     }
 
     @Override

@@ -25,6 +25,55 @@ final class RawClient implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
+  /**
+   * Connects and logs in with md5 (the proxy started with {@code --client-auth md5}), reading up to
+   * the first ReadyForQuery.
+   */
+  static RawClient loggedIn(int port, String user, String password, String database) throws IOException {
+    return loggedIn(port, user, password, database, java.time.Duration.ofSeconds(10));
+  }
+
+  /** The same, waiting up to {@code timeout} for each reply (a login may queue for a server connection). */
+  static RawClient loggedIn(int port, String user, String password, String database, java.time.Duration timeout)
+      throws IOException {
+    RawClient client = new RawClient(port).readTimeout(timeout);
+    try {
+      client.send(startup(Map.of("user", user, "database", database)));
+      for (Message message = client.read(); message.type() != 'Z'; message = client.read()) {
+        if (message.type() == 'E') {
+          throw new IOException("login refused: " + new String(message.body(), StandardCharsets.UTF_8));
+        }
+        if (message.type() == 'R' && java.nio.ByteBuffer.wrap(message.body()).getInt() == 5) {
+          byte[] salt = java.util.Arrays.copyOfRange(message.body(), 4, 8);
+          String inner = md5Hex((password + user).getBytes(StandardCharsets.UTF_8));
+          byte[] outer = java.util.Arrays.copyOf(inner.getBytes(StandardCharsets.US_ASCII), 36);
+          System.arraycopy(salt, 0, outer, 32, 4);
+          byte[] answer = ("md5" + md5Hex(outer) + "\0").getBytes(StandardCharsets.US_ASCII);
+          client.send(java.nio.ByteBuffer.allocate(5 + answer.length).put((byte) 'p').putInt(4 + answer.length)
+              .put(answer).array());
+        }
+      }
+      return client;
+    } catch (IOException | RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  private static String md5Hex(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** How long a read may wait before the client counts as hung. */
+  RawClient readTimeout(java.time.Duration timeout) throws IOException {
+    socket.setSoTimeout((int) timeout.toMillis());
+    return this;
+  }
+
   RawClient send(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
@@ -59,20 +108,25 @@ final class RawClient implements AutoCloseable {
   Map<Character, String> readError() throws IOException {
     for (Message message = read(); ; message = read()) {
       if (message.type() == 'E') {
-        Map<Character, String> fields = new LinkedHashMap<>();
-        int i = 0;
-        while (i < message.body().length && message.body()[i] != 0) {
-          char key = (char) message.body()[i++];
-          int end = i;
-          while (message.body()[end] != 0) {
-            end++;
-          }
-          fields.put(key, new String(message.body(), i, end - i, StandardCharsets.UTF_8));
-          i = end + 1;
-        }
-        return fields;
+        return fields(message);
       }
     }
+  }
+
+  /** The fields of an ErrorResponse or NoticeResponse by their code. */
+  static Map<Character, String> fields(Message message) {
+    Map<Character, String> fields = new LinkedHashMap<>();
+    int i = 0;
+    while (i < message.body().length && message.body()[i] != 0) {
+      char key = (char) message.body()[i++];
+      int end = i;
+      while (message.body()[end] != 0) {
+        end++;
+      }
+      fields.put(key, new String(message.body(), i, end - i, StandardCharsets.UTF_8));
+      i = end + 1;
+    }
+    return fields;
   }
 
   /** True when the proxy closed the connection (EOF) before the socket timeout. */

@@ -13,7 +13,11 @@ import org.postgresml.proxy.observe.PoolMetrics;
 import org.postgresml.proxy.observe.PoolTraffic;
 import org.postgresml.proxy.pool.PoolKey;
 import org.postgresml.proxy.pool.PoolStats;
+import org.postgresml.proxy.protocol.Conversation;
 import org.postgresml.proxy.protocol.MessageType;
+import org.postgresml.proxy.protocol.backend.BindComplete;
+import org.postgresml.proxy.protocol.backend.CommandComplete;
+import org.postgresml.proxy.protocol.backend.ParseComplete;
 import org.postgresml.proxy.protocol.backend.DataRow;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
@@ -26,10 +30,11 @@ class TrafficClockTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final PoolMetrics meters = new PoolMetrics(registry, new PoolKey("u", "db"), () -> PoolStats.EMPTY);
   private final TrafficClock clock = new TrafficClock(meters, now::get);
+  private final Conversation conversation = new Conversation();
 
   @Test
   void simpleQueryIsOneQueryAndOneTransaction() {
-    clock.clientSent(MessageType.QUERY, 20);
+    client(MessageType.QUERY, 20);
     now.addAndGet(3_000_000);
     server(new DataRow(List.of("1")).encode(ByteBufAllocator.DEFAULT));
     server(ready(TransactionStatus.IDLE));
@@ -46,17 +51,20 @@ class TrafficClockTest {
 
   @Test
   void aTransactionSpansItsQueriesUntilReadyForQueryIdle() {
-    clock.clientSent(MessageType.QUERY, 10); // BEGIN; ...
+    client(MessageType.QUERY, 10); // BEGIN; ...
     now.addAndGet(1_000_000);
     server(ready(TransactionStatus.IN_TRANSACTION));
     now.addAndGet(5_000_000); // the client thinks
-    clock.clientSent((byte) 'P', 10);
-    clock.clientSent((byte) 'B', 10);
-    clock.clientSent((byte) 'E', 10);
-    clock.clientSent(MessageType.SYNC, 5);
+    client(MessageType.PARSE, 10);
+    client(MessageType.BIND, 10);
+    client(MessageType.EXECUTE, 10);
+    client(MessageType.SYNC, 5);
     now.addAndGet(2_000_000);
+    server(ParseComplete.INSTANCE.encode(ByteBufAllocator.DEFAULT));
+    server(BindComplete.INSTANCE.encode(ByteBufAllocator.DEFAULT));
+    server(new CommandComplete("SELECT 1").encode(ByteBufAllocator.DEFAULT));
     server(ready(TransactionStatus.IN_TRANSACTION));
-    clock.clientSent(MessageType.QUERY, 10); // COMMIT
+    client(MessageType.QUERY, 10); // COMMIT
     now.addAndGet(1_000_000);
     server(ready(TransactionStatus.IDLE));
 
@@ -69,13 +77,12 @@ class TrafficClockTest {
 
   @Test
   void pipelinedSyncsEachEndAQuery() {
-    clock.clientSent(MessageType.SYNC, 5);
-    clock.clientSent(MessageType.SYNC, 5);
+    client(MessageType.SYNC, 5);
+    client(MessageType.SYNC, 5);
     now.addAndGet(1_000_000);
     server(ready(TransactionStatus.IDLE));
     now.addAndGet(1_000_000);
     server(ready(TransactionStatus.IDLE));
-    server(ready(TransactionStatus.IDLE)); // no query awaits it: not counted
 
     PoolTraffic.Totals totals = meters.totals();
     assertThat(totals.queries()).isEqualTo(2);
@@ -84,9 +91,33 @@ class TrafficClockTest {
     assertThat(totals.transactionMicros()).isEqualTo(2000);
   }
 
+  @Test
+  void aFunctionCallIsAQueryOfItsOwn() {
+    client(MessageType.FUNCTION_CALL, 30); // a large-object read, pipelined with a Query
+    client(MessageType.QUERY, 20);
+    now.addAndGet(1_000_000);
+    server(ready(TransactionStatus.IDLE));
+    now.addAndGet(2_000_000);
+    server(ready(TransactionStatus.IDLE));
+    server(ready(TransactionStatus.IDLE)); // no message awaits it: not counted
+
+    PoolTraffic.Totals totals = meters.totals();
+    assertThat(totals.queries()).isEqualTo(2);
+    assertThat(totals.queryMicros()).isEqualTo(3000);
+  }
+
+  /** As ClientSession does: the conversation says which ReadyForQuery settles a query. */
+  private void client(byte type, int bytes) {
+    clock.clientSent(bytes);
+    conversation.clientSent(type);
+  }
+
   private void server(ByteBuf frame) {
     try {
-      clock.serverSent(frame);
+      clock.serverSent(frame.readableBytes());
+      if (conversation.serverSent(frame)) {
+        clock.answered(conversation.status(), conversation.owesReady());
+      }
     } finally {
       frame.release();
     }

@@ -134,4 +134,25 @@ class TlsIT {
       }
     }
   }
+
+  /** What managed-database users set against a man in the middle: libpq and pgjdbc insist on SCRAM-SHA-256-PLUS. */
+  @Test
+  void channelBindingRequiredByTheClientOverBothLegs() throws SQLException {
+    try (RunningProxy proxy = proxy(upstreamCa)) {
+      org.postgresml.testing.ClientPrograms.Result psql = org.postgresml.testing.ClientPrograms.run(List.of(
+          org.postgresml.testing.ClientPrograms.require("psql").toString(),
+          "host=127.0.0.1 port=" + proxy.port() + " user=" + UpstreamDatabase.USER + " dbname="
+              + UpstreamDatabase.DATABASE + " sslmode=verify-full sslrootcert=" + proxyCa + " channel_binding=require",
+          "-X", "-A", "-t", "-c", "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"),
+          java.util.Map.of("PGPASSWORD", upstream.password(), "PGCONNECT_TIMEOUT", "10"), java.time.Duration.ofSeconds(30));
+      assertThat(psql.exitCode()).as(psql.stderr()).isZero();
+      assertThat(psql.stdout().trim()).as("the upstream leg is TLS too").isEqualTo("t");
+
+      Properties jdbc = verifyFull();
+      jdbc.setProperty("channelBinding", "require");
+      try (Connection connection = proxy.connect(UpstreamDatabase.USER, upstream.password(), jdbc)) {
+        assertThat(connection.isValid(5)).isTrue();
+      }
+    }
+  }
 }

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A TCP relay on loopback between a proxy and its upstream that a test breaks on purpose: it drops
- * every open connection, cuts one after a number of bytes, stalls them (sockets open, nothing moves),
+ * every open connection, cuts one after a number of bytes, stalls them (sockets open, nothing moves;
+ * all, or only those open now),
  * refuses new connections (nothing listens) or black-holes them (TCP accepted, never answered).
  * Each control method has taken effect when it returns. One thread carries every connection, so
  * the faults need no locks: all state lives on that event loop.
@@ -164,6 +165,17 @@ public final class FaultRelay implements AutoCloseable {
   public void stall() {
     control(() -> {
       arrival = Arrival.STALLED;
+      links.forEach(Link::stall);
+      return null;
+    });
+  }
+
+  /**
+   * Stops forwarding on the connections open now only; new ones are relayed as before (a NAT or load
+   * balancer that silently forgot its idle flows: old sockets look open and are dead).
+   */
+  public void stallOpen() {
+    control(() -> {
       links.forEach(Link::stall);
       return null;
     });

@@ -180,6 +180,21 @@ class FaultRelayTest {
   }
 
   @Test
+  void stallOpenFreezesOnlyTheConnectionsOpenNow() throws IOException {
+    try (Socket old = connect()) {
+      readGreeting(old);
+      relay.stallOpen();
+      try (Socket fresh = connect()) {
+        readGreeting(fresh);
+        assertThat(echo(fresh, "new")).isEqualTo("new");
+      }
+      old.getOutputStream().write("lost".getBytes(StandardCharsets.US_ASCII));
+      old.setSoTimeout(QUIET_MILLIS);
+      assertThatThrownBy(() -> old.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+    }
+  }
+
+  @Test
   void refuseMakesConnectsFailOnTheSamePortUntilPass() throws IOException {
     try (Socket open = connect()) {
       readGreeting(open);

@@ -3,6 +3,7 @@ package org.postgresml.operator.api.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.List;
 public class NetworkPolicySpec {
 
   @Size(max = 100)
+  @ValidationRule(value = ValidationPatterns.CIDRS_RULE, message = "networkPolicy.allowedCIDRs "
+      + ValidationPatterns.CIDRS_MESSAGE)
   @JsonPropertyDescription("CIDRs (e.g. the RDS subnets) allowed to reach port 6432.")
   public List<String> allowedCIDRs = new ArrayList<>();
 

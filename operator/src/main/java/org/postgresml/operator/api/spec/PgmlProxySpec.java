@@ -1,11 +1,15 @@
 package org.postgresml.operator.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
@@ -14,6 +18,9 @@ import java.util.List;
 
 /** What the user asks for: a proxy fleet in front of one PostgresML database. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@ValidationRule(value = "!has(self.autoscaling) || !has(self.resources) || (has(self.resources.requests) "
+    + "&& 'cpu' in self.resources.requests)",
+    message = "autoscaling needs resources.requests.cpu: the autoscaler's target is a percentage of the CPU request")
 public class PgmlProxySpec {
 
   @Required
@@ -22,6 +29,7 @@ public class PgmlProxySpec {
 
   @Default("2")
   @Min(0)
+  @Max(1000)
   @SpecReplicas
   @JsonPropertyDescription("Number of proxy pods. This is the scale subresource (kubectl scale works); "
       + "when autoscaling is set, the HorizontalPodAutoscaler scales the PgmlProxy through it, "
@@ -69,6 +77,10 @@ public class PgmlProxySpec {
   @JsonPropertyDescription("Secrets with credentials for a private registry.")
   public List<LocalObjectReference> imagePullSecrets = new ArrayList<>();
 
+  @ValidationRule(value = "(!has(self.requests) || self.requests.all(k, string(self.requests[k]).matches(r'"
+      + ValidationPatterns.QUANTITY + "'))) && (!has(self.limits) || self.limits.all(k, "
+      + "string(self.limits[k]).matches(r'" + ValidationPatterns.QUANTITY + "')))",
+      message = "resources: requests and limits must be quantities such as 250m, 0.5, 128Mi or 1Gi")
   @JsonPropertyDescription("CPU and memory of the proxy container. Absent: requests of 100m CPU and 128Mi memory, "
       + "a 512Mi memory limit.")
   public ResourceRequirements resources;
@@ -104,4 +116,13 @@ public class PgmlProxySpec {
   @Default("false")
   @JsonPropertyDescription("true: the operator leaves the fleet's objects as they are (status is still updated).")
   public Boolean paused = false;
+
+  /**
+   * Set only on a spec the operator could not read ({@link org.postgresml.operator.api.UnreadableSpec}):
+   * which field, and why. Not part of the CRD; serialised so that the mark survives JOSDK's copy of
+   * the object for a reconciliation.
+   */
+  @SchemaFrom(type = void.class)
+  @JsonProperty("x-pgml-proxy-unreadable")
+  public String unreadable;
 }

@@ -10,7 +10,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** The proxy's server connection pool (YAML section {@code pool}). */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@ValidationRule(value = "self.minSize <= self.size", message = "pool.minSize must not exceed pool.size")
+@ValidationRule(value = "!has(self.minSize) || self.minSize <= self.size",
+    message = "pool.minSize must not exceed pool.size")
 public class PoolSpec {
 
   @Default("session")
@@ -24,12 +25,19 @@ public class PoolSpec {
   @JsonPropertyDescription("Most server connections per pod and per user/database.")
   public Integer size = 20;
 
-  @Default("2")
+  /** Without a default in the CRD: {@code pool: {size: 1}} must not fail on a minSize the user never set. */
   @Min(0)
   @Max(10000)
   @JsonPropertyDescription("Server connections each pod keeps open and warm, so a new client does not pay the "
-      + "round trips of a TLS handshake and login across the internet.")
-  public Integer minSize = 2;
+      + "round trips of a TLS handshake and login across the internet. Absent: 2, or size when that is smaller.")
+  public Integer minSize;
+
+  /** What the proxy is given: minSize, else {@value #DEFAULT_MIN_SIZE} capped at size. */
+  public int effectiveMinSize() {
+    return minSize != null ? minSize : Math.min(DEFAULT_MIN_SIZE, size);
+  }
+
+  public static final int DEFAULT_MIN_SIZE = 2;
 
   @Default("1000")
   @Min(1)

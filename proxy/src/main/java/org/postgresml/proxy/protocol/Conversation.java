@@ -1,0 +1,299 @@
+package org.postgresml.proxy.protocol;
+
+import io.netty.buffer.ByteBuf;
+import org.postgresml.proxy.protocol.FrontendMessage.Answer;
+import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
+
+/**
+ * What a server connection still owes the client it serves: the one place that decides whether
+ * the connection may serve someone else. It follows the frontend messages sent, in order, and
+ * settles each with the backend messages that answer it, by the rules of {@link FrontendMessage}:
+ * a Query, FunctionCall or Sync is settled by its ReadyForQuery, an extended-protocol message by
+ * its own reply; after an ErrorResponse to an extended message the server skips everything up to
+ * the next Sync (a Query or FunctionCall too); a running COPY FROM STDIN reads every message up
+ * to CopyDone or CopyFail as its data. What it cannot place (a ReadyForQuery nobody asked for, a
+ * message pipelined into a COPY, CopyBoth) makes the connection one never to hand on.
+ *
+ * <p>Feed it every frame sent to the server (after any rewriting) and every frame the server
+ * sends (before any is swallowed). One instance per client session, on its event loop; the hot
+ * path allocates nothing (a ring of message constants, grown when a client pipelines deeply).
+ */
+public final class Conversation {
+
+  /**
+   * Told of each Parse, Bind and Close the server skipped after an error, and of the one that failed:
+   * their replies never come.
+   */
+  @FunctionalInterface
+  public interface SkippedStatements {
+    SkippedStatements NONE = message -> { };
+
+    void skipped(FrontendMessage message);
+  }
+
+  /** Messages sent and not yet settled, oldest first (a ring; CopyDone/CopyFail kept as markers). */
+  private FrontendMessage[] pending = new FrontendMessage[16];
+  private int first;
+  private int size;
+  /** Of those, the ones a ReadyForQuery settles. */
+  private int readiesOwed;
+  /** Extended-protocol messages were sent since the last Sync, Query or FunctionCall. */
+  private boolean batchOpen;
+  /** An extended message failed and no Sync was sent since: the server discards all but Sync. */
+  private boolean skipping;
+  /** The oldest message runs a COPY FROM STDIN: the server reads what follows as its data. */
+  private boolean copyIn;
+  /** That COPY's CopyDone or CopyFail has been sent: what follows it is read as usual again. */
+  private boolean copyEndSent;
+  /** Syncs sent into the running COPY, which ignores them (libpq's extended-protocol COPY). */
+  private int syncsInCopy;
+  /** The server said something the model cannot place: the connection is never reused. */
+  private boolean lost;
+  private TransactionStatus status = TransactionStatus.IDLE;
+  private SkippedStatements skippedStatements = SkippedStatements.NONE;
+
+  /** A fresh server connection (or a fresh client): nothing owed. */
+  public void reset(SkippedStatements statements) {
+    first = 0;
+    size = 0;
+    readiesOwed = 0;
+    batchOpen = false;
+    skipping = false;
+    copyIn = false;
+    copyEndSent = false;
+    syncsInCopy = 0;
+    lost = false;
+    status = TransactionStatus.IDLE;
+    skippedStatements = statements;
+  }
+
+  /**
+   * A frame on its way to the server. Returns false, and counts nothing, for a type a logged-in
+   * client may not send (unknown, or a login message): the caller refuses it.
+   */
+  public boolean clientSent(byte type) {
+    FrontendMessage message = FrontendMessage.of(type);
+    if (message == null || !message.relayable()) {
+      return false;
+    }
+    switch (message.answer()) {
+      case NOTHING -> { } // Flush, Terminate
+      case PART_OF_COPY -> {
+        if (message != FrontendMessage.COPY_DATA) {
+          copyEndSent |= copyIn;
+          if (size > 0) {
+            push(message); // marks where a COPY pipelined ahead of its CopyInResponse ends
+          }
+        }
+      }
+      default -> {
+        if (copyIn && !copyEndSent) {
+          intoCopy(message);
+        } else if (skipping && message != FrontendMessage.SYNC) {
+          tellSkipped(message);
+        } else {
+          skipping = false;
+          batchOpen = message.answer() == Answer.OWN_REPLY;
+          push(message);
+        }
+      }
+    }
+    return true;
+  }
+
+  /** A message the running COPY reads as data: a Sync it ignores, anything else makes it fail. */
+  private void intoCopy(FrontendMessage message) {
+    if (message == FrontendMessage.SYNC) {
+      syncsInCopy++;
+      batchOpen = true; // the batch that started the COPY still awaits a Sync of its own
+    } else {
+      lost = true;
+    }
+  }
+
+  /**
+   * A frame from the server. Returns true when it is the ReadyForQuery that settles a Query,
+   * FunctionCall or Sync; {@link #status()} then holds its transaction status.
+   */
+  public boolean serverSent(ByteBuf frame) {
+    byte type = frame.getByte(frame.readerIndex());
+    switch (type) {
+      case MessageType.NOTICE_RESPONSE, MessageType.PARAMETER_STATUS, MessageType.NOTIFICATION_RESPONSE -> {
+        return false; // asynchronous: may come at any time, answers nothing
+      }
+      case MessageType.READY_FOR_QUERY -> {
+        return ready(frame);
+      }
+      case MessageType.ERROR_RESPONSE -> error();
+      case MessageType.COPY_IN_RESPONSE, MessageType.COPY_BOTH_RESPONSE -> copyStarted(type);
+      default -> {
+        if (type == MessageType.COMMAND_COMPLETE && copyIn) {
+          endCopy();
+        }
+        if (size > 0 && head().answer() == Answer.OWN_REPLY && head().completedBy(type)) {
+          pop();
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean ready(ByteBuf frame) {
+    TransactionStatus reported = frame.readableBytes() > 5 ? statusOf(frame.getByte(frame.readerIndex() + 5)) : null;
+    if (reported == null || size == 0 || head().answer() != Answer.READY_FOR_QUERY) {
+      lost = true;
+      return false;
+    }
+    status = reported;
+    endCopy(); // a COPY in a Query that failed ends with it
+    pop();
+    return true;
+  }
+
+  private void error() {
+    if (copyIn) {
+      // Where the COPY stopped reading is the server's secret: a Sync it took as data may be read anew.
+      lost |= syncsInCopy > 0;
+      endCopy();
+    }
+    if (size == 0 || head().answer() != Answer.OWN_REPLY) {
+      return; // a Query's, FunctionCall's or Sync's ReadyForQuery still comes; or a FATAL goodbye
+    }
+    // An extended message failed: the server discards everything up to the next Sync.
+    while (size > 0 && head() != FrontendMessage.SYNC) {
+      tellSkipped(removeHead());
+    }
+    skipping = size == 0;
+  }
+
+  private void tellSkipped(FrontendMessage message) {
+    if (message == FrontendMessage.PARSE || message == FrontendMessage.BIND || message == FrontendMessage.CLOSE) {
+      skippedStatements.skipped(message);
+    }
+  }
+
+  private void copyStarted(byte type) {
+    if (type == MessageType.COPY_BOTH_RESPONSE || size == 0) {
+      lost = true; // replication's CopyBoth, or a COPY nobody asked for
+    }
+    copyIn = true;
+    copyEndSent = false;
+    syncsInCopy = 0;
+    // What the client pipelined behind the COPY command is its data, up to CopyDone or CopyFail.
+    int at = 1;
+    while (at < size) {
+      FrontendMessage next = at(at);
+      if (next == FrontendMessage.COPY_DONE || next == FrontendMessage.COPY_FAIL) {
+        copyEndSent = true;
+        return;
+      }
+      if (next == FrontendMessage.SYNC) {
+        removeAt(at);
+        intoCopy(next);
+      } else {
+        lost = true;
+        at++;
+      }
+    }
+  }
+
+  private void endCopy() {
+    copyIn = false;
+    copyEndSent = false;
+    syncsInCopy = 0;
+  }
+
+  /** The transaction status of the last ReadyForQuery. */
+  public TransactionStatus status() {
+    return status;
+  }
+
+  /** Everything sent has been answered: no message, batch, skip or COPY outstanding. */
+  public boolean isSettled() {
+    return size == 0 && !batchOpen && !skipping && !copyIn && !lost;
+  }
+
+  /**
+   * The decision: the server connection owes this client nothing and holds no transaction, so
+   * it may serve someone else. Anything less is a dirty connection: closed, never handed on.
+   */
+  public boolean isReusable() {
+    return isSettled() && status == TransactionStatus.IDLE;
+  }
+
+  /** Something sent is still unanswered: a cancel now can only hit that. */
+  public boolean isBusy() {
+    return size > 0 || batchOpen || skipping || copyIn;
+  }
+
+  /** A Query, FunctionCall or Sync sent still awaits its ReadyForQuery. */
+  public boolean owesReady() {
+    return readiesOwed > 0;
+  }
+
+  private static TransactionStatus statusOf(byte code) {
+    return switch (code) {
+      case 'I' -> TransactionStatus.IDLE;
+      case 'T' -> TransactionStatus.IN_TRANSACTION;
+      case 'E' -> TransactionStatus.FAILED_TRANSACTION;
+      default -> null;
+    };
+  }
+
+  // The ring of pending messages.
+
+  private FrontendMessage head() {
+    return pending[first];
+  }
+
+  private FrontendMessage at(int index) {
+    return pending[(first + index) & (pending.length - 1)];
+  }
+
+  private void push(FrontendMessage message) {
+    if (size == pending.length) {
+      FrontendMessage[] grown = new FrontendMessage[pending.length * 2];
+      for (int i = 0; i < size; i++) {
+        grown[i] = at(i);
+      }
+      pending = grown;
+      first = 0;
+    }
+    pending[(first + size) & (pending.length - 1)] = message;
+    size++;
+    if (message.answer() == Answer.READY_FOR_QUERY) {
+      readiesOwed++;
+    }
+  }
+
+  private FrontendMessage removeHead() {
+    FrontendMessage message = pending[first];
+    pending[first] = null;
+    first = (first + 1) & (pending.length - 1);
+    size--;
+    if (message.answer() == Answer.READY_FOR_QUERY) {
+      readiesOwed--;
+    }
+    return message;
+  }
+
+  /** The head is settled; CopyDone/CopyFail markers behind it have nothing left to mark. */
+  private void pop() {
+    removeHead();
+    while (size > 0 && head().answer() == Answer.PART_OF_COPY) {
+      removeHead();
+    }
+  }
+
+  private void removeAt(int index) {
+    FrontendMessage removed = at(index);
+    for (int i = index; i < size - 1; i++) {
+      pending[(first + i) & (pending.length - 1)] = at(i + 1);
+    }
+    pending[(first + size - 1) & (pending.length - 1)] = null;
+    size--;
+    if (removed.answer() == Answer.READY_FOR_QUERY) {
+      readiesOwed--;
+    }
+  }
+}
