@@ -13,12 +13,15 @@ import java.util.Set;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresml.proxy.MemoryLedger;
 import org.postgresml.proxy.protocol.Codec;
+import org.postgresml.proxy.protocol.Conversation;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.LimitExceededException;
 import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.ProtocolException;
+import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.backend.CloseComplete;
 import org.postgresml.proxy.protocol.backend.CommandComplete;
+import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ParseComplete;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.protocol.frontend.Bind;
@@ -58,9 +61,16 @@ class StatementRewriterFuzzTest {
     boolean skipping;
     /** Every statement name a Parse was sent for on this connection. */
     final Set<String> everParsed = new HashSet<>();
+    /** Tells the statements which Parse, Bind and Close an error skipped, as a session's does. */
+    final Conversation conversation = new Conversation();
+
+    Server() {
+      conversation.reset(statements);
+    }
   }
 
-  private enum Kind { PARSE, CLOSE, BIND, DESCRIBE, DISCARD, READY }
+  /** READY: a Sync's ReadyForQuery; QUERY_READY: a Query's, which an error's skipping discards too. */
+  private enum Kind { PARSE, CLOSE, BIND, DESCRIBE, EXECUTE, DISCARD, READY, QUERY_READY }
 
   /** A message the server still has to process; {@code renamed}: a statement name the proxy chose. */
   private record Sent(Kind kind, String statement, boolean renamed) {}
@@ -140,12 +150,14 @@ class StatementRewriterFuzzTest {
   private static void check(ByteBuf sent, String clientName, Server server) {
     assertThat(sent.getInt(sent.readerIndex() + 1)).isEqualTo(sent.readableBytes() - 1);
     byte type = FrameDecoder.type(sent);
+    server.conversation.clientSent(type);
     if (type == MessageType.PARSE) {
       server.everParsed.add(Parse.decode(Codec.body(sent)).name());
     }
     if (server.skipping) {
-      if (type == MessageType.SYNC || type == MessageType.QUERY) {
-        server.skipping = false; // PostgreSQL answers the Sync that ends the failed batch
+      if (type == MessageType.SYNC) {
+        // PostgreSQL answers the Sync that ends the failed batch; it discards a Query before it.
+        server.skipping = false;
         server.queue.add(new Sent(Kind.READY, null, false));
       }
       return;
@@ -159,27 +171,33 @@ class StatementRewriterFuzzTest {
       String used = statementNamed(sent);
       server.queue.add(new Sent(type == MessageType.BIND ? Kind.BIND : Kind.DESCRIBE, used,
           used != null && !used.equals(clientName)));
+    } else if (type == MessageType.EXECUTE) {
+      server.queue.add(new Sent(Kind.EXECUTE, null, false));
     } else if (type == MessageType.SYNC) {
       server.queue.add(new Sent(Kind.READY, null, false));
     } else if (type == MessageType.QUERY) {
       if (Codec.body(sent).toString(java.nio.charset.StandardCharsets.UTF_8).startsWith("DISCARD ALL")) {
         server.queue.add(new Sent(Kind.DISCARD, null, false));
       }
-      server.queue.add(new Sent(Kind.READY, null, false));
+      server.queue.add(new Sent(Kind.QUERY_READY, null, false));
     }
   }
 
   /**
    * The server processes its oldest message and answers it; with {@code error} that message fails
-   * and everything up to the next ReadyForQuery is skipped, as PostgreSQL does.
+   * (ErrorResponse, a Sync never does): after an extended-protocol message everything up to the next
+   * Sync is skipped, a Query (or the DISCARD ALL it runs) still ends with its ReadyForQuery, as
+   * PostgreSQL does. Every reply goes through the rewriter and the conversation, as in a session.
    */
   private static void reply(Server server, boolean error) {
     Sent next = server.queue.poll();
     if (next == null) {
       return;
     }
-    if (error) {
-      while (next != null && next.kind() != Kind.READY) {
+    if (error && next.kind() != Kind.READY) {
+      answer(server, ErrorResponse.error(SqlState.SYNTAX_ERROR, "failed").encode(ALLOC));
+      Kind endsAt = next.kind() == Kind.DISCARD || next.kind() == Kind.QUERY_READY ? Kind.QUERY_READY : Kind.READY;
+      while (next != null && next.kind() != endsAt) {
         next = server.queue.poll();
       }
       if (next == null) {
@@ -212,14 +230,21 @@ class StatementRewriterFuzzTest {
         yield next.kind() == Kind.BIND ? org.postgresml.proxy.protocol.backend.BindComplete.INSTANCE.encode(ALLOC)
             : Codec.finish(Codec.begin(ALLOC, 'n')); // NoData
       }
+      case EXECUTE -> Codec.finish(Codec.begin(ALLOC, 'I')); // EmptyQueryResponse
       case DISCARD -> {
         server.actual.clear();
         yield new CommandComplete("DISCARD ALL").encode(ALLOC);
       }
-      case READY -> new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC);
+      case READY, QUERY_READY -> new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC);
     };
+    answer(server, reply);
+  }
+
+  /** A server frame, seen by the rewriter first and then the conversation, as ClientSession does. */
+  private static void answer(Server server, ByteBuf reply) {
     try {
       StatementRewriter.toClient(reply, server.statements);
+      server.conversation.serverSent(reply);
     } finally {
       reply.release();
     }

@@ -420,4 +420,56 @@ class StatementRewriterTest {
     assertThat(send(bind("again"), other, server)).as("prepared again before the Bind, not bound to nothing (26000)")
         .extracting(StatementRewriterTest::type).endsWith('P', 'B');
   }
+
+  @Test
+  void anEvictionCloseSkippedAfterAnErrorLeavesTheEvictedStatementToBeClosedBeforeItIsParsedAgain() {
+    // The case of StatementRewriterFuzzTest's crash-1cbcd212 (a harness defect; see the commit): with
+    // room for two, preparing a third evicts the oldest, and an error earlier in that batch skips
+    // the eviction's Close and the Parse behind it, so the evicted statement is still on the server.
+    ServerStatements two = new ServerStatements(2);
+    Conversation session = new Conversation();
+    session.reset(two);
+    Parse first = new Parse("a", "SELECT 1", new int[0]);
+    Parse second = new Parse("b", "SELECT 2", new int[0]);
+    Parse third = new Parse("c", "SELECT 3", new int[0]);
+    for (ByteBuf frame : List.of(first.encode(ALLOC), second.encode(ALLOC), Sync.INSTANCE.encode(ALLOC))) {
+      sendTo(two, session, frame);
+    }
+    replyFrom(two, session, ParseComplete.INSTANCE.encode(ALLOC));
+    replyFrom(two, session, ParseComplete.INSTANCE.encode(ALLOC));
+    replyFrom(two, session, new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC));
+
+    sendTo(two, session, new Parse("", "SELECT nonsense(", new int[0]).encode(ALLOC));
+    List<ByteBuf> evicting = sendTo(two, session, third.encode(ALLOC));
+    assertThat(evicting).extracting(StatementRewriterTest::type).containsExactly('C', 'P');
+    assertThat(Close.decode(Codec.body(evicting.get(0))).name()).isEqualTo(StatementNames.of(first));
+    sendTo(two, session, Sync.INSTANCE.encode(ALLOC));
+    // The unnamed Parse fails: the eviction's Close and the Parse of the third are skipped.
+    replyFrom(two, session, ErrorResponse.error("42601", "syntax error at end of input").encode(ALLOC));
+    replyFrom(two, session, new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(ALLOC));
+
+    List<ByteBuf> again = sendTo(two, session, bind("a"));
+    assertThat(again).as("the first is still there: closed before it is parsed again, never 42P05")
+        .extracting(StatementRewriterTest::type).containsExactly('C', 'P', 'B');
+    assertThat(Close.decode(Codec.body(again.get(0))).name()).isEqualTo(StatementNames.of(first));
+    assertThat(sendTo(two, session, bind("c"))).as("the third was never defined: parsed before its Bind")
+        .extracting(StatementRewriterTest::type).endsWith('P', 'B');
+  }
+
+  /** A frame through the rewriter to a server connection other than {@code server}, followed by its session. */
+  private List<ByteBuf> sendTo(ServerStatements to, Conversation session, ByteBuf frame) {
+    List<ByteBuf> out = StatementRewriter.toServer(frame, client, to, ALLOC);
+    out.forEach(message -> session.clientSent(FrameDecoder.type(message)));
+    sent.addAll(out);
+    return out;
+  }
+
+  private static void replyFrom(ServerStatements from, Conversation session, ByteBuf frame) {
+    try {
+      StatementRewriter.toClient(frame, from);
+      session.serverSent(frame);
+    } finally {
+      frame.release();
+    }
+  }
 }
