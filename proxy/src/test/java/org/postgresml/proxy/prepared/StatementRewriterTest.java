@@ -423,7 +423,7 @@ class StatementRewriterTest {
 
   @Test
   void anEvictionCloseSkippedAfterAnErrorLeavesTheEvictedStatementToBeClosedBeforeItIsParsedAgain() {
-    // The case of StatementRewriterFuzzTest's crash-1cbcd212 (a harness defect; see the commit): with
+    // The case described with StatementRewriterFuzzTest's crash-1cbcd212 (a harness defect, docs/testing.md): with
     // room for two, preparing a third evicts the oldest, and an error earlier in that batch skips
     // the eviction's Close and the Parse behind it, so the evicted statement is still on the server.
     ServerStatements two = new ServerStatements(2);
