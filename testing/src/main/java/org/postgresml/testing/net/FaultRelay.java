@@ -15,7 +15,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -23,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP relay on loopback between a proxy and its upstream that a test breaks on purpose: it drops
@@ -185,11 +189,32 @@ public final class FaultRelay implements AutoCloseable {
   public void refuse() {
     control(() -> {
       if (listener != null) {
-        listener.close(); // on its own loop the socket is closed before this returns
+        listener.close();
         listener = null;
       }
       return null;
     });
+    awaitRefused();
+  }
+
+  /**
+   * The JDK closes a selector-registered server socket only when its selector next drops the key, a
+   * moment after {@code close()} returns, and the kernel accepts into the backlog until then: wait,
+   * bounded, until a connect is really refused, so a test's next connect sees what it asked for.
+   */
+  private void awaitRefused() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+      } catch (ConnectException refused) {
+        return;
+      } catch (IOException other) {
+        // a timeout under load: try again until the deadline
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+    throw new IllegalStateException("port " + port + " still accepts 10 s after the relay stopped listening");
   }
 
   /**
