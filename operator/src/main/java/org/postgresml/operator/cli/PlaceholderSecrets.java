@@ -40,6 +40,11 @@ final class PlaceholderSecrets implements SecretLookup {
       standIn(name).put(ContainerLayout.CLIENT_USERNAME_KEY, "<username in Secret " + name + ">");
       standIn(name).put(ContainerLayout.CLIENT_PASSWORD_KEY, "(password)");
     }
+    for (var user : spec.clientAuth.users) {
+      if (user.passwordSecretRef != null) {
+        standIn(user.passwordSecretRef.name).put(user.passwordSecretRef.key, "(password)");
+      }
+    }
   }
 
   private Map<String, String> standIn(String name) {

@@ -72,6 +72,11 @@ final class ReferencedSecrets {
     }
     if (spec.unreadable == null) {
       names.add(FleetNames.clientAuthSecret(proxy));
+      for (var user : spec.clientAuth.users) {
+        if (user.passwordSecretRef != null) {
+          names.add(user.passwordSecretRef.name);
+        }
+      }
     }
     return List.copyOf(names);
   }

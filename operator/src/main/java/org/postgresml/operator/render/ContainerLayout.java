@@ -20,6 +20,18 @@ public final class ContainerLayout {
   public static final String CLIENT_AUTH_DIR = "/etc/pgml-proxy/client-auth";
   public static final String CLIENT_USERNAME_KEY = "username";
   public static final String CLIENT_PASSWORD_KEY = "password";
+  /** clientAuth.users[i]'s password file is CLIENT_USERS_DIR/i/password. */
+  public static final String CLIENT_USERS_DIR = "/etc/pgml-proxy/client-users";
+
+  /** Where the password of clientAuth.users[index] is mounted. */
+  public static String clientUserDir(int index) {
+    return CLIENT_USERS_DIR + "/" + index;
+  }
+
+  /** The pod volume of clientAuth.users[index]'s password. */
+  public static String clientUserVolume(int index) {
+    return "client-user-" + index;
+  }
   /** The JVM and Netty need a writable temp dir under a read-only root file system. */
   public static final String TMP_DIR = "/tmp";
 

@@ -27,6 +27,13 @@ final class PodVolumes {
         item(ContainerLayout.CONFIG_FILE_NAME, ContainerLayout.CONFIG_FILE_NAME)));
     volumes.add(secretVolume("client-auth", FleetNames.clientAuthSecret(proxy),
         item(ContainerLayout.CLIENT_PASSWORD_KEY, ContainerLayout.CLIENT_PASSWORD_KEY)));
+    for (int i = 0; i < spec.clientAuth.users.size(); i++) {
+      var ref = spec.clientAuth.users.get(i).passwordSecretRef;
+      if (ref != null) {
+        volumes.add(secretVolume(ContainerLayout.clientUserVolume(i), ref.name,
+            item(ref.key, ContainerLayout.CLIENT_PASSWORD_KEY)));
+      }
+    }
     volumes.add(secretVolume("fleet", FleetNames.fleetSecret(proxy),
         item(ContainerLayout.FLEET_SECRET_KEY, ContainerLayout.FLEET_SECRET_KEY)));
     if (spec.tls != null) {
@@ -48,6 +55,11 @@ final class PodVolumes {
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(mount("config", ContainerLayout.CONFIG_DIR, true));
     mounts.add(mount("client-auth", ContainerLayout.CLIENT_AUTH_DIR, true));
+    for (int i = 0; i < spec.clientAuth.users.size(); i++) {
+      if (spec.clientAuth.users.get(i).passwordSecretRef != null) {
+        mounts.add(mount(ContainerLayout.clientUserVolume(i), ContainerLayout.clientUserDir(i), true));
+      }
+    }
     mounts.add(mount("fleet", ContainerLayout.FLEET_DIR, true));
     if (spec.tls != null) {
       mounts.add(mount("tls", ContainerLayout.TLS_DIR, true));

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.postgresml.operator.api.PgmlProxy;
+import org.postgresml.operator.api.spec.ClientUserSpec;
 import org.postgresml.operator.api.spec.PgmlProxySpec;
 
 /**
@@ -38,9 +40,7 @@ public final class ProxyConfigRenderer {
     }
     config.put("clientAuth", map(
         "method", spec.clientAuth.method.value(),
-        "users", List.of(map(
-            "name", clientUsername,
-            "passwordFile", ContainerLayout.CLIENT_AUTH_DIR + "/" + ContainerLayout.CLIENT_PASSWORD_KEY))));
+        "users", clientUsers(spec, clientUsername)));
     config.put("pool", map(
         "mode", spec.pool.mode.name(),
         "size", spec.pool.size,
@@ -56,6 +56,26 @@ public final class ProxyConfigRenderer {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException("cannot write the proxy configuration", e);
     }
+  }
+
+  /** The user of the client-auth Secret first, then spec.clientAuth.users, each with its own method. */
+  private static List<Map<String, Object>> clientUsers(PgmlProxySpec spec, String clientUsername) {
+    List<Map<String, Object>> users = new ArrayList<>();
+    users.add(map(
+        "name", clientUsername,
+        "passwordFile", ContainerLayout.CLIENT_AUTH_DIR + "/" + ContainerLayout.CLIENT_PASSWORD_KEY));
+    for (int i = 0; i < spec.clientAuth.users.size(); i++) {
+      ClientUserSpec user = spec.clientAuth.users.get(i);
+      Map<String, Object> entry = map("name", user.name, "method", user.method.value());
+      if (user.passwordSecretRef != null) {
+        entry.put("passwordFile", ContainerLayout.clientUserDir(i) + "/" + ContainerLayout.CLIENT_PASSWORD_KEY);
+      }
+      if (user.address != null) {
+        entry.put("address", user.address);
+      }
+      users.add(entry);
+    }
+    return users;
   }
 
   private static Map<String, Object> upstream(PgmlProxySpec spec) {

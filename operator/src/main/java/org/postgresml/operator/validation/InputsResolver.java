@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.postgresml.operator.api.PgmlProxy;
+import org.postgresml.operator.api.spec.ClientUserMethod;
+import org.postgresml.operator.api.spec.ClientUserSpec;
 import org.postgresml.operator.api.spec.Durations;
 import org.postgresml.operator.api.spec.PgmlProxySpec;
 import org.postgresml.operator.api.spec.SecretKeyRef;
@@ -68,6 +70,13 @@ public final class InputsResolver {
         requireKey(tls, namespace, ContainerLayout.TLS_KEY_KEY, "spec.tls.secretRef", digests);
       }
       String username = clientUsername(proxy, secrets, digests);
+      for (int i = 0; i < spec.clientAuth.users.size(); i++) {
+        SecretKeyRef ref = spec.clientAuth.users.get(i).passwordSecretRef;
+        if (ref != null) {
+          String field = "spec.clientAuth.users[" + i + "].passwordSecretRef";
+          requireKey(require(secrets, namespace, ref.name, field), namespace, ref.key, field + ".key", digests);
+        }
+      }
       String image = spec.image != null && !spec.image.isBlank() ? spec.image : defaultImage;
       return new Resolved(new RenderInputs(image, username, digests, serviceMonitorSupported), upstream);
     } catch (SpecProblem.Found found) {
@@ -125,6 +134,19 @@ public final class InputsResolver {
         || !spec.resources.getRequests().containsKey("cpu"))) {
       throw invalid("spec.autoscaling needs spec.resources.requests.cpu: the autoscaler's target is a percentage "
           + "of the CPU request.");
+    }
+    for (int i = 0; i < spec.clientAuth.users.size(); i++) {
+      ClientUserSpec user = spec.clientAuth.users.get(i);
+      String field = "spec.clientAuth.users[" + i + "]";
+      if (user.name == null || user.name.isBlank()) {
+        throw invalid(field + ".name is required.");
+      }
+      if (user.method != ClientUserMethod.TRUST && user.passwordSecretRef == null) {
+        throw invalid(field + ".passwordSecretRef is required unless method is trust.");
+      }
+      if (user.method == ClientUserMethod.TRUST && user.address == null) {
+        throw invalid(field + ".address is required for a trust user: the pods listen on every interface.");
+      }
     }
     if (spec.tls != null && spec.tls.secretRef == null) {
       throw invalid("spec.tls.secretRef is required when spec.tls is set.");

@@ -36,6 +36,8 @@ final class SpecRules {
     return first(
         cidrs("spec.networkPolicy.allowedCIDRs", spec.networkPolicy == null ? List.of() : spec.networkPolicy.allowedCIDRs),
         cidrs("spec.service.loadBalancerSourceRanges", spec.service.loadBalancerSourceRanges),
+        cidrs("spec.clientAuth.users[].address", spec.clientAuth.users.stream()
+            .map(u -> u.address).filter(java.util.Objects::nonNull).toList()),
         labels("spec.podTemplate.labels", spec.podTemplate.labels, true),
         labels("spec.podTemplate.annotations", spec.podTemplate.annotations, false),
         labels("spec.service.labels", spec.service.labels, true),

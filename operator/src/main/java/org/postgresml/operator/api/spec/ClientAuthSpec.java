@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Who may connect to the proxy (YAML section {@code clientAuth}). */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -21,4 +23,8 @@ public class ClientAuthSpec {
   @Pattern("^[a-zA-Z_][a-zA-Z0-9_]{0,62}$")
   @JsonPropertyDescription("User name written into a generated Secret (ignored with secretRef).")
   public String username = "pgml";
+
+  @JsonPropertyDescription("More users, each with its own method (scram-sha-256, md5, trust) and optional CIDR, "
+      + "as pg_hba.conf lines; the user of secretRef (or the generated Secret) stays the first.")
+  public List<ClientUserSpec> users = new ArrayList<>();
 }
