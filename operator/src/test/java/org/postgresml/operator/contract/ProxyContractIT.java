@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresml.operator.api.PgmlProxy;
+import org.postgresml.operator.api.spec.ClientUserMethod;
+import org.postgresml.operator.api.spec.ClientUserSpec;
 import org.postgresml.operator.api.spec.SecretKeyRef;
 import org.postgresml.operator.api.spec.SecretRef;
 import org.postgresml.operator.api.spec.SslMode;
@@ -138,6 +140,93 @@ class ProxyContractIT {
       for (AutoCloseable resource : cleanup) {
         resource.close();
       }
+    }
+  }
+
+  /** clientAuth.users: each rendered entry's method, address and mounted password file reach the proxy. */
+  @Test
+  void theRenderedPodAcceptsEachListedUserByItsOwnMethod() throws Exception {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<AutoCloseable> cleanup = new ArrayList<>();
+    try (PostgresCluster upstream = PostgresCluster.start()) {
+      upstream.createUser(UPSTREAM_USER, "upstream-pw");
+      upstream.execute("postgres", "CREATE DATABASE " + DATABASE + " OWNER " + UPSTREAM_USER);
+
+      PgmlProxy proxy = Fixtures.proxy("contract");
+      proxy.getSpec().upstream.sslMode = SslMode.DISABLE;
+      proxy.getSpec().clientAuth.users.add(user("app", ClientUserMethod.SCRAM_SHA_256, null,
+          new SecretKeyRef("app-pw", "pw")));
+      proxy.getSpec().clientAuth.users.add(user("nightly_job", ClientUserMethod.TRUST, "127.0.0.1/32", null));
+      proxy.getSpec().clientAuth.users.add(user("far_job", ClientUserMethod.TRUST, "10.0.4.0/24", null));
+      Map<String, Secret> secrets = new LinkedHashMap<>();
+      secrets.put(Fixtures.URL_SECRET, Fixtures.urlSecret("postgres://" + UPSTREAM_USER + ":upstream-pw@127.0.0.1:"
+          + upstream.port() + "/" + DATABASE));
+      secrets.put("app-pw", secret("app-pw", Map.of("pw", "app-secret-pw")));
+
+      var resolution = new InputsResolver("unused:image").resolve(proxy, name -> java.util.Optional.ofNullable(
+          secrets.get(name)), false);
+      RenderInputs inputs = ((InputsResolver.Resolved) resolution).inputs();
+      Deployment deployment = null;
+      for (HasMetadata object : FleetRenderer.render(proxy, inputs, () -> "generated-client-pw")) {
+        if (object instanceof Secret secret) {
+          secrets.put(secret.getMetadata().getName(), secret);
+        } else if (object instanceof Deployment d) {
+          deployment = d;
+        }
+      }
+
+      RenderedPod pod = RenderedPod.materialize(deployment, secrets, dir.resolve("pod"));
+      List<String> args = new ArrayList<>(pod.args);
+      args.addAll(List.of("--listen-host", "127.0.0.1", "--port", "0", "--http-port", Integer.toString(FreePorts.next())));
+      StringWriter errors = new StringWriter();
+      ProxySettings settings = CommandLineParser.parse(args.toArray(String[]::new), pod.env,
+              new PrintWriter(new StringWriter()), new PrintWriter(errors)).settings()
+          .orElseThrow(() -> new AssertionError("the proxy refused the rendered pod: " + errors));
+      ProxyServer server = new ProxyServer(settings).start();
+      cleanup.add(() -> server.shutdown(Duration.ofSeconds(1)));
+      String url = "jdbc:postgresql://127.0.0.1:" + server.address().getPort() + "/" + DATABASE + "?sslmode=disable";
+
+      assertThat(selectOne(url, inputs.clientUsername(), "generated-client-pw")).isEqualTo(1);
+      assertThat(selectOne(url, "app", "app-secret-pw")).isEqualTo(1);
+      assertThat(selectOne(url, "nightly_job", null)).isEqualTo(1);
+      assertThat(loginState(url, "app", "wrong-pw")).isEqualTo("28P01");
+      assertThat(loginState(url, "far_job", null)).isEqualTo("28000");
+    } finally {
+      for (AutoCloseable resource : cleanup) {
+        resource.close();
+      }
+    }
+  }
+
+  private static ClientUserSpec user(String name, ClientUserMethod method, String address, SecretKeyRef password) {
+    ClientUserSpec user = new ClientUserSpec();
+    user.name = name;
+    user.method = method;
+    user.address = address;
+    user.passwordSecretRef = password;
+    return user;
+  }
+
+  private static int selectOne(String url, String user, String password) throws java.sql.SQLException {
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("user", user);
+    if (password != null) {
+      properties.setProperty("password", password);
+    }
+    try (Connection connection = java.sql.DriverManager.getConnection(url, properties);
+         Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery("SELECT 1")) {
+      assertThat(rows.next()).isTrue();
+      return rows.getInt(1);
+    }
+  }
+
+  private static String loginState(String url, String user, String password) {
+    try {
+      selectOne(url, user, password);
+      return "logged in";
+    } catch (java.sql.SQLException e) {
+      return e.getSQLState();
     }
   }
 

@@ -53,6 +53,29 @@ class DeploymentRendererTest {
   }
 
   @Test
+  void mountsEachListedUsersPasswordKeyInItsOwnDirectory() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    proxy.getSpec().clientAuth.users.add(ProxyConfigRendererTest.user("app",
+        org.postgresml.operator.api.spec.ClientUserMethod.SCRAM_SHA_256, null, new SecretKeyRef("app-pw", "pw")));
+    proxy.getSpec().clientAuth.users.add(ProxyConfigRendererTest.user("nightly_job",
+        org.postgresml.operator.api.spec.ClientUserMethod.TRUST, "10.0.4.0/24", null));
+    PodSpec pod = render(proxy, INPUTS).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .extracting(m -> m.getName() + "@" + m.getMountPath() + ":" + m.getReadOnly())
+        .contains("client-user-0@/etc/pgml-proxy/client-users/0:true")
+        .noneMatch(m -> m.startsWith("client-user-1"));
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().startsWith("client-user-")).singleElement()
+        .satisfies(v -> {
+          assertThat(v.getName()).isEqualTo("client-user-0");
+          assertThat(v.getSecret().getSecretName()).isEqualTo("app-pw");
+          assertThat(v.getSecret().getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
+              .containsExactly("pw->password");
+          assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+        });
+  }
+
+  @Test
   void mountsEverySecretWhereTheImageExpectsIt() {
     PgmlProxy proxy = Fixtures.proxy("p");
     proxy.getSpec().tls = new TlsSpec();

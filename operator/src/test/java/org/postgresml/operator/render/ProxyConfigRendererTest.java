@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.postgresml.operator.api.PgmlProxy;
+import org.postgresml.operator.api.spec.ClientUserMethod;
+import org.postgresml.operator.api.spec.ClientUserSpec;
 import org.postgresml.operator.api.spec.PoolMode;
 import org.postgresml.operator.api.spec.SecretKeyRef;
 import org.postgresml.operator.api.spec.SecretRef;
@@ -85,5 +87,37 @@ class ProxyConfigRendererTest {
   void carriesNoUrlAndNoPassword() {
     String yaml = ProxyConfigRenderer.render(Fixtures.proxy("p"), "pgml");
     assertThat(yaml).doesNotContain("url", "postgres://", "password:");
+  }
+
+  @Test
+  void listedUsersGetTheirMethodAddressAndMountedPasswordFile() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    proxy.getSpec().clientAuth.users.add(user("app", ClientUserMethod.SCRAM_SHA_256, null,
+        new SecretKeyRef("app-pw", "pw")));
+    proxy.getSpec().clientAuth.users.add(user("nightly_job", ClientUserMethod.TRUST, "10.0.4.0/24", null));
+
+    assertThat(ProxyConfigRenderer.render(proxy, "pgml")).contains("""
+        clientAuth:
+          method: scram-sha-256
+          users:
+          - name: pgml
+            passwordFile: /etc/pgml-proxy/client-auth/password
+          - name: app
+            method: scram-sha-256
+            passwordFile: /etc/pgml-proxy/client-users/0/password
+          - name: nightly_job
+            method: trust
+            address: 10.0.4.0/24
+        pool:
+        """);
+  }
+
+  static ClientUserSpec user(String name, ClientUserMethod method, String address, SecretKeyRef password) {
+    ClientUserSpec user = new ClientUserSpec();
+    user.name = name;
+    user.method = method;
+    user.address = address;
+    user.passwordSecretRef = password;
+    return user;
   }
 }

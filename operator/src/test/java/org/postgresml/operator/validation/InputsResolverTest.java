@@ -63,6 +63,47 @@ class InputsResolverTest {
     });
   }
 
+  @Test
+  void listedUsersPasswordKeysAreCheckedNamedAndHashed() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    var user = new org.postgresml.operator.api.spec.ClientUserSpec();
+    user.name = "app";
+    user.passwordSecretRef = new org.postgresml.operator.api.spec.SecretKeyRef("app-pw", "pw");
+    proxy.getSpec().clientAuth.users.add(user);
+    Secret url = Fixtures.urlSecret(Fixtures.URL);
+
+    assertThat(resolver.resolve(proxy, lookup(Map.of("pgml-cloud", url)), false))
+        .isInstanceOfSatisfying(InputsResolver.Unresolved.class, u -> {
+          assertThat(u.problem().reason()).isEqualTo(SpecProblem.SECRET_NOT_FOUND);
+          assertThat(u.problem().message()).contains("apps/app-pw", "spec.clientAuth.users[0].passwordSecretRef");
+        });
+    Secret wrongKey = new SecretBuilder().withNewMetadata().withName("app-pw").endMetadata()
+        .addToStringData("password", "s3cret").build();
+    assertThat(resolver.resolve(proxy, lookup(Map.of("pgml-cloud", url, "app-pw", wrongKey)), false))
+        .isInstanceOfSatisfying(InputsResolver.Unresolved.class, u -> {
+          assertThat(u.problem().reason()).isEqualTo(SpecProblem.SECRET_KEY_MISSING);
+          assertThat(u.problem().message()).contains("no key pw", "spec.clientAuth.users[0].passwordSecretRef.key")
+              .doesNotContain("s3cret");
+        });
+    Secret good = new SecretBuilder().withNewMetadata().withName("app-pw").endMetadata()
+        .addToStringData("pw", "s3cret").build();
+    assertThat(resolver.resolve(proxy, lookup(Map.of("pgml-cloud", url, "app-pw", good)), false))
+        .isInstanceOfSatisfying(InputsResolver.Resolved.class, r -> assertThat(r.inputs().secretDigests())
+            .containsKey("app-pw/pw").allSatisfy((key, digest) -> assertThat(digest).doesNotContain("s3cret")));
+  }
+
+  @Test
+  void aPasswordUserWithoutSecretIsRefusedWhereCelDidNotRun() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    var user = new org.postgresml.operator.api.spec.ClientUserSpec();
+    user.name = "app";
+    proxy.getSpec().clientAuth.users.add(user);
+
+    assertThat(resolver.resolve(proxy, lookup(Map.of("pgml-cloud", Fixtures.urlSecret(Fixtures.URL))), false))
+        .isInstanceOfSatisfying(InputsResolver.Unresolved.class, u -> assertThat(u.problem().message())
+            .contains("spec.clientAuth.users[0].passwordSecretRef is required unless method is trust"));
+  }
+
   private static SecretLookup lookup(Map<String, Secret> secrets) {
     return name -> Optional.ofNullable(secrets.get(name));
   }

@@ -38,6 +38,13 @@ class SpecRulesTest {
         Arguments.of("cpu: lots", (Consumer<PgmlProxy>) p -> p.getSpec().resources =
             new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("lots")).build(),
             "spec.resources.requests.cpu"),
+        Arguments.of("a client user's address that is a word", (Consumer<PgmlProxy>) p -> {
+          var user = new org.postgresml.operator.api.spec.ClientUserSpec();
+          user.name = "job";
+          user.method = org.postgresml.operator.api.spec.ClientUserMethod.TRUST;
+          user.address = "office";
+          p.getSpec().clientAuth.users.add(user);
+        }, "spec.clientAuth.users[].address"),
         Arguments.of("the metrics port", (Consumer<PgmlProxy>) p -> p.getSpec().service.port = 9930, "spec.service.port"),
         Arguments.of("an interval out of order", (Consumer<PgmlProxy>) p -> p.getSpec().monitoring.interval = "30s1m",
             "spec.monitoring.interval"),
