@@ -149,7 +149,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
     // On the waiting client's event loop, so that relaying never hops between threads.
     EventLoop loop = affinity instanceof EventLoop clientLoop ? clientLoop : loops.next();
     UpstreamConnector origin = connector;
-    origin.connect(loop, key.database(), Map.of()).addListener(done -> {
+    origin.connect(loop, key.database()).addListener(done -> {
       if (!done.isSuccess()) {
         opened.completeExceptionally(done.cause());
         return;

@@ -40,10 +40,6 @@ import org.postgresml.proxy.protocol.frontend.StartupMessage;
  */
 public final class UpstreamConnector {
 
-  /** Startup parameters a client sets that the upstream session must share. */
-  public static final java.util.List<String> FORWARDED_PARAMETERS = java.util.List.of(
-      "application_name", "client_encoding", "DateStyle", "TimeZone", "extra_float_digits", "options");
-
   private static final String FAILURE = "failure";
 
   private final ProxySettings.Upstream settings;
@@ -73,17 +69,14 @@ public final class UpstreamConnector {
   }
 
   /**
-   * Connects, negotiates TLS, logs in as the URL's user with the client's forwarded parameters.
-   * Fails with an {@link UpstreamException} (SQLSTATE class 08) naming the upstream host.
+   * Connects, negotiates TLS, logs in as the URL's user to a database of the upstream (pools serve
+   * any). No client settings travel in the startup: sessions apply theirs as SQL (ClientParameters),
+   * so a pooled connection serves every client. Fails with an {@link UpstreamException} (SQLSTATE
+   * class 08) naming the upstream host.
    */
-  public Future<ServerConnection> connect(EventLoop loop, Map<String, String> clientParameters) {
-    return connect(loop, settings.url().database(), clientParameters);
-  }
-
-  /** As {@link #connect(EventLoop, Map)}, to another database of the same upstream (pools serve any). */
-  public Future<ServerConnection> connect(EventLoop loop, String database, Map<String, String> clientParameters) {
+  public Future<ServerConnection> connect(EventLoop loop, String database) {
     long started = System.nanoTime();
-    Future<ServerConnection> login = login(loop, database, clientParameters);
+    Future<ServerConnection> login = login(loop, database);
     login.addListener(done -> {
       if (done.isSuccess()) {
         metrics.upstreamConnected(System.nanoTime() - started);
@@ -96,16 +89,11 @@ public final class UpstreamConnector {
 
   // A login for a client or for the readiness probe (which the connect metrics do not count); both
   // tell the readiness whether the upstream lets servers log in.
-  private Future<ServerConnection> login(EventLoop loop, String database, Map<String, String> clientParameters) {
+  private Future<ServerConnection> login(EventLoop loop, String database) {
     Promise<ServerConnection> result = loop.newPromise();
     Map<String, String> parameters = new LinkedHashMap<>();
     parameters.put("user", settings.url().user());
     parameters.put("database", database);
-    for (String name : FORWARDED_PARAMETERS) {
-      if (clientParameters.containsKey(name)) {
-        parameters.put(name, clientParameters.get(name));
-      }
-    }
     StartupMessage startup = new StartupMessage(StartupMessage.PROTOCOL_3_0, parameters);
     open(loop, result, (channel, encrypted) -> {
       UpstreamAuthenticator authenticator = new UpstreamAuthenticator(settings.url().user(),
@@ -137,7 +125,7 @@ public final class UpstreamConnector {
 
   /** Logs in to the URL's database and leaves again: the readiness probe when no login is recent. */
   private Future<ServerConnection> probeLogin(EventLoop loop) {
-    Future<ServerConnection> login = login(loop, settings.url().database(), Map.of());
+    Future<ServerConnection> login = login(loop, settings.url().database());
     login.addListener(done -> {
       if (done.isSuccess()) {
         login.getNow().close();
