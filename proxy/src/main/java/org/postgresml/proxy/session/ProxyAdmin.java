@@ -12,10 +12,11 @@ import org.postgresml.proxy.admin.AdminContext;
 import org.postgresml.proxy.config.ByteSizeText;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.config.ProxyVersion;
-import org.postgresml.proxy.observe.PoolTraffic;
+import org.postgresml.proxy.pool.PoolTraffic;
 import org.postgresml.proxy.pool.Pool;
 import org.postgresml.proxy.pool.PoolKey;
 import org.postgresml.proxy.pool.PoolStats;
+import org.postgresml.proxy.pool.ServerPools;
 import org.postgresml.proxy.upstream.ServerConnection;
 
 /** The running proxy as the admin console sees it: sessions, pools, settings, and the levers. */
@@ -29,11 +30,11 @@ public final class ProxyAdmin implements AdminContext {
   }
 
   private final SessionRegistry registry;
-  private final PooledConnectionProvider servers;
+  private final ServerPools servers;
   private final Supplier<ProxySettings> settings;
   private final Levers levers;
 
-  public ProxyAdmin(SessionRegistry registry, PooledConnectionProvider servers, Supplier<ProxySettings> settings,
+  public ProxyAdmin(SessionRegistry registry, ServerPools servers, Supplier<ProxySettings> settings,
       Levers levers) {
     this.registry = registry;
     this.servers = servers;
