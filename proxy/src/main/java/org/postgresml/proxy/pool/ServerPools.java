@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import org.postgresml.proxy.async.Failures;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.pool.PoolMetrics;
 import org.postgresml.proxy.pool.CloseReason;
@@ -231,8 +232,7 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
   }
 
   private Throwable translate(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause = Failures.cause(failure);
     if (cause instanceof PoolExhaustedException exhausted) {
       return new UpstreamException(SqlState.TOO_MANY_CONNECTIONS, exhausted.getMessage());
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.postgresml.proxy.CommandLineParser;
+import org.postgresml.proxy.admin.AdminAccess;
 import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.auth.ClientUsers;
 import org.postgresml.proxy.cancel.CancelDispatch;
