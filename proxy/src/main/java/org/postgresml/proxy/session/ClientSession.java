@@ -19,8 +19,11 @@ import java.util.Queue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.postgresml.proxy.async.EventLoops;
+import org.postgresml.proxy.cancel.CancelTarget;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.config.ProxySettings;
+import org.postgresml.proxy.pool.AcceptedSettings;
+import org.postgresml.proxy.pool.ServerConnectionProvider;
 import org.postgresml.proxy.prepared.ClientStatements;
 import org.postgresml.proxy.prepared.PrepareOnlyBatch;
 import org.postgresml.proxy.prepared.PreparedCatalog;
@@ -47,7 +50,7 @@ import org.postgresml.proxy.upstream.UpstreamException;
  * the client's next message. The session's state lives on the client channel's event loop; server
  * callbacks from another loop hop onto it.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter implements ServerListener {
+public final class ClientSession extends ChannelInboundHandlerAdapter implements ServerListener, CancelTarget {
 
   /** Where the session stands; each state accepts only its own messages. */
   enum State {
@@ -651,7 +654,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   /** A CancelRequest with this session's key arrived: cancel what its server runs. */
-  void cancelRunningQuery() {
+  @Override
+  public void cancelRunningQuery() {
     channel.eventLoop().execute(() -> {
       // Only while a query of this client runs: a late cancel must not hit what the backend runs next.
       if (server != null && state == State.RELAYING && conversation.isBusy()) {
