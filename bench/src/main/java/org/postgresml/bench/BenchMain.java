@@ -123,7 +123,10 @@ public final class BenchMain implements Callable<Integer> {
     Report report = new Report("pgml-proxy benchmark " + date + (profiles.isEmpty() ? "" : ", profile "
         + String.join(" + ", profiles)) + (quick ? " (quick smoke run)" : ""));
     String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
-    try (PostgresCluster postgres = PostgresCluster.builder().setting("max_connections", "1000")
+    // Each session-mode pooler keeps up to its pool size (300) of server connections open after the
+    // 256-client runs; with two pgml-proxy jars, PgBouncer and direct's own 256 that passes 1000.
+    String maxConnections = baselineJar == null ? "1000" : "1500";
+    try (PostgresCluster postgres = PostgresCluster.builder().setting("max_connections", maxConnections)
         .setting("shared_buffers", "128MB").start()) {
       postgres.createUser(USER, password);
       postgres.execute("postgres", "CREATE DATABASE " + DATABASE + " OWNER " + USER);
@@ -138,7 +141,7 @@ public final class BenchMain implements Callable<Integer> {
       poolers.add(new PgmlProxy(proxyJar.toAbsolutePath()));
       describe(report, settings, poolers);
       report.environment("PostgreSQL", serverVersion(postgres) + " (testing/ fixture: embedded binaries, fsync off,"
-          + " shared_buffers 128MB, max_connections 1000, scram-sha-256)");
+          + " shared_buffers 128MB, max_connections " + maxConnections + ", scram-sha-256)");
       LOG.info("pgbench -i -s {}", settings.pgbenchScale());
       Pgbench.initialize(upstream, settings.pgbenchScale());
       try (BenchContext context = new BenchContext(settings, report, postgres, upstream, poolers)) {

@@ -159,6 +159,7 @@ public final class RunSummary {
   /** Issue 18's table: calls/s and per-call times with and without the cache, beside PgBouncer. */
   public String cacheTable(List<Integer> hitPercents, List<Integer> callers) {
     StringBuilder out = new StringBuilder();
+    java.util.Set<String> skipped = new java.util.LinkedHashSet<>();
     String cached = PROXY + "+cache";
     for (String mode : MODES) {
       Optional<Comparison> login = figures.get(Figures.login(mode));
@@ -180,16 +181,18 @@ public final class RunSummary {
           String multiple = Double.isNaN(repeated / loginMs) ? "–"
               : String.format(Locale.ROOT, "%.2f× (%s)", repeated / loginMs,
                   Goal.atMost(1.2, "login").verdict(repeated / loginMs));
+          c.skipped().forEach((target, reason) -> skipped.add(target + " skipped: " + reason));
           String measured = c.extra(cached, "measured hit ratio").isEmpty()
-              ? (c.skipped().containsKey(cached) ? "skipped: " + c.skipped().get(cached) : "–")
+              ? (c.skipped().containsKey(cached) ? "skipped" : "–")
               : String.format(Locale.ROOT, "%.1f%%", 100 * c.extra(cached, "measured hit ratio").median());
           out.append(String.format(Locale.ROOT, "| %d%% (%s) | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n", hit,
-              measured.replace("|", "\\|"), n, mode, c.rate(PGBOUNCER).format(1), c.rate(PROXY).format(1),
+              measured, n, mode, c.rate(PGBOUNCER).format(1), c.rate(PROXY).format(1),
               c.rate(cached).format(1), c.ratio(cached, PGBOUNCER).formatRatio(), c.latency(cached).format(2),
               Double.isNaN(repeated) ? "–" : String.format(Locale.ROOT, "%.2f", repeated), multiple));
         }
       }
     }
+    skipped.forEach(line -> out.append('\n').append(line).append(".\n"));
     return out.toString();
   }
 

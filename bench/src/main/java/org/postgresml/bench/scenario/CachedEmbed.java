@@ -57,8 +57,7 @@ public final class CachedEmbed implements Scenario {
         + " own texts (same seed for every target, under a prefix no earlier round used); " + settings.cacheRounds()
         + " rounds of " + settings.cacheCallsPerRound() + " calls with 1 caller (twice as many with more callers)."
         + " *Measured* hit ratio = 1 − calls that reached the upstream's `pgml.embed` (counted there) / calls."
-        + " pgml-proxy+cache runs with `--config` holding `" + PgmlProxy.CACHE_YAML.strip().replace("\n", " ")
-        + "`.");
+        + " pgml-proxy+cache runs with `--config` holding `" + PgmlProxy.CACHE_DESCRIPTION + "`.");
     context.callerSide();
     Optional<UpstreamCalls> counter = UpstreamCalls.install(context.postgres(), context.upstream().database());
     if (counter.isEmpty()) {
