@@ -1,9 +1,9 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.pool;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import org.postgresml.proxy.config.PoolMode;
-import org.postgresml.proxy.observe.PoolMetrics;
+import org.postgresml.proxy.pool.PoolMetrics;
 import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;
@@ -31,9 +31,6 @@ public interface ServerConnectionProvider {
   default java.util.Optional<String> admit(StartupMessage client) {
     return java.util.Optional.empty();
   }
-
-  /** Whether clients may ask for this database (the plain relay serves only the URL's). */
-  boolean serves(String database);
 
   /** The upstream, for messages (host:port, never credentials). */
   String describe();

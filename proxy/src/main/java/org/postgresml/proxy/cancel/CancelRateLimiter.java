@@ -1,4 +1,4 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.cancel;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,13 +1,13 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.admin;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.List;
 import java.util.Map;
-import org.postgresml.proxy.admin.AdminCommandException;
-import org.postgresml.proxy.admin.AdminConsole;
-import org.postgresml.proxy.admin.AdminTable;
+import org.postgresml.proxy.async.Failures;
 import org.postgresml.proxy.config.ProxyVersion;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
@@ -21,13 +21,16 @@ import org.postgresml.proxy.protocol.backend.EmptyQueryResponse;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ParameterStatus;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
+import org.postgresml.proxy.protocol.backend.RowDescription;
 import org.postgresml.proxy.protocol.frontend.Query;
 
 /**
  * A client logged in to the admin console: simple queries in, PgBouncer-style tables out. Like
- * PgBouncer's console it speaks only the simple query protocol.
+ * PgBouncer's console it speaks only the simple query protocol. The client session adds it to the
+ * pipeline, ahead of itself, when a login to {@link AdminConsole#DATABASE} succeeds: from then on
+ * every frame the client sends ends here, and the session keeps only the connection's lifecycle.
  */
-final class AdminConnection {
+final class AdminSession extends ChannelInboundHandlerAdapter {
 
   /** What psql and drivers expect to hear at login. */
   private static final Map<String, String> REPORTED = Map.of("server_version", "16.0 (pgml-proxy "
@@ -35,22 +38,29 @@ final class AdminConnection {
       "integer_datetimes", "on", "standard_conforming_strings", "on", "TimeZone", "UTC",
       "application_name", "");
 
-  private final Channel channel;
   private final AdminConsole console;
+  /** The key the client got at login (cancelling does nothing here; clients expect one). */
+  private final BackendKeyData key;
+  private Channel channel;
 
-  AdminConnection(Channel channel, AdminConsole console) {
-    this.channel = channel;
+  AdminSession(AdminConsole console, BackendKeyData key) {
     this.console = console;
+    this.key = key;
   }
 
-  void greet(BackendKeyData key) {
+  /** Added once the login succeeded: the rest of the login's answer. */
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
     channel.write(AuthenticationOk.INSTANCE.encode(channel.alloc()));
     REPORTED.forEach((name, value) -> channel.write(new ParameterStatus(name, value).encode(channel.alloc())));
     channel.write(key.encode(channel.alloc()));
     ready();
   }
 
-  void onFrame(ByteBuf frame) {
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf frame = (ByteBuf) msg;
     try {
       byte type = FrameDecoder.type(frame);
       if (type == MessageType.TERMINATE) {
@@ -77,8 +87,7 @@ final class AdminConnection {
     }
     console.execute(sql).whenComplete((tables, failure) -> channel.eventLoop().execute(() -> {
       if (failure != null) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-            ? failure.getCause() : failure;
+        Throwable cause = Failures.cause(failure);
         String message = cause instanceof AdminCommandException || cause.getMessage() != null ? cause.getMessage()
             : "admin command failed";
         channel.write(ErrorResponse.error(cause instanceof AdminCommandException ? SqlState.SYNTAX_ERROR
@@ -92,7 +101,7 @@ final class AdminConnection {
 
   private void write(AdminTable table) {
     if (table.hasRows()) {
-      channel.write(new org.postgresml.proxy.protocol.backend.RowDescription(table.columns()).encode(channel.alloc()));
+      channel.write(new RowDescription(table.columns()).encode(channel.alloc()));
       for (List<String> row : table.rows()) {
         channel.write(new DataRow(row).encode(channel.alloc()));
       }

@@ -1,17 +1,17 @@
-package org.postgresml.proxy.fleet;
+package org.postgresml.proxy.cancel;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** Counters of fleet-wide cancel, on the proxy's /metrics. */
-public final class FleetMetrics {
+public final class FleetCancelMetrics {
 
   private final Counter forwarded;
   private final Counter forwardFailures;
   private final Counter accepted;
   private final Counter rejected;
 
-  public FleetMetrics(MeterRegistry registry) {
+  public FleetCancelMetrics(MeterRegistry registry) {
     forwarded = Counter.builder("pgml_proxy_fleet_cancels_forwarded")
         .description("client cancels for a key this replica does not hold, forwarded to the peers").register(registry);
     forwardFailures = Counter.builder("pgml_proxy_fleet_cancel_forward_failures")

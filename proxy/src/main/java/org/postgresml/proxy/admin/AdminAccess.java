@@ -1,19 +1,21 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.admin;
 
+import io.netty.channel.ChannelHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.config.ClientAuthMethod;
+import org.postgresml.proxy.protocol.backend.BackendKeyData;
+import org.postgresml.proxy.session.LocalDatabase;
 
 /**
  * Who may log in to the admin console ({@code pgml_proxy}) and the console they reach: one of the
  * admin users; with client auth trust, where a name proves nothing, only from this host (loopback:
  * {@code kubectl exec} into the pod, or a sidecar).
  */
-public final class AdminAccess {
+public final class AdminAccess implements LocalDatabase {
 
   private final Supplier<List<String>> adminUsers;
   private final AdminConsole console;
@@ -23,8 +25,13 @@ public final class AdminAccess {
     this.console = console;
   }
 
-  /** Why this login may not use the console; empty when it may. */
-  Optional<String> refusal(String user, SocketAddress remote, ClientAuthMethod method) {
+  @Override
+  public boolean serves(String database) {
+    return AdminConsole.DATABASE.equals(database);
+  }
+
+  @Override
+  public Optional<String> refusal(String user, SocketAddress remote, ClientAuthMethod method) {
     if (!adminUsers.get().contains(user)) {
       return Optional.of("user \"" + user + "\" is not an admin of the proxy");
     }
@@ -40,7 +47,8 @@ public final class AdminAccess {
         && address.getAddress().isLoopbackAddress();
   }
 
-  AdminConsole console() {
-    return console;
+  @Override
+  public ChannelHandler serve(BackendKeyData key) {
+    return new AdminSession(console, key);
   }
 }

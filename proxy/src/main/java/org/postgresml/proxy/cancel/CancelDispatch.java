@@ -1,4 +1,4 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.cancel;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.postgresml.proxy.config.ProxySettings;
-import org.postgresml.proxy.fleet.FleetCancel;
-import org.postgresml.proxy.fleet.PeerCancel;
+import org.postgresml.proxy.cancel.FleetCancel;
+import org.postgresml.proxy.cancel.PeerCancel;
 import org.postgresml.proxy.protocol.frontend.CancelRequest;
 
 /**
@@ -64,13 +64,14 @@ public final class CancelDispatch {
     return keys;
   }
 
-  void fromClient(CancelRequest request, SocketAddress from) {
+  /** A client's CancelRequest, from its socket's address. */
+  public void fromClient(CancelRequest request, SocketAddress from) {
     InetAddress source = from instanceof InetSocketAddress address ? address.getAddress() : null;
     if (source != null && !limiter.allows(source)) {
       outcomes.rateLimited();
       return;
     }
-    Optional<ClientSession> owner = keys.find(request.processId(), request.secretKey());
+    Optional<CancelTarget> owner = keys.find(request.processId(), request.secretKey());
     if (owner.isPresent()) {
       outcomes.matched();
       owner.get().cancelRunningQuery();
@@ -83,10 +84,11 @@ public final class CancelDispatch {
     fleet.ifPresent(peers -> peers.forward(request.processId(), request.secretKey()));
   }
 
-  void fromPeer(PeerCancel message, SocketAddress from) {
+  /** A peer replica's forward, from its socket's address. */
+  public void fromPeer(PeerCancel message, SocketAddress from) {
     // Without a fleet secret nothing is authentic: the message is dropped like an unknown key.
     if (fleet.isPresent() && fleet.get().accept(message, from)) {
-      keys.find(message.processId(), message.secretKey()).ifPresent(ClientSession::cancelRunningQuery);
+      keys.find(message.processId(), message.secretKey()).ifPresent(CancelTarget::cancelRunningQuery);
     }
   }
 }

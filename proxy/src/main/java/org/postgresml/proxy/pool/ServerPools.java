@@ -1,4 +1,4 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.pool;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoop;
@@ -11,8 +11,9 @@ import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import org.postgresml.proxy.async.Failures;
 import org.postgresml.proxy.config.PoolMode;
-import org.postgresml.proxy.observe.PoolMetrics;
+import org.postgresml.proxy.pool.PoolMetrics;
 import org.postgresml.proxy.pool.CloseReason;
 import org.postgresml.proxy.pool.ConnectPendingException;
 import org.postgresml.proxy.pool.ConnectionFactory;
@@ -38,26 +39,20 @@ import org.postgresml.proxy.upstream.UpstreamException;
  * reset's replies are consumed before the next client's, so the reset costs that client no round
  * trip. A connection left dirty (open transaction, unfinished COPY or batch) is closed instead.
  */
-public final class PooledConnectionProvider implements ServerConnectionProvider, AutoCloseable {
+public final class ServerPools implements ServerConnectionProvider, AutoCloseable {
 
   private volatile UpstreamConnector connector;
   private final EventLoopGroup loops;
   private final PoolManager<ServerConnection> pools;
   private final Map<ServerConnection, Ownership> owners = new ConcurrentHashMap<>();
-  /** Per pool, created with the pool or by its first client, whichever comes first. */
-  private final Map<PoolKey, PoolMetrics> meters = new ConcurrentHashMap<>();
-  /** Per pool: what its upstream has parsed (a reload that changes the upstream starts them afresh). */
-  private final Map<PoolKey, PreparedCatalog> catalogs = new ConcurrentHashMap<>();
-  /** Per pool: the startup settings its upstream accepted (a reload that changes the upstream starts them afresh). */
-  private final Map<PoolKey, AcceptedSettings> acceptedSettings = new ConcurrentHashMap<>();
-  /** Per pool: what its last new connection reported at login, for transaction-mode logins without a server. */
-  private final Map<PoolKey, Map<String, String>> serverDefaults = new ConcurrentHashMap<>();
+  /** Per pool, created with the pool or by its first client, whichever comes first; gone with the pool. */
+  private final Map<PoolKey, PoolExtras> extras = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
   private volatile PoolMode mode;
   private volatile String resetQuery;
 
   /** @param inUse the pools clients are logged in to now (they keep them from removal as unused) */
-  public PooledConnectionProvider(UpstreamConnector connector, EventLoopGroup loops, PoolMode mode,
+  public ServerPools(UpstreamConnector connector, EventLoopGroup loops, PoolMode mode,
       PoolSettings settings, PoolLimits limits, String resetQuery, MeterRegistry registry,
       Supplier<Set<PoolKey>> inUse) {
     this.connector = connector;
@@ -70,12 +65,14 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
 
   // A pool went (unused, or its database does not exist): nothing of it stays, /metrics included.
   private void forget(PoolKey key) {
-    PoolMetrics gone = meters.remove(key);
+    PoolExtras gone = extras.remove(key);
     if (gone != null) {
-      gone.close();
+      gone.meters().close();
     }
-    catalogs.remove(key);
-    serverDefaults.remove(key);
+  }
+
+  private PoolExtras extras(PoolKey key) {
+    return extras.computeIfAbsent(key, k -> PoolExtras.fresh(new PoolMetrics(registry, k, () -> statsOf(k))));
   }
 
   @Override
@@ -89,7 +86,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   }
 
   private PoolMetrics meters(PoolKey key) {
-    return meters.computeIfAbsent(key, k -> new PoolMetrics(registry, k, () -> statsOf(k)));
+    return extras(key).meters();
   }
 
   @Override
@@ -99,26 +96,25 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
 
   /** Every pool's meters, for SHOW STATS. */
   public Map<PoolKey, PoolMetrics> meters() {
-    return Map.copyOf(meters);
+    Map<PoolKey, PoolMetrics> meters = new java.util.HashMap<>();
+    extras.forEach((key, pool) -> meters.put(key, pool.meters()));
+    return meters;
   }
 
   @Override
   public java.util.Optional<Map<String, String>> serverDefaults(StartupMessage client) {
-    return java.util.Optional.ofNullable(serverDefaults.get(keyOf(client)));
+    PoolExtras pool = extras.get(keyOf(client));
+    return pool == null ? java.util.Optional.empty() : pool.serverDefaults();
   }
 
   @Override
   public PreparedCatalog catalog(StartupMessage client) {
-    return catalog(keyOf(client));
+    return extras(keyOf(client)).catalog();
   }
 
   @Override
   public AcceptedSettings acceptedSettings(StartupMessage client) {
-    return acceptedSettings.computeIfAbsent(keyOf(client), k -> new AcceptedSettings());
-  }
-
-  private PreparedCatalog catalog(PoolKey key) {
-    return catalogs.computeIfAbsent(key, k -> new PreparedCatalog());
+    return extras(keyOf(client)).accepted();
   }
 
   /** The pool a client's connections come from: one per (user, database). */
@@ -157,9 +153,9 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
       ServerConnection connection = (ServerConnection) done.getNow();
       owners.put(connection, new Ownership(key, origin));
       if (origin == connector) {
-        serverDefaults.put(key, connection.startupParameters());
+        extras.computeIfPresent(key, (k, pool) -> pool.withServerDefaults(connection.startupParameters()));
       }
-      connection.statements().reportTo(catalog(key));
+      connection.statements().reportTo(extras(key).catalog());
       // A connection that dies while idle (upstream restart) leaves the pool at once, which refills.
       connection.channel().closeFuture().addListener(closed -> {
         owners.remove(connection);
@@ -207,9 +203,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
    */
   public void updateUpstream(UpstreamConnector newConnector) {
     connector = newConnector;
-    catalogs.clear();
-    acceptedSettings.clear();
-    serverDefaults.clear();
+    extras.replaceAll((key, pool) -> pool.afresh());
     pools.drainAll();
   }
 
@@ -238,8 +232,7 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   }
 
   private Throwable translate(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause = Failures.cause(failure);
     if (cause instanceof PoolExhaustedException exhausted) {
       return new UpstreamException(SqlState.TOO_MANY_CONNECTIONS, exhausted.getMessage());
     }
@@ -308,11 +301,6 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
   }
 
   @Override
-  public boolean serves(String database) {
-    return true; // pools exist per (user, database); the upstream says whether a database exists
-  }
-
-  @Override
   public String describe() {
     return connector.address();
   }
@@ -333,4 +321,29 @@ public final class PooledConnectionProvider implements ServerConnectionProvider,
    * even after a reload changed the upstream).
    */
   private record Ownership(PoolKey pool, UpstreamConnector origin) {}
+
+  /**
+   * What a pool has besides its connections. The meters live as long as the pool; the rest is what
+   * its upstream taught the pool, started afresh when a reload changes the upstream.
+   *
+   * @param catalog the statements the upstream has parsed (transaction mode's prepared statements)
+   * @param accepted the startup settings the upstream accepted
+   * @param serverDefaults what the pool's last new connection reported at login, for transaction-mode
+   *     logins answered without a server; empty until one logged in
+   */
+  private record PoolExtras(PoolMetrics meters, PreparedCatalog catalog, AcceptedSettings accepted,
+      java.util.Optional<Map<String, String>> serverDefaults) {
+
+    static PoolExtras fresh(PoolMetrics meters) {
+      return new PoolExtras(meters, new PreparedCatalog(), new AcceptedSettings(), java.util.Optional.empty());
+    }
+
+    PoolExtras afresh() {
+      return fresh(meters);
+    }
+
+    PoolExtras withServerDefaults(Map<String, String> reported) {
+      return new PoolExtras(meters, catalog, accepted, java.util.Optional.of(reported));
+    }
+  }
 }

@@ -1,4 +1,4 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.auth;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -19,10 +19,10 @@ import org.postgresml.proxy.protocol.frontend.SaslResponse;
  * The proxy as the server of a client's login: SCRAM-SHA-256, md5 or trust against the configured
  * users. An unknown user runs the same exchange and fails at the same step with the same error.
  */
-final class ClientAuthenticator {
+public final class ClientAuthenticator {
 
   /** What to send next, and whether the client has proven who it is. */
-  record Step(ByteBuf reply, boolean authenticated) {}
+  public record Step(ByteBuf reply, boolean authenticated) {}
 
   private final ClientAuthMethod method;
   private final ClientUsers users;
@@ -33,11 +33,7 @@ final class ClientAuthenticator {
   private byte[] md5Salt;
   private boolean firstSent;
 
-  ClientAuthenticator(ClientAuthMethod method, ClientUsers users, String user) {
-    this(method, users, user, null);
-  }
-
-  ClientAuthenticator(ClientAuthMethod method, ClientUsers users, String user, byte[] channelBinding) {
+  public ClientAuthenticator(ClientAuthMethod method, ClientUsers users, String user, byte[] channelBinding) {
     this.method = method;
     this.users = users;
     this.user = user;
@@ -53,7 +49,7 @@ final class ClientAuthenticator {
   }
 
   /** The first request to the client; null when no proof is asked (trust). */
-  ByteBuf start(ByteBufAllocator alloc) {
+  public ByteBuf start(ByteBufAllocator alloc) {
     return switch (method) {
       case TRUST -> null;
       case MD5 -> {
@@ -65,7 +61,7 @@ final class ClientAuthenticator {
   }
 
   /** Handles a PasswordMessage-type ('p') body. */
-  Step onPasswordMessage(ByteBuf body, ByteBufAllocator alloc) throws AuthenticationFailedException {
+  public Step onPasswordMessage(ByteBuf body, ByteBufAllocator alloc) throws AuthenticationFailedException {
     if (method == ClientAuthMethod.MD5) {
       String answer = PasswordMessage.decode(body).password();
       String password = users.password(user).orElse(null);

@@ -1,4 +1,4 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.admin;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -8,14 +8,17 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
-import org.postgresml.proxy.admin.AdminContext;
 import org.postgresml.proxy.config.ByteSizeText;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.config.ProxyVersion;
-import org.postgresml.proxy.observe.PoolTraffic;
+import org.postgresml.proxy.pool.PoolTraffic;
 import org.postgresml.proxy.pool.Pool;
 import org.postgresml.proxy.pool.PoolKey;
 import org.postgresml.proxy.pool.PoolStats;
+import org.postgresml.proxy.pool.ServerPools;
+import org.postgresml.proxy.session.ClientSession;
+import org.postgresml.proxy.session.ClientSnapshot;
+import org.postgresml.proxy.session.SessionRegistry;
 import org.postgresml.proxy.upstream.ServerConnection;
 
 /** The running proxy as the admin console sees it: sessions, pools, settings, and the levers. */
@@ -29,11 +32,11 @@ public final class ProxyAdmin implements AdminContext {
   }
 
   private final SessionRegistry registry;
-  private final PooledConnectionProvider servers;
+  private final ServerPools servers;
   private final Supplier<ProxySettings> settings;
   private final Levers levers;
 
-  public ProxyAdmin(SessionRegistry registry, PooledConnectionProvider servers, Supplier<ProxySettings> settings,
+  public ProxyAdmin(SessionRegistry registry, ServerPools servers, Supplier<ProxySettings> settings,
       Levers levers) {
     this.registry = registry;
     this.servers = servers;
@@ -63,7 +66,20 @@ public final class ProxyAdmin implements AdminContext {
 
   @Override
   public List<ConnectionInfo> clients() {
-    return registry.sessions().stream().map(ClientSession::describe).toList();
+    return registry.sessions().stream().map(session -> row(session.describe())).toList();
+  }
+
+  /** One line of SHOW CLIENTS, in PgBouncer's columns. */
+  private static ConnectionInfo row(ClientSnapshot client) {
+    InetSocketAddress remote = client.remote();
+    InetSocketAddress local = client.local();
+    ServerConnection held = client.server();
+    return new ConnectionInfo("C", client.user(), client.database(), client.state(),
+        remote == null ? null : remote.getAddress().getHostAddress(), remote == null ? 0 : remote.getPort(),
+        local == null ? null : local.getAddress().getHostAddress(), local == null ? 0 : local.getPort(),
+        client.connectedAt(), null, 0, client.sessionId(),
+        held == null ? null : Integer.toHexString(System.identityHashCode(held)),
+        held == null ? null : held.backendKey().processId(), client.tls() ? "TLS" : "", client.applicationName());
   }
 
   @Override

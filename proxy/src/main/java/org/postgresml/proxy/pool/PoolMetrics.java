@@ -1,4 +1,4 @@
-package org.postgresml.proxy.observe;
+package org.postgresml.proxy.pool;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,4 +1,4 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.postgresml.proxy.fleet;
+package org.postgresml.proxy.cancel;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.postgresml.proxy.fleet.PeerDirectory;
 import org.postgresml.proxy.net.Transport;
 
 /**
@@ -40,7 +41,7 @@ public final class FleetCancel implements AutoCloseable {
   private final Predicate<InetSocketAddress> isSelf;
   private final EventLoopGroup group;
   private final Clock clock;
-  private final FleetMetrics metrics;
+  private final FleetCancelMetrics metrics;
   /** DNS lookups block, so they run here and never on an event loop. */
   private final ExecutorService resolver = Executors.newSingleThreadExecutor(runnable -> {
     Thread thread = new Thread(runnable, "pgml-proxy-fleet-cancel");
@@ -56,7 +57,7 @@ public final class FleetCancel implements AutoCloseable {
    *     whole fleet) also names
    */
   public FleetCancel(byte[] secret, PeerDirectory peers, Predicate<InetSocketAddress> isSelf, EventLoopGroup group,
-      Clock clock, FleetMetrics metrics) {
+      Clock clock, FleetCancelMetrics metrics) {
     if (secret.length < 16) {
       throw new IllegalArgumentException("the fleet secret must have at least 16 bytes");
     }

@@ -1,4 +1,4 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.pool;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -19,13 +19,13 @@ public final class AcceptedSettings {
   static final int CAPACITY = 1000;
 
   /** A record that knows nothing (no pools): every setting is checked. */
-  static final AcceptedSettings NONE = new AcceptedSettings(0);
+  public static final AcceptedSettings NONE = new AcceptedSettings(0);
 
   private final int capacity;
   /** "name\0value" (name in lower case) to the value the server reported, or "" when it reports none. */
   private final Map<String, String> accepted;
 
-  AcceptedSettings() {
+  public AcceptedSettings() {
     this(CAPACITY);
   }
 
@@ -40,9 +40,9 @@ public final class AcceptedSettings {
   }
 
   /** Whether every one of these settings was accepted before. */
-  boolean covers(Collection<ClientParameters.Setting> settings) {
+  public boolean covers(Collection<? extends StartupSetting> settings) {
     synchronized (accepted) {
-      for (ClientParameters.Setting setting : settings) {
+      for (StartupSetting setting : settings) {
         if (!accepted.containsKey(keyOf(setting))) {
           return false;
         }
@@ -52,7 +52,7 @@ public final class AcceptedSettings {
   }
 
   /** The server applied the setting; {@code reported} is how it reported the value (null: it reports none). */
-  void accepted(ClientParameters.Setting setting, String reported) {
+  public void accepted(StartupSetting setting, String reported) {
     if (capacity == 0) {
       return;
     }
@@ -62,14 +62,14 @@ public final class AcceptedSettings {
   }
 
   /** How the server reported this value when it accepted it, if it reports the setting at all. */
-  Optional<String> reportedValue(ClientParameters.Setting setting) {
+  public Optional<String> reportedValue(StartupSetting setting) {
     synchronized (accepted) {
       String reported = accepted.get(keyOf(setting));
       return reported == null || reported.isEmpty() ? Optional.empty() : Optional.of(reported);
     }
   }
 
-  private static String keyOf(ClientParameters.Setting setting) {
+  private static String keyOf(StartupSetting setting) {
     return setting.key() + '\0' + setting.value();
   }
 }

@@ -1,4 +1,4 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.cancel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,9 +12,9 @@ class CancelKeysTest {
   @Test
   void keysCarryTheRealPidAndMapBack() {
     CancelKeys keys = new CancelKeys();
-    ClientSession session = new ClientSession(null);
+    CancelTarget session = session();
     BackendKeyData first = keys.register(1234, session);
-    BackendKeyData second = keys.register(1234, new ClientSession(null));
+    BackendKeyData second = keys.register(1234, session());
     assertThat(first.processId()).isEqualTo(1234);
     assertThat(second.secretKey()).isNotEqualTo(first.secretKey());
     assertThat(keys.find(1234, first.secretKey())).containsSame(session);
@@ -34,7 +34,7 @@ class CancelKeysTest {
     int[] ones = new int[32];
     Set<Integer> topBytes = new HashSet<>();
     for (int i = 0; i < samples; i++) {
-      int secret = keys.register(4242, new ClientSession(null)).secretKey();
+      int secret = keys.register(4242, session()).secretKey();
       for (int bit = 0; bit < 32; bit++) {
         ones[bit] += (secret >>> bit) & 1;
       }
@@ -45,5 +45,13 @@ class CancelKeysTest {
       assertThat(ones[bit]).as("bit %d set", bit).isBetween(samples * 475 / 1000, samples * 525 / 1000);
     }
     assertThat(topBytes).as("the top byte is no replica id").hasSizeGreaterThan(250);
+  }
+
+  /** A session as cancel routing sees it: something whose running query can be cancelled. */
+  private static CancelTarget session() {
+    return new CancelTarget() {
+      @Override
+      public void cancelRunningQuery() {}
+    };
   }
 }

@@ -1,10 +1,13 @@
-package org.postgresml.proxy.fleet;
+package org.postgresml.proxy.cancel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import org.postgresml.proxy.config.FleetSettings;
+import org.postgresml.proxy.fleet.PeerDirectory;
+import org.postgresml.proxy.fleet.SelfAddress;
 import org.postgresml.proxy.net.Transport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +29,7 @@ class FleetCancelTest {
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Transport.selected().ioHandlers());
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final FleetCancel fleet = new FleetCancel(SECRET, new PeerDirectory(List.of(), Optional.empty(), 6432),
-      peer -> false, group, Clock.fixed(NOW, ZoneOffset.UTC), new FleetMetrics(registry));
+      peer -> false, group, Clock.fixed(NOW, ZoneOffset.UTC), new FleetCancelMetrics(registry));
 
   @AfterEach
   void stop() {
@@ -57,10 +60,10 @@ class FleetCancelTest {
   void aForwardReachesEveryPeerSignedButNotThisReplica() throws Exception {
     try (java.net.ServerSocket peer = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
          java.net.ServerSocket self = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
-      PeerDirectory directory = new PeerDirectory(PeerDirectory.parse(List.of("127.0.0.1:" + self.getLocalPort(),
+      PeerDirectory directory = new PeerDirectory(FleetSettings.parsePeers(List.of("127.0.0.1:" + self.getLocalPort(),
           "127.0.0.1:" + peer.getLocalPort())), Optional.empty(), 6432);
       try (FleetCancel sender = new FleetCancel(SECRET, directory, new SelfAddress(self::getLocalPort), group,
-          Clock.systemUTC(), new FleetMetrics(registry))) {
+          Clock.systemUTC(), new FleetCancelMetrics(registry))) {
         sender.forward(4242, 0x7f000063);
         peer.setSoTimeout(10_000);
         try (java.net.Socket forwarded = peer.accept()) {
@@ -77,15 +80,6 @@ class FleetCancelTest {
         assertThat(registry.get("pgml_proxy_fleet_cancels_forwarded").counter().count()).isEqualTo(1);
       }
     }
-  }
-
-  @Test
-  void selfIsThisPortOnALocalAddress() {
-    SelfAddress self = new SelfAddress(() -> 6432);
-    assertThat(self.test(new InetSocketAddress("127.0.0.1", 6432))).isTrue();
-    assertThat(self.test(new InetSocketAddress("127.0.0.1", 6433))).isFalse();
-    assertThat(self.test(new InetSocketAddress("192.0.2.10", 6432))).as("TEST-NET-1, never local").isFalse();
-    assertThat(self.test(InetSocketAddress.createUnresolved("proxy-0", 6432))).isFalse();
   }
 
   private double outcome(String outcome) {

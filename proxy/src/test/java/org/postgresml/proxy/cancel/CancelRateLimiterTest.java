@@ -1,4 +1,4 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.cancel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.cancel;
 
 import java.security.SecureRandom;
 import java.util.Map;
@@ -16,10 +16,10 @@ public final class CancelKeys {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Map<Long, ClientSession> sessions = new ConcurrentHashMap<>();
+  private final Map<Long, CancelTarget> sessions = new ConcurrentHashMap<>();
 
   /** A new key for the session, registered until {@link #remove}. */
-  public BackendKeyData register(int processId, ClientSession session) {
+  public BackendKeyData register(int processId, CancelTarget session) {
     while (true) {
       BackendKeyData key = new BackendKeyData(processId, RANDOM.nextInt());
       if (sessions.putIfAbsent(id(key), session) == null) {
@@ -28,7 +28,7 @@ public final class CancelKeys {
     }
   }
 
-  public Optional<ClientSession> find(int processId, int secretKey) {
+  public Optional<CancelTarget> find(int processId, int secretKey) {
     return Optional.ofNullable(sessions.get(id(new BackendKeyData(processId, secretKey))));
   }
 

@@ -1,4 +1,4 @@
-package org.postgresml.proxy.session;
+package org.postgresml.proxy.auth;
 
 import com.ongres.scram.common.util.TlsServerEndpoint;
 import io.netty.channel.Channel;
@@ -14,12 +14,12 @@ import java.util.Optional;
  * stronger hash. A client that computes the same from the certificate it received knows its TLS
  * ends at the proxy.
  */
-final class ChannelBinding {
+public final class ChannelBinding {
 
   private ChannelBinding() {}
 
   /** Empty without TLS (or before the handshake finished). */
-  static Optional<byte[]> tlsServerEndPoint(Channel channel) {
+  public static Optional<byte[]> tlsServerEndPoint(Channel channel) {
     SslHandler tls = channel.pipeline().get(SslHandler.class);
     if (tls == null || !tls.handshakeFuture().isSuccess()) {
       return Optional.empty();

@@ -1,4 +1,4 @@
-package org.postgresml.proxy.fleet;
+package org.postgresml.proxy.cancel;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,4 +1,4 @@
-package org.postgresml.proxy.observe;
+package org.postgresml.proxy.pool;
 
 import java.util.concurrent.atomic.LongAdder;
 
