@@ -204,7 +204,7 @@ public final class BenchMain implements Callable<Integer> {
     if (settings.quick()) {
       report.note("Quick run: one round of " + settings.runTime().toSeconds() + " s per configuration is a smoke"
           + " check that everything runs, not a measurement; the full run (`bench/run.sh`) uses 5 rounds of 10 s,"
-          + " `--profile issue17` 5 rounds of 6 s (select-only 3).");
+          + " `--profile issue17` 5 rounds of 5 s (select-only 3).");
     }
   }
 
