@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -27,6 +28,7 @@ import org.postgresml.proxy.pool.ServerPools;
 import org.postgresml.proxy.auth.ClientUsers;
 import org.postgresml.proxy.config.FleetSettings;
 import org.postgresml.proxy.config.ProxySettings;
+import org.postgresml.proxy.config.SettingValues;
 import org.postgresml.proxy.cancel.FleetCancel;
 import org.postgresml.proxy.cancel.FleetCancelMetrics;
 import org.postgresml.proxy.fleet.PeerDirectory;
@@ -125,7 +127,7 @@ public final class ProxyServer implements AutoCloseable {
    * timers, pool mode and reset query for new sessions, the upstream and its credentials. Sessions
    * stay. When the upstream changed, the pools retire their old connections (idle ones now, held ones
    * as clients release them). Settings that need a restart
-   * (ports, TLS files) are logged as such.
+   * (the settings table's restart-only ones: ports, TLS files, fleet peers) are logged as such.
    */
   public CompletionStage<Void> reload() {
     if (reloadSource == null) {
@@ -160,10 +162,10 @@ public final class ProxyServer implements AutoCloseable {
       LOG.atInfo().addKeyValue("upstream", next.upstream().url()).log("upstream changed, pools drain their old"
           + " connections");
     }
-    if (previous.port() != next.port() || previous.httpPort() != next.httpPort()
-        || !previous.listenHost().equals(next.listenHost()) || !previous.clientTls().equals(next.clientTls())
-        || !previous.fleet().toString().equals(next.fleet().toString())) {
-      LOG.atWarn().log("listen address, ports, TLS files and fleet peers change only with a restart");
+    List<String> restartOnly = SettingValues.restartNeeded(previous, next);
+    if (!restartOnly.isEmpty()) {
+      LOG.atWarn().addKeyValue("settings", String.join(",", restartOnly))
+          .log("these settings change only with a restart");
     }
     LOG.atInfo().addKeyValue("pool_mode", next.pool().mode()).addKeyValue("pool_size", next.pool().perPool().size())
         .log("configuration reloaded");
