@@ -121,7 +121,7 @@ public final class SettingsResolver {
             () -> "text")))),
         first(cli.logConnections, () -> first(file.log.connections, () -> true)),
         replicaId, new FleetSettingsResolver(cli, env, file.fleet).resolve(), cancel(file.cancel),
-        Optional.ofNullable(configPath));
+        CacheSettingsResolver.resolve(file.cache), Optional.ofNullable(configPath));
   }
 
   private ProxySettings.PoolSettings pool(ConfigFile.Pool pool) {

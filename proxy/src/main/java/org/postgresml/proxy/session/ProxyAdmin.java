@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.postgresml.proxy.admin.AdminContext;
+import org.postgresml.proxy.cache.AnswerCache;
 import org.postgresml.proxy.config.ByteSizeText;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.config.ProxyVersion;
@@ -32,9 +33,11 @@ public final class ProxyAdmin implements AdminContext {
   private final PooledConnectionProvider servers;
   private final Supplier<ProxySettings> settings;
   private final Levers levers;
+  private final AnswerCache cache;
 
   public ProxyAdmin(SessionRegistry registry, PooledConnectionProvider servers, Supplier<ProxySettings> settings,
-      Levers levers) {
+      AnswerCache cache, Levers levers) {
+    this.cache = cache;
     this.registry = registry;
     this.servers = servers;
     this.settings = settings;
@@ -146,7 +149,27 @@ public final class ProxyAdmin implements AdminContext {
     entries.add(new ConfigEntry("timeouts.shutdownGrace", current.shutdownGrace().toString(), "PT5S", true));
     entries.add(new ConfigEntry("log.connections", Boolean.toString(current.logConnections()), "true", true));
     entries.add(new ConfigEntry("fleet.replicaId", Integer.toString(current.replicaId()), "", false));
+    org.postgresml.proxy.config.CacheSettings cacheSettings = current.cache();
+    entries.add(new ConfigEntry("cache.functions", cacheSettings.functions().entrySet().stream().sorted(
+        Map.Entry.comparingByKey()).map(f -> f.getKey() + (f.getValue() ? " (public)" : "")).toList().toString()
+        .replaceAll("^\\[|\\]$", ""), "", true));
+    entries.add(new ConfigEntry("cache.maxSize", ByteSizeText.format(cacheSettings.maxSizeBytes()),
+        ByteSizeText.format(org.postgresml.proxy.config.CacheSettings.DEFAULT_MAX_SIZE), true));
+    entries.add(new ConfigEntry("cache.ttl", cacheSettings.ttl().toString(), "PT1H", true));
+    entries.add(new ConfigEntry("cache.generation", Long.toString(cacheSettings.generation()), "0", true));
     return entries;
+  }
+
+  @Override
+  public CacheInfo cache() {
+    return new CacheInfo(cache.report().stream().map(line -> new CacheFunctionInfo(line.function(), line.shared(),
+        line.entries(), line.bytes(), line.hits(), line.misses(), line.coalesced(), line.evictions(), line.bypassed()))
+        .toList(), cache.settings().maxSizeBytes(), cache.settings().generation(), cache.inFlight());
+  }
+
+  @Override
+  public void clearCache() {
+    cache.clear();
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.postgresml.proxy.session;
 import io.netty.handler.ssl.SslContext;
 import java.util.Optional;
 import org.postgresml.proxy.auth.ClientUsers;
+import org.postgresml.proxy.cache.AnswerCache;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.observe.ProxyMetrics;
 
@@ -20,6 +21,7 @@ public final class SessionContext {
   private final SessionRegistry registry;
   private final ProxyMetrics metrics;
   private final AdminAccess admin;
+  private final AnswerCache cache;
   private final ConnectionLimits connectionLimits = new ConnectionLimits(this::settings);
   /** Refused replication connections: one log line a minute, whatever the retry rate. */
   private final RefusalLog replicationRefusals = new RefusalLog("replication connection", 60,
@@ -28,6 +30,14 @@ public final class SessionContext {
   public SessionContext(ProxySettings settings, Optional<SslContext> clientTls, ClientUsers users,
       CancelDispatch cancels, ServerConnectionProvider servers, SessionRegistry registry, ProxyMetrics metrics,
       AdminAccess admin) {
+    this(settings, clientTls, users, cancels, servers, registry, metrics, admin,
+        new AnswerCache(settings.cache(), metrics.registry()));
+  }
+
+  public SessionContext(ProxySettings settings, Optional<SslContext> clientTls, ClientUsers users,
+      CancelDispatch cancels, ServerConnectionProvider servers, SessionRegistry registry, ProxyMetrics metrics,
+      AdminAccess admin, AnswerCache cache) {
+    this.cache = cache;
     this.settings = settings;
     this.clientTls = clientTls;
     this.users = users;
@@ -82,6 +92,11 @@ public final class SessionContext {
 
   ConnectionLimits connectionLimits() {
     return connectionLimits;
+  }
+
+  /** The answer cache every session shares (its settings follow reloads: {@link AnswerCache#update}). */
+  public AnswerCache cache() {
+    return cache;
   }
 
   public AdminAccess admin() {
