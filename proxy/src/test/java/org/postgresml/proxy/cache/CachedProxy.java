@@ -34,10 +34,16 @@ final class CachedProxy implements AutoCloseable {
   private final String mode;
   private final Path file;
   private final RunningProxy proxy;
+  private final String queryWaitTimeout;
 
   CachedProxy(UpstreamDatabase upstream, String mode, int poolSize, String cacheYaml) {
+    this(upstream, mode, poolSize, "30s", cacheYaml);
+  }
+
+  CachedProxy(UpstreamDatabase upstream, String mode, int poolSize, String queryWaitTimeout, String cacheYaml) {
     this.upstream = upstream;
     this.mode = mode;
+    this.queryWaitTimeout = queryWaitTimeout;
     this.file = ProxyConfigFile.write(yaml(poolSize, cacheYaml));
     this.proxy = RunningProxy.start(List.of("--config", file.toString()));
   }
@@ -54,8 +60,9 @@ final class CachedProxy implements AutoCloseable {
         pool:
           mode: %s
           size: %d
+          queryWaitTimeout: %s
         %s
-        """.formatted(upstream.url("disable"), mode, poolSize, cacheYaml);
+        """.formatted(upstream.url("disable"), mode, poolSize, queryWaitTimeout, cacheYaml);
   }
 
   /** Rewrites the file's cache section and reloads (as RELOAD, SIGHUP or the file watcher would). */
