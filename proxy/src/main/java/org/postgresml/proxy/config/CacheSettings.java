@@ -2,6 +2,7 @@ package org.postgresml.proxy.config;
 
 import java.time.Duration;
 import java.util.Map;
+import org.postgresml.proxy.config.model.Setting;
 
 /**
  * The AI-call cache (docs/cache.md): which functions may be answered from memory, and whether a
@@ -13,8 +14,10 @@ import java.util.Map;
  */
 public record CacheSettings(Map<String, Boolean> functions, long maxSizeBytes, Duration ttl, long generation) {
 
-  public static final long DEFAULT_MAX_SIZE = 256L * 1024 * 1024;
-  public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+  /** The settings table's defaults (256MB, 1h). */
+  public static final long DEFAULT_MAX_SIZE = ByteSizeText.parseLong("cache.maxSize",
+      Setting.CACHE_MAX_SIZE.defaultText(), 0, Long.MAX_VALUE);
+  public static final Duration DEFAULT_TTL = DurationText.parse("cache.ttl", Setting.CACHE_TTL.defaultText());
   public static final CacheSettings OFF = new CacheSettings(Map.of(), DEFAULT_MAX_SIZE, DEFAULT_TTL, 0);
 
   public CacheSettings {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.postgresml.proxy.config.model.Setting;
 
 /** Checks the {@code cache:} section of the YAML file into {@link CacheSettings}. */
 final class CacheSettingsResolver {
@@ -40,14 +41,15 @@ final class CacheSettingsResolver {
         throw new ConfigException(key + ": " + function.name + " is listed twice");
       }
     }
-    long maxSize = cache.maxSize == null ? CacheSettings.DEFAULT_MAX_SIZE
-        : ByteSizeText.parseLong("cache.maxSize", cache.maxSize, MIN_SIZE, MAX_SIZE);
-    Duration ttl = cache.ttl == null ? CacheSettings.DEFAULT_TTL : DurationText.parse("cache.ttl", cache.ttl);
+    long maxSize = ByteSizeText.parseLong("cache.maxSize", cache.maxSize == null
+        ? Setting.CACHE_MAX_SIZE.defaultText() : cache.maxSize, MIN_SIZE, MAX_SIZE);
+    Duration ttl = DurationText.parse("cache.ttl", cache.ttl == null ? Setting.CACHE_TTL.defaultText() : cache.ttl);
     if (ttl.isZero()) {
       throw new ConfigException("cache.ttl must be above 0 (to turn the cache off, list no functions)");
     }
     // Any int64: only a change matters (the operator bumps it).
-    long generation = cache.generation == null ? 0 : cache.generation;
+    long generation = cache.generation == null ? Long.parseLong(Setting.CACHE_GENERATION.defaultText())
+        : cache.generation;
     return new CacheSettings(functions, maxSize, ttl, generation);
   }
 }

@@ -4,8 +4,11 @@ import io.netty.handler.ssl.SslContext;
 import java.util.Optional;
 import org.postgresml.proxy.auth.ClientUsers;
 import org.postgresml.proxy.cache.AnswerCache;
+import org.postgresml.proxy.cancel.CancelDispatch;
+import org.postgresml.proxy.cancel.CancelKeys;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.observe.ProxyMetrics;
+import org.postgresml.proxy.pool.ServerConnectionProvider;
 
 /**
  * What every client session shares: settings, TLS, users, cancel keys, the connection source. The
@@ -20,7 +23,8 @@ public final class SessionContext {
   private final ServerConnectionProvider servers;
   private final SessionRegistry registry;
   private final ProxyMetrics metrics;
-  private final AdminAccess admin;
+  /** The proxy's own database (the admin console): checked and served apart from the pools. */
+  private final LocalDatabase localDatabase;
   private final AnswerCache cache;
   private final ConnectionLimits connectionLimits = new ConnectionLimits(this::settings);
   /** Refused replication connections: one log line a minute, whatever the retry rate. */
@@ -29,14 +33,14 @@ public final class SessionContext {
 
   public SessionContext(ProxySettings settings, Optional<SslContext> clientTls, ClientUsers users,
       CancelDispatch cancels, ServerConnectionProvider servers, SessionRegistry registry, ProxyMetrics metrics,
-      AdminAccess admin) {
-    this(settings, clientTls, users, cancels, servers, registry, metrics, admin,
+      LocalDatabase localDatabase) {
+    this(settings, clientTls, users, cancels, servers, registry, metrics, localDatabase,
         new AnswerCache(settings.cache(), metrics.registry()));
   }
 
   public SessionContext(ProxySettings settings, Optional<SslContext> clientTls, ClientUsers users,
       CancelDispatch cancels, ServerConnectionProvider servers, SessionRegistry registry, ProxyMetrics metrics,
-      AdminAccess admin, AnswerCache cache) {
+      LocalDatabase localDatabase, AnswerCache cache) {
     this.cache = cache;
     this.settings = settings;
     this.clientTls = clientTls;
@@ -45,7 +49,7 @@ public final class SessionContext {
     this.servers = servers;
     this.registry = registry;
     this.metrics = metrics;
-    this.admin = admin;
+    this.localDatabase = localDatabase;
   }
 
   /** New settings and users for sessions that log in from now on. */
@@ -99,7 +103,7 @@ public final class SessionContext {
     return cache;
   }
 
-  public AdminAccess admin() {
-    return admin;
+  public LocalDatabase localDatabase() {
+    return localDatabase;
   }
 }
