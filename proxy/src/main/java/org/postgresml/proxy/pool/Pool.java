@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -70,7 +71,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   public void start() {
     PoolActions<C> actions;
     synchronized (lock) {
-      maintenance = PoolMaintenance.start(timer, this::maintain);
+      maintenance = PoolMaintenance.start(timer, () -> step(state::sweep));
       actions = state.start(nanoClock.getAsLong());
     }
     carryOut(actions);
@@ -127,20 +128,12 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
 
   /** A connection that died or must not be used again, held or idle; the pool refills as needed. */
   public void discard(C connection, CloseReason reason) {
-    PoolActions<C> actions;
-    synchronized (lock) {
-      actions = state.discard(connection, reason, nanoClock.getAsLong());
-    }
-    carryOut(actions);
+    step(now -> state.discard(connection, reason, now));
   }
 
   /** New sizes and timers; existing connections stay, extra idle ones close, new waiters may be served. */
   public void updateSettings(PoolSettings newSettings) {
-    PoolActions<C> actions;
-    synchronized (lock) {
-      actions = state.updateSettings(newSettings, nanoClock.getAsLong());
-    }
-    carryOut(actions);
+    step(now -> state.updateSettings(newSettings, now));
   }
 
   /**
@@ -148,30 +141,18 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
    * changed the upstream or its credentials; clients keep their sessions until they leave.
    */
   public void drain() {
-    PoolActions<C> actions;
-    synchronized (lock) {
-      actions = state.drain(nanoClock.getAsLong());
-    }
-    carryOut(actions);
+    step(state::drain);
   }
 
   /** Holds new acquisitions; completes when no connection is held any more (PgBouncer's PAUSE). */
   public CompletableFuture<Void> pause() {
     CompletableFuture<Void> quiet = new CompletableFuture<>();
-    PoolActions<C> actions;
-    synchronized (lock) {
-      actions = state.pause(quiet);
-    }
-    carryOut(actions);
+    step(now -> state.pause(quiet));
     return quiet;
   }
 
   public void resume() {
-    PoolActions<C> actions;
-    synchronized (lock) {
-      actions = state.resume(nanoClock.getAsLong());
-    }
-    carryOut(actions);
+    step(state::resume);
   }
 
   /** True when no client holds or waits for a connection, and none has acquired or released one for {@code quiet}. */
@@ -208,13 +189,6 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     return affinity instanceof ScheduledExecutorService own ? own : timer;
   }
 
-  private void maintain() {
-    PoolActions<C> actions;
-    synchronized (lock) {
-      actions = state.sweep(nanoClock.getAsLong());
-    }
-    carryOut(actions);
-  }
 
   private void expire(PoolWaiter<C> waiter) {
     Throwable why;
@@ -228,10 +202,12 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     waiter.future.completeExceptionally(why);
   }
 
-  private void checked(PoolEntry<C> entry, boolean healthy) {
+  // One locked step of the state, then what it decided. For the calls off the per-transaction path:
+  // acquire and release spell it out, so that they allocate no lambda.
+  private void step(LongFunction<PoolActions<C>> decision) {
     PoolActions<C> actions;
     synchronized (lock) {
-      actions = state.checked(entry, healthy, nanoClock.getAsLong());
+      actions = decision.apply(nanoClock.getAsLong());
     }
     carryOut(actions);
   }
@@ -268,7 +244,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     for (int i = 0; i < actions.checkCount(); i++) {
       PoolEntry<C> entry = actions.checks.get(i);
       PoolHealthCheck.run(entry.connection, actions.checkLimitNanos, timer)
-          .thenAccept(healthy -> checked(entry, healthy));
+          .thenAccept(healthy -> step(now -> state.checked(entry, healthy, now)));
     }
     for (int i = 0; i < actions.connectCount(); i++) {
       connects.open(actions.connects.get(i), actions.connectGeneration, actions.connectsStartedNanos);
@@ -307,11 +283,7 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
 
     @Override
     public void retryDue() {
-      PoolActions<C> actions;
-      synchronized (lock) {
-        actions = state.retryDue(nanoClock.getAsLong());
-      }
-      carryOut(actions);
+      step(state::retryDue);
       synchronized (lock) {
         state.retryFinished();
       }

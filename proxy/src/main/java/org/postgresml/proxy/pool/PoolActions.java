@@ -91,7 +91,7 @@ final class PoolActions<C extends PooledConnection> {
   }
 
   void retryAfter(long delayNanos) {
-    retryAfterNanos = Math.max(delayNanos, 1);
+    retryAfterNanos = delayNanos;
   }
 
   void completePauses(List<CompletableFuture<Void>> pauses) {

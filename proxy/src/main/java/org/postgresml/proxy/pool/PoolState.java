@@ -1,12 +1,9 @@
 package org.postgresml.proxy.pool;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.DoubleSupplier;
 
@@ -24,14 +21,12 @@ final class PoolState<C extends PooledConnection> {
 
   /** The pool's name, for the errors clients get. */
   private final String name;
-  /** Where each connection's jitter comes from (a uniform draw in [0, 1)); fixed in tests. */
+  /** Where each connection's lifetime jitter comes from (uniform in [0, 1)); fixed in tests. */
   private final DoubleSupplier random;
-  /** Every open connection (idle, held, being checked), by identity: release and discard find theirs here. */
-  private final Map<C, PoolEntry<C>> entries = new IdentityHashMap<>();
-  /** Idle connections, most recently released first: reused first, so under light load the rest idle out. */
-  private final ArrayDeque<PoolEntry<C>> idle = new ArrayDeque<>();
+  /** The open connections: idle, held, being checked. */
+  private final OpenConnections<C> connections = new OpenConnections<>();
   /** Clients waiting for a connection, first come first served. */
-  private final ArrayDeque<PoolWaiter<C>> waiters = new ArrayDeque<>();
+  private final Waiters<C> waiters = new Waiters<>();
   /** PAUSE requests waiting for the last held connection to come back. */
   private final List<CompletableFuture<Void>> pauses = new ArrayList<>();
   /** Failures in a row and the last connect error: holds connects back, and tells waiters why. */
@@ -40,18 +35,12 @@ final class PoolState<C extends PooledConnection> {
   private PoolSettings settings;
   /** Connects started and not finished: counted against the size, so the cap holds while they log in. */
   private int connecting;
-  /** Idle connections out for a health check: neither idle nor held, and each may serve a waiter soon. */
-  private int checking;
-  /** Bumped by drain and close: a connection of an older generation is retired, not reused. */
-  private int generation;
   /** When a client last acquired or released a connection (or the pool was made): for unused-pool removal. */
   private long lastClientNanos;
   /** PAUSE holds new acquisitions until RESUME. */
   private boolean paused;
   /** Closed for good: acquisitions fail, released connections close. */
   private boolean closed;
-  /** A back-off retry is scheduled and has not finished running: back-off asks for one at a time. */
-  private boolean retryPending;
   /** What the current step decided; made on its first decision and handed out at the step's end. */
   private PoolActions<C> pending;
 
@@ -70,92 +59,62 @@ final class PoolState<C extends PooledConnection> {
     return closed;
   }
 
-  /** The first step: opens the warm minimum. */
+  /** Opens the warm minimum. */
   PoolActions<C> start(long now) {
-    dispatch(now);
-    return take();
+    return dispatched(now);
   }
 
   /** A client asks for a connection; {@code waiter.served} says whether it got one at once. */
   PoolActions<C> acquire(PoolWaiter<C> waiter, long now) {
     lastClientNanos = now;
-    waiters.addLast(waiter);
-    dispatch(now);
-    return take();
+    waiters.add(waiter);
+    return dispatched(now);
   }
 
-  /**
-   * A client gives a connection back; {@code reusable} is its word that it left it clean. Kept
-   * idle (or handed on) or closed by {@link #releaseVerdict}; one this pool no longer holds (drained
-   * and closed, or never its own) closes as drained.
-   */
+  /** A client gives a connection back, clean or not ({@link OpenConnections#onRelease}); one discarded while held closes. */
   PoolActions<C> release(C connection, boolean reusable, long now) {
     lastClientNanos = now;
-    PoolEntry<C> entry = entries.get(connection);
+    PoolEntry<C> entry = connections.find(connection);
     if (entry == null || entry.state != PoolEntry.State.ACTIVE) {
       actions().closeStray(connection, CloseReason.DRAINED);
       return take();
     }
-    Verdict verdict = releaseVerdict(entry, reusable, now);
+    Verdict verdict = connections.onRelease(entry, reusable, now, closed, settings.size());
     if (verdict.closes()) {
       remove(entry, verdict.closeReason);
     } else {
-      entry.state = PoolEntry.State.IDLE;
-      entry.lastUsedNanos = now;
-      idle.addFirst(entry);
+      connections.makeIdle(entry, now);
     }
-    dispatch(now);
-    completePausesIfQuiet();
-    return take();
-  }
-
-  /** Why a released connection is kept or closed; the first rule that applies wins. */
-  Verdict releaseVerdict(PoolEntry<C> entry, boolean reusable, long now) {
-    if (!reusable || !entry.connection.isUsable()) {
-      return Verdict.DIRTY;
-    }
-    if (closed || entry.generation != generation) {
-      return Verdict.DRAINED;
-    }
-    if (entry.isPastLifetime(now)) {
-      return Verdict.LIFETIME;
-    }
-    return entries.size() > settings.size() ? Verdict.POOL_SHRUNK : Verdict.KEEP;
+    return dispatchAndCompletePauses(now);
   }
 
   /** A connection that died or must not be used again, held, idle or being checked. */
   PoolActions<C> discard(C connection, CloseReason reason, long now) {
-    PoolEntry<C> entry = entries.get(connection);
+    PoolEntry<C> entry = connections.find(connection);
     if (entry == null) {
       return null;
     }
     if (entry.state == PoolEntry.State.IDLE) {
-      idle.remove(entry);
+      connections.idle().remove(entry);
     }
     remove(entry, reason);
-    dispatch(now);
-    completePausesIfQuiet();
-    return take();
+    return dispatchAndCompletePauses(now);
   }
 
   /** New sizes and timers: idle connections above the new size close, least recently used first. */
   PoolActions<C> updateSettings(PoolSettings newSettings, long now) {
     settings = newSettings;
-    while (entries.size() > settings.size() && !idle.isEmpty()) {
-      remove(idle.pollLast(), CloseReason.POOL_SHRUNK);
+    while (connections.open() > settings.size() && !connections.idle().isEmpty()) {
+      remove(connections.idle().pollOldest(), CloseReason.POOL_SHRUNK);
     }
-    dispatch(now);
-    return take();
+    return dispatched(now);
   }
 
   /** Retires the current generation: idle connections close now, held ones when released. */
   PoolActions<C> drain(long now) {
-    generation++;
-    while (!idle.isEmpty()) {
-      remove(idle.pollFirst(), CloseReason.DRAINED);
-    }
-    dispatch(now);
-    return take();
+    connections.retire();
+    removeAllIdle(CloseReason.DRAINED);
+    return dispatched(now);
   }
 
   /** Holds new acquisitions; {@code quiet} completes once no connection is held. */
@@ -168,21 +127,18 @@ final class PoolState<C extends PooledConnection> {
 
   PoolActions<C> resume(long now) {
     paused = false;
-    dispatch(now);
-    return take();
+    return dispatched(now);
   }
 
-  /** Closes idle connections and fails every waiter; held ones close when released. */
+  /** Closes idle connections and fails every waiter; held ones close when released. Null when closed before. */
   PoolActions<C> close() {
     if (closed) {
       return null;
     }
     closed = true;
-    generation++;
-    while (!idle.isEmpty()) {
-      remove(idle.pollFirst(), CloseReason.SHUTDOWN);
-    }
-    failAllWaiters(new PoolClosedException(name));
+    connections.retire();
+    removeAllIdle(CloseReason.SHUTDOWN);
+    waiters.failAll(new PoolClosedException(name), actions());
     if (!pauses.isEmpty()) {
       actions().completePauses(pauses);
       pauses.clear();
@@ -190,22 +146,16 @@ final class PoolState<C extends PooledConnection> {
     return take();
   }
 
-  /**
-   * A connect finished: the connection joins the pool idle (and serves the first waiter), or closes
-   * when it arrived too late (the pool was drained or closed while it logged in).
-   */
+  /** A connect finished: the connection joins idle, or closes when the pool was drained or closed meanwhile. */
   PoolActions<C> connected(C connection, int connectGeneration, long now) {
     connecting--;
     backoff.succeeded();
-    if (closed || connectGeneration != generation) {
+    if (closed || connectGeneration != connections.generation()) {
       actions().closeStray(connection, closed ? CloseReason.SHUTDOWN : CloseReason.DRAINED);
     } else {
-      PoolEntry<C> entry = new PoolEntry<>(connection, now, lifetimeNanos(), generation);
-      entries.put(connection, entry);
-      idle.addFirst(entry);
+      connections.add(connection, now, lifetimeNanos());
     }
-    dispatch(now);
-    return take();
+    return dispatched(now);
   }
 
   /** server_lifetime less a random share of up to lifetime_jitter, drawn per connection. */
@@ -214,26 +164,21 @@ final class PoolState<C extends PooledConnection> {
     return (long) (settings.serverLifetime().toNanos() * (1 - jitter));
   }
 
-  /**
-   * A connect failed: back-off grows; a permanent failure (it will repeat however often the pool
-   * retries) reaches every waiter now, another one those who waited past the connect timeout.
-   */
+  /** A connect failed: back-off grows; every waiter gets a permanent failure, those past the connect timeout another. */
   PoolActions<C> connectFailed(Throwable cause, boolean permanent, long now) {
     connecting--;
     backoff.failed(cause, now);
     if (permanent) {
-      failAllWaiters(cause);
+      waiters.failAll(cause, actions());
     } else {
       failWaitersPastConnectTimeout(now);
     }
-    dispatch(now);
-    return take();
+    return dispatched(now);
   }
 
   /**
-   * The back-off retry is due: connect again, and give up for clients past the connect timeout. The
-   * retry stays pending until {@link #retryFinished} (after its connects started): a connect that
-   * fails at once inside the retry schedules no second one; the next maintenance round does.
+   * The back-off retry is due: connect again; clients past the connect timeout give up. It stays
+   * pending until {@link #retryFinished}: a connect failing at once inside it schedules no second one.
    */
   PoolActions<C> retryDue(long now) {
     dispatch(now);
@@ -243,56 +188,38 @@ final class PoolState<C extends PooledConnection> {
 
   /** The retry's step and what it decided were carried out: back-off may schedule the next one. */
   void retryFinished() {
-    retryPending = false;
+    backoff.retryFinished();
   }
 
   /** A health check finished; {@code healthy} false when it failed, got no answer or threw. */
   PoolActions<C> checked(PoolEntry<C> entry, boolean healthy, long now) {
-    checking--;
+    connections.checkFinished();
     if (entry.state != PoolEntry.State.CLOSED) { // else discarded while its check ran
-      Verdict verdict = checkVerdict(entry, healthy);
+      Verdict verdict = connections.afterCheck(entry, healthy, closed);
       if (verdict.closes()) {
         remove(entry, verdict.closeReason);
       } else {
-        entry.state = PoolEntry.State.IDLE;
-        entry.lastUsedNanos = now;
-        idle.addFirst(entry);
+        connections.makeIdle(entry, now);
       }
     }
-    dispatch(now);
-    completePausesIfQuiet();
-    return take();
+    return dispatchAndCompletePauses(now);
   }
 
-  /** A checked connection goes back idle when healthy and still of the current generation. */
-  Verdict checkVerdict(PoolEntry<C> entry, boolean healthy) {
-    if (!healthy) {
-      return Verdict.HEALTH_CHECK_FAILED;
-    }
-    return closed || entry.generation != generation ? Verdict.DRAINED : Verdict.KEEP;
-  }
-
-  /**
-   * The maintenance round: each idle connection, least recently used first, gets the verdict of
-   * {@link PoolMaintenance#idleVerdict}; then the pool refills to its minimum.
-   */
+  /** A maintenance round: {@link PoolMaintenance#idleVerdict} for each idle one, oldest first; then refill. */
   PoolActions<C> sweep(long now) {
     if (closed) {
       return null;
     }
-    for (Iterator<PoolEntry<C>> it = idle.descendingIterator(); it.hasNext(); ) {
+    for (Iterator<PoolEntry<C>> it = connections.idle().oldestFirst(); it.hasNext(); ) {
       PoolEntry<C> entry = it.next();
-      Verdict verdict = PoolMaintenance.idleVerdict(entry, now, settings, entries.size() > settings.minSize());
-      if (verdict == Verdict.CHECK) {
+      boolean aboveMinimum = connections.open() > settings.minSize();
+      Verdict verdict = PoolMaintenance.idleVerdict(entry, now, settings, aboveMinimum);
+      if (verdict != Verdict.KEEP) {
         it.remove();
-        startCheck(entry);
-      } else if (verdict.closes()) {
-        it.remove();
-        remove(entry, verdict.closeReason);
+        checkOrRemove(entry, verdict);
       }
     }
-    dispatch(now);
-    return take();
+    return dispatched(now);
   }
 
   /** A waiter's query_wait_timeout fired: false when it was served or failed in the meantime. */
@@ -300,66 +227,37 @@ final class PoolState<C extends PooledConnection> {
     return waiters.remove(waiter);
   }
 
-  /**
-   * What is true when a client waited in vain: every connection was in use, or the pool had room
-   * and the upstream did not let a new one log in (its last connect error, or none answered yet).
-   */
+  /** What is true when a client waited in vain: all in use, or the last connect error, or none answered yet. */
   Throwable whyNoConnection(Duration waited) {
-    if (entries.size() >= settings.size()) {
+    int open = connections.open();
+    if (open >= settings.size()) {
       return new PoolExhaustedException(name, settings.size(), waited);
     }
-    return backoff.lastFailure().orElseGet(() -> new ConnectPendingException(name, waited, entries.size(), connecting));
+    return backoff.lastFailure().orElseGet(() -> new ConnectPendingException(name, waited, open, connecting));
   }
 
-  /** Whether another connection may be opened now: for a waiter or the warm minimum, under the cap, past back-off. */
+  /** Whether to open another connection now: for a waiter or the warm minimum, under the cap, past back-off. */
   Open openAnother(long now) {
-    int wanted = Math.max(paused ? 0 : waiters.size() - checking, settings.minSize() - entries.size());
+    int open = connections.open();
+    int wanted = Math.max(paused ? 0 : waiters.size() - connections.checking(), settings.minSize() - open);
     if (connecting >= wanted) {
       return Open.NOT_NEEDED;
     }
-    if (entries.size() + connecting >= settings.size()) {
+    if (open + connecting >= settings.size()) {
       return Open.AT_CAP;
     }
     return backoff.remainingNanos(now) > 0 ? Open.BACKING_OFF : Open.YES;
   }
 
-  /** The idle connection a waiter gets: the most recently released that lives where it does, else the most recent. */
-  PoolEntry<C> takeIdleFor(Object affinity) {
-    if (affinity != null) {
-      for (Iterator<PoolEntry<C>> it = idle.iterator(); it.hasNext(); ) {
-        PoolEntry<C> entry = it.next();
-        if (affinity.equals(entry.connection.affinity())) {
-          it.remove();
-          return entry;
-        }
-      }
-    }
-    return idle.pollFirst();
-  }
-
-  /** Whether an idle connection may serve a waiter now: gone ones close, stale ones are checked first. */
-  Verdict takeVerdict(PoolEntry<C> entry, long now) {
-    if (!entry.connection.isUsable()) {
-      return Verdict.SERVER_GONE;
-    }
-    return entry.isDueForCheck(now, settings.serverIdleCheck().toNanos()) ? Verdict.CHECK : Verdict.KEEP;
-  }
-
   /** No client holds or waits for a connection, and none has acquired or released one for {@code quiet}. */
   boolean isUnused(Duration quiet, long now) {
-    return held() == 0 && waiters.isEmpty() && now - lastClientNanos >= quiet.toNanos();
+    return connections.held() == 0 && waiters.isEmpty() && now - lastClientNanos >= quiet.toNanos();
   }
 
   PoolStats stats(long now) {
-    long maxWait = waiters.isEmpty() ? 0 : (now - waiters.peekFirst().sinceNanos) / 1000;
-    long idleCheck = settings.serverIdleCheck().toNanos();
-    int stale = 0;
-    for (PoolEntry<C> entry : idle) {
-      if (entry.isDueForCheck(now, idleCheck)) {
-        stale++;
-      }
-    }
-    return new PoolStats(held(), idle.size(), stale, checking, connecting, waiters.size(), maxWait, paused);
+    IdleConnections<C> idle = connections.idle();
+    return new PoolStats(connections.held(), idle.size(), idle.dueForCheck(now, settings.serverIdleCheck().toNanos()),
+        connections.checking(), connecting, waiters.size(), waiters.longestWaitMicros(now), paused);
   }
 
   // Hands idle connections to waiters in order (closing gone ones, checking stale ones first), then
@@ -368,95 +266,81 @@ final class PoolState<C extends PooledConnection> {
     if (closed) {
       return;
     }
+    IdleConnections<C> idle = connections.idle();
+    long idleCheck = settings.serverIdleCheck().toNanos();
     while (!paused && !waiters.isEmpty() && !idle.isEmpty()) {
-      PoolEntry<C> entry = takeIdleFor(waiters.peekFirst().affinity);
-      Verdict verdict = takeVerdict(entry, now);
-      if (verdict == Verdict.CHECK) {
-        startCheck(entry);
-      } else if (verdict.closes()) {
-        remove(entry, verdict.closeReason);
+      PoolEntry<C> entry = idle.takeFor(waiters.first().affinity);
+      Verdict verdict = connections.beforeServing(entry, now, idleCheck);
+      if (verdict != Verdict.KEEP) {
+        checkOrRemove(entry, verdict);
       } else {
         PoolWaiter<C> waiter = waiters.pollFirst();
         waiter.served = true;
         waiter.connection = entry.connection;
         waiter.waitedNanos = now - waiter.sinceNanos;
-        entry.state = PoolEntry.State.ACTIVE;
+        connections.hand(entry);
         actions().serve(waiter);
       }
     }
-    for (Open open = openAnother(now); open != Open.NOT_NEEDED && open != Open.AT_CAP; open = openAnother(now)) {
+    for (Open open = openAnother(now); open == Open.YES || open == Open.BACKING_OFF; open = openAnother(now)) {
       if (open == Open.BACKING_OFF) {
-        if (!retryPending) {
-          retryPending = true;
-          actions().retryAfter(backoff.remainingNanos(now));
+        long delay = backoff.claimRetry(now);
+        if (delay > 0) {
+          actions().retryAfter(delay);
         }
         break;
       }
       // A new connection opens where the waiter it will most likely serve lives.
-      Object affinity = affinityOfWaiter(connecting + checking);
+      Object affinity = waiters.affinityAt(connecting + connections.checking());
       connecting++;
-      actions().connect(affinity, generation, now);
+      actions().connect(affinity, connections.generation(), now);
     }
   }
 
-  private Object affinityOfWaiter(int index) {
-    int i = 0;
-    for (PoolWaiter<C> waiter : waiters) {
-      if (i++ == index) {
-        return waiter.affinity;
-      }
-    }
-    return null;
+  private PoolActions<C> dispatched(long now) {
+    dispatch(now);
+    return take();
+  }
+
+  private PoolActions<C> dispatchAndCompletePauses(long now) {
+    dispatch(now);
+    completePausesIfQuiet();
+    return take();
   }
 
   // Clients that have waited past the connect timeout while the upstream keeps refusing get its error.
   private void failWaitersPastConnectTimeout(long now) {
-    if (backoff.lastFailure().isEmpty() || !idle.isEmpty()) {
-      return;
-    }
-    Throwable cause = backoff.lastFailure().get();
-    long limit = settings.serverConnectTimeout().toNanos();
-    for (Iterator<PoolWaiter<C>> it = waiters.iterator(); it.hasNext(); ) {
-      PoolWaiter<C> waiter = it.next();
-      if (now - waiter.sinceNanos >= limit) {
-        it.remove();
-        waiter.failure = cause;
-        actions().fail(waiter);
-      }
+    if (backoff.lastFailure().isPresent() && connections.idle().isEmpty() && !waiters.isEmpty()) {
+      waiters.failWaitedPast(settings.serverConnectTimeout().toNanos(), now, backoff.lastFailure().get(), actions());
     }
   }
 
-  private void failAllWaiters(Throwable cause) {
-    while (!waiters.isEmpty()) {
-      PoolWaiter<C> waiter = waiters.pollFirst();
-      waiter.failure = cause;
-      actions().fail(waiter);
+  // An idle connection taken out of the idle list that must not serve as it is.
+  private void checkOrRemove(PoolEntry<C> entry, Verdict verdict) {
+    if (verdict == Verdict.CHECK) {
+      connections.startCheck(entry);
+      actions().check(entry, settings.serverConnectTimeout().toNanos());
+    } else {
+      remove(entry, verdict.closeReason);
     }
   }
 
-  private void startCheck(PoolEntry<C> entry) {
-    entry.state = PoolEntry.State.CHECKING;
-    checking++;
-    actions().check(entry, settings.serverConnectTimeout().toNanos());
+  private void removeAllIdle(CloseReason reason) {
+    while (!connections.idle().isEmpty()) {
+      remove(connections.idle().pollNewest(), reason);
+    }
   }
 
   private void remove(PoolEntry<C> entry, CloseReason reason) {
-    entries.remove(entry.connection);
-    entry.state = PoolEntry.State.CLOSED;
-    entry.closeReason = reason;
+    connections.remove(entry, reason);
     actions().close(entry);
   }
 
   private void completePausesIfQuiet() {
-    if (paused && held() == 0 && !pauses.isEmpty()) {
+    if (paused && connections.held() == 0 && !pauses.isEmpty()) {
       actions().completePauses(pauses);
       pauses.clear();
     }
-  }
-
-  // Connections clients hold: open ones that are neither idle nor out for a health check.
-  private int held() {
-    return entries.size() - idle.size() - checking;
   }
 
   private PoolActions<C> actions() {
