@@ -25,8 +25,11 @@ final class ConnectAttempts<C extends PooledConnection> {
     void retryDue();
   }
 
+  /** Opens and logs in one server connection; also says which failures are permanent. */
   private final ConnectionFactory<C> factory;
+  /** Where back-off retries wait. */
   private final ScheduledExecutorService timer;
+  /** Told how each attempt ended. */
   private final Outcomes<C> outcomes;
   /** The scheduled back-off retry, cancelled when the pool closes. */
   private volatile ScheduledFuture<?> retry;

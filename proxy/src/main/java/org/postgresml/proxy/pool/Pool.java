@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.DoubleSupplier;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
@@ -23,6 +22,7 @@ import java.util.function.LongSupplier;
  */
 public final class Pool<C extends PooledConnection> implements AutoCloseable {
 
+  /** "user@database", in errors and logs. */
   private final String name;
   /** The pool's fallback timer: maintenance, retries, health-check deadlines, waits of clients without a loop. */
   private final ScheduledExecutorService timer;
@@ -30,9 +30,11 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
   private final PoolListener listener;
   /** The time every decision is made at; a test moves it by hand. */
   private final LongSupplier nanoClock;
+  /** Opens connections when a step decides so, and schedules back-off retries. */
   private final ConnectAttempts<C> connects;
   /** Guards {@link #state}; held for one decision at a time, never while anything is carried out. */
   private final Object lock = new Object();
+  /** Everything the pool knows, and the rules it decides by. */
   private final PoolState<C> state;
   /** The maintenance rounds, from {@link #start()}; stopped by {@link #close()}. */
   private PoolMaintenance maintenance;
@@ -44,16 +46,11 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
 
   Pool(String name, PoolSettings settings, ConnectionFactory<C> factory, ScheduledExecutorService timer,
       PoolListener listener, LongSupplier nanoClock) {
-    this(name, settings, factory, timer, listener, nanoClock, () -> ThreadLocalRandom.current().nextDouble());
-  }
-
-  private Pool(String name, PoolSettings settings, ConnectionFactory<C> factory, ScheduledExecutorService timer,
-      PoolListener listener, LongSupplier nanoClock, DoubleSupplier random) {
     this.name = name;
     this.timer = timer;
     this.listener = listener;
     this.nanoClock = nanoClock;
-    this.state = new PoolState<>(name, settings, nanoClock.getAsLong(), random);
+    this.state = new PoolState<>(name, settings, nanoClock.getAsLong(), () -> ThreadLocalRandom.current().nextDouble());
     this.connects = new ConnectAttempts<>(factory, timer, new ConnectOutcomes());
   }
 

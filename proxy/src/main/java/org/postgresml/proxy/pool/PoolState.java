@@ -79,13 +79,28 @@ final class PoolState<C extends PooledConnection> {
       actions().closeStray(connection, CloseReason.DRAINED);
       return take();
     }
-    Verdict verdict = connections.onRelease(entry, reusable, now, closed, settings.size());
+    Verdict verdict = releaseVerdict(entry, reusable, now);
     if (verdict.closes()) {
       remove(entry, verdict.closeReason);
     } else {
       connections.makeIdle(entry, now);
     }
     return dispatchAndCompletePauses(now);
+  }
+
+  /** Why a connection a client holds is kept or closed when it comes back now. */
+  Verdict releaseVerdict(PoolEntry<C> entry, boolean reusable, long now) {
+    return connections.onRelease(entry, reusable, now, closed, settings.size());
+  }
+
+  /** Why a connection back from a health check is kept or closed. */
+  Verdict checkVerdict(PoolEntry<C> entry, boolean healthy) {
+    return connections.afterCheck(entry, healthy, closed);
+  }
+
+  /** What the pool knows of a connection; null when it does not hold it. */
+  PoolEntry<C> entry(C connection) {
+    return connections.find(connection);
   }
 
   /** A connection that died or must not be used again, held, idle or being checked. */
@@ -195,7 +210,7 @@ final class PoolState<C extends PooledConnection> {
   PoolActions<C> checked(PoolEntry<C> entry, boolean healthy, long now) {
     connections.checkFinished();
     if (entry.state != PoolEntry.State.CLOSED) { // else discarded while its check ran
-      Verdict verdict = connections.afterCheck(entry, healthy, closed);
+      Verdict verdict = checkVerdict(entry, healthy);
       if (verdict.closes()) {
         remove(entry, verdict.closeReason);
       } else {
@@ -310,8 +325,11 @@ final class PoolState<C extends PooledConnection> {
 
   // Clients that have waited past the connect timeout while the upstream keeps refusing get its error.
   private void failWaitersPastConnectTimeout(long now) {
-    if (backoff.lastFailure().isPresent() && connections.idle().isEmpty() && !waiters.isEmpty()) {
-      waiters.failWaitedPast(settings.serverConnectTimeout().toNanos(), now, backoff.lastFailure().get(), actions());
+    long limit = settings.serverConnectTimeout().toNanos();
+    // The first waiter waited longest: unless it is past the limit, none is (and nothing is decided).
+    if (backoff.lastFailure().isPresent() && connections.idle().isEmpty() && !waiters.isEmpty()
+        && now - waiters.first().sinceNanos >= limit) {
+      waiters.failWaitedPast(limit, now, backoff.lastFailure().get(), actions());
     }
   }
 
