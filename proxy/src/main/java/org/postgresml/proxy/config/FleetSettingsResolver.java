@@ -1,12 +1,9 @@
 package org.postgresml.proxy.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.postgresml.proxy.fleet.PeerDirectory;
 
 /** The {@code fleet:} part of the settings: flags over environment over file; the secret only from a file. */
 final class FleetSettingsResolver {
@@ -25,7 +22,7 @@ final class FleetSettingsResolver {
     List<String> peerTexts = cli.fleetPeers != null ? cli.fleetPeers : file.peers != null ? file.peers : List.of();
     List<java.net.InetSocketAddress> peers;
     try {
-      peers = PeerDirectory.parse(peerTexts.stream().map(String::trim).filter(text -> !text.isEmpty()).toList());
+      peers = FleetSettings.parsePeers(peerTexts.stream().map(String::trim).filter(text -> !text.isEmpty()).toList());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--fleet-peers: " + e.getMessage(), e);
     }
@@ -45,16 +42,7 @@ final class FleetSettingsResolver {
 
   /** The file's bytes, less a trailing newline; its content never goes into a message. */
   private static byte[] readSecret(Path file) {
-    if (!Files.isReadable(file)) {
-      throw new ConfigException("fleet secret file " + file + " is not a readable file");
-    }
-    String text;
-    try {
-      text = Files.readString(file).replaceAll("\\r?\\n$", "");
-    } catch (IOException | java.io.UncheckedIOException e) {
-      throw new ConfigException("cannot read fleet secret file " + file, e);
-    }
-    byte[] secret = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] secret = SecretFile.read("fleet secret file", file).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (secret.length < FleetSettings.MIN_SECRET_BYTES) {
       throw new ConfigException("fleet secret file " + file + " must hold at least " + FleetSettings.MIN_SECRET_BYTES
           + " bytes");

@@ -18,9 +18,12 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.postgresml.proxy.admin.AdminConsole;
+import org.postgresml.proxy.async.EventLoops;
+import org.postgresml.proxy.cancel.CancelTarget;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.config.ProxySettings;
+import org.postgresml.proxy.pool.AcceptedSettings;
+import org.postgresml.proxy.pool.ServerConnectionProvider;
 import org.postgresml.proxy.prepared.ClientStatements;
 import org.postgresml.proxy.prepared.PrepareOnlyBatch;
 import org.postgresml.proxy.prepared.PreparedCatalog;
@@ -47,7 +50,7 @@ import org.postgresml.proxy.upstream.UpstreamException;
  * the client's next message. The session's state lives on the client channel's event loop; server
  * callbacks from another loop hop onto it.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter implements ServerListener {
+public final class ClientSession extends ChannelInboundHandlerAdapter implements ServerListener, CancelTarget {
 
   /** Where the session stands; each state accepts only its own messages. */
   enum State {
@@ -63,8 +66,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     IDLE,
     /** Transaction mode: the client spoke, its frames wait for a server connection. */
     ACQUIRING,
-    /** Logged in to the admin console (database pgml_proxy); no server connection. */
-    ADMIN,
+    /** Logged in to the proxy's own database (the admin console): its handler serves the client; no server connection. */
+    SERVED_LOCALLY,
     /** Gone or being closed; nothing more is read or written. */
     CLOSED
   }
@@ -99,7 +102,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private PreparedCatalog catalog = PreparedCatalog.NONE;
   /** What the server connection held still owes this client: whether it may go to someone else. */
   private final Conversation conversation = new Conversation();
-  private AdminConnection admin;
   /** Feeds SHOW STATS and the pool's transaction and query meters. */
   private TrafficClock clock;
 
@@ -164,7 +166,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       }
       case CONNECTING, ACQUIRING -> early.add(frame);
       case IDLE -> startTransaction(frame);
-      case ADMIN -> admin.onFrame(frame);
       default -> ReferenceCountUtil.release(frame);
     }
   }
@@ -177,17 +178,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       frames.limit(limits.maxMessageSize());
     }
     statements = new ClientStatements(limits.maxPreparedStatements(), limits.maxMessageSize());
-    boolean adminConsole = AdminConsole.DATABASE.equals(startup.database());
-    Optional<String> full = context.connectionLimits().loggedIn(this, adminConsole);
+    boolean local = context.localDatabase().serves(startup.database());
+    Optional<String> full = context.connectionLimits().loggedIn(this, local);
     if (full.isPresent()) {
       fatal(SqlState.TOO_MANY_CONNECTIONS, full.get());
       return;
     }
-    if (adminConsole) {
-      state = State.ADMIN;
+    if (local) {
+      // Its own handler answers from now on, ahead of this one; this one keeps the lifecycle.
+      state = State.SERVED_LOCALLY;
       loginTimeout.cancel(false);
-      admin = new AdminConnection(channel, context.admin().console());
-      admin.greet(context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this));
+      clientKey = context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this);
+      channel.pipeline().addBefore(channel.pipeline().context(this).name(), "local",
+          context.localDatabase().serve(clientKey));
       return;
     }
     Optional<String> noPool = context.servers().admit(startup);
@@ -484,11 +487,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void onLoop(Runnable task) {
-    if (channel.eventLoop().inEventLoop()) {
-      task.run();
-    } else {
-      channel.eventLoop().execute(task);
-    }
+    EventLoops.run(channel.eventLoop(), task);
   }
 
   @Override
@@ -591,7 +590,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     return switch (state) {
       case IDLE -> early.isEmpty() && prepareOnly.isEmpty();
       case RELAYING -> conversation.isReusable();
-      case ADMIN -> true;
+      case SERVED_LOCALLY -> true;
       default -> false;
     };
   }
@@ -631,31 +630,32 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   /** This session as a line of SHOW CLIENTS (read from another thread: a snapshot, maybe a moment old). */
-  org.postgresml.proxy.admin.AdminContext.ConnectionInfo describe() {
+  public ClientSnapshot describe() {
     return ClientSnapshot.of(this, channel, startup, state, server, events.connectedAt().toString());
   }
 
   /** The server connection this session holds now, if any. */
-  ServerConnection heldServer() {
+  public ServerConnection heldServer() {
     return server;
   }
 
-  String database() {
+  public String database() {
     StartupMessage login = startup;
     return login == null ? null : login.database();
   }
 
-  String user() {
+  public String user() {
     StartupMessage login = startup;
     return login == null ? null : login.user();
   }
 
-  boolean isWaiting() {
+  public boolean isWaiting() {
     return state == State.CONNECTING || state == State.ACQUIRING;
   }
 
   /** A CancelRequest with this session's key arrived: cancel what its server runs. */
-  void cancelRunningQuery() {
+  @Override
+  public void cancelRunningQuery() {
     channel.eventLoop().execute(() -> {
       // Only while a query of this client runs: a late cancel must not hit what the backend runs next.
       if (server != null && state == State.RELAYING && conversation.isBusy()) {

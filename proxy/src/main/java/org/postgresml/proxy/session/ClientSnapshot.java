@@ -3,37 +3,37 @@ package org.postgresml.proxy.session;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
-import org.postgresml.proxy.admin.AdminContext.ConnectionInfo;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;
 
-/** A client session as one line of SHOW CLIENTS, in PgBouncer's columns. */
-final class ClientSnapshot {
-
-  private ClientSnapshot() {}
+/**
+ * A client session as the admin console lists it (SHOW CLIENTS, SHOW SERVERS), read from another
+ * thread: a snapshot, maybe a moment old.
+ *
+ * @param state what the client is doing, in PgBouncer's words: active, idle, waiting, login
+ * @param sessionId identifies the session (SHOW CLIENTS' ptr, SHOW SERVERS' link)
+ * @param server the server connection it holds now, or null
+ */
+public record ClientSnapshot(String user, String database, String state, InetSocketAddress remote,
+    InetSocketAddress local, String connectedAt, String sessionId, ServerConnection server, boolean tls,
+    String applicationName) {
 
   /** The state column: what the client is doing, as PgBouncer names it. */
   static String stateOf(ClientSession.State state) {
     return switch (state) {
-      case RELAYING, ADMIN -> "active";
+      case RELAYING, SERVED_LOCALLY -> "active";
       case IDLE -> "idle";
       case CONNECTING, ACQUIRING -> "waiting";
       default -> "login";
     };
   }
 
-  static ConnectionInfo of(Object session, Channel channel, StartupMessage login, ClientSession.State state,
+  static ClientSnapshot of(Object session, Channel channel, StartupMessage login, ClientSession.State state,
       ServerConnection held, String connectedAt) {
-    InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
-    InetSocketAddress local = (InetSocketAddress) channel.localAddress();
-    return new ConnectionInfo("C",
-        login == null ? null : login.user(), login == null ? null : login.database(), stateOf(state),
-        remote == null ? null : remote.getAddress().getHostAddress(), remote == null ? 0 : remote.getPort(),
-        local == null ? null : local.getAddress().getHostAddress(), local == null ? 0 : local.getPort(),
-        connectedAt, null, 0, Integer.toHexString(System.identityHashCode(session)),
-        held == null ? null : Integer.toHexString(System.identityHashCode(held)),
-        held == null ? null : held.backendKey().processId(),
-        channel.pipeline().get(SslHandler.class) == null ? "" : "TLS",
+    return new ClientSnapshot(login == null ? null : login.user(), login == null ? null : login.database(),
+        stateOf(state), (InetSocketAddress) channel.remoteAddress(), (InetSocketAddress) channel.localAddress(),
+        connectedAt, Integer.toHexString(System.identityHashCode(session)), held,
+        channel.pipeline().get(SslHandler.class) != null,
         login == null ? null : login.parameters().get("application_name"));
   }
 }

@@ -3,8 +3,11 @@ package org.postgresml.proxy.session;
 import io.netty.handler.ssl.SslContext;
 import java.util.Optional;
 import org.postgresml.proxy.auth.ClientUsers;
+import org.postgresml.proxy.cancel.CancelDispatch;
+import org.postgresml.proxy.cancel.CancelKeys;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.observe.ProxyMetrics;
+import org.postgresml.proxy.pool.ServerConnectionProvider;
 
 /**
  * What every client session shares: settings, TLS, users, cancel keys, the connection source. The
@@ -19,7 +22,8 @@ public final class SessionContext {
   private final ServerConnectionProvider servers;
   private final SessionRegistry registry;
   private final ProxyMetrics metrics;
-  private final AdminAccess admin;
+  /** The proxy's own database (the admin console): checked and served apart from the pools. */
+  private final LocalDatabase localDatabase;
   private final ConnectionLimits connectionLimits = new ConnectionLimits(this::settings);
   /** Refused replication connections: one log line a minute, whatever the retry rate. */
   private final RefusalLog replicationRefusals = new RefusalLog("replication connection", 60,
@@ -27,7 +31,7 @@ public final class SessionContext {
 
   public SessionContext(ProxySettings settings, Optional<SslContext> clientTls, ClientUsers users,
       CancelDispatch cancels, ServerConnectionProvider servers, SessionRegistry registry, ProxyMetrics metrics,
-      AdminAccess admin) {
+      LocalDatabase localDatabase) {
     this.settings = settings;
     this.clientTls = clientTls;
     this.users = users;
@@ -35,7 +39,7 @@ public final class SessionContext {
     this.servers = servers;
     this.registry = registry;
     this.metrics = metrics;
-    this.admin = admin;
+    this.localDatabase = localDatabase;
   }
 
   /** New settings and users for sessions that log in from now on. */
@@ -84,7 +88,7 @@ public final class SessionContext {
     return connectionLimits;
   }
 
-  public AdminAccess admin() {
-    return admin;
+  public LocalDatabase localDatabase() {
+    return localDatabase;
   }
 }

@@ -31,7 +31,7 @@ public final class SessionRegistry {
   }
 
   /** The sessions open now, for the admin console. */
-  java.util.List<ClientSession> sessions() {
+  public java.util.List<ClientSession> sessions() {
     return java.util.List.copyOf(sessions);
   }
 

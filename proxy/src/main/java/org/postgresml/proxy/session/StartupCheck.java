@@ -3,7 +3,6 @@ package org.postgresml.proxy.session;
 import java.net.SocketAddress;
 import java.util.Optional;
 import org.postgresml.proxy.config.ClientAuthMethod;
-import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
@@ -58,7 +57,7 @@ final class StartupCheck {
     if (replication.get() != ReplicationMode.NONE) {
       return Optional.of(REPLICATION);
     }
-    boolean adminDatabase = AdminConsole.DATABASE.equals(message.database());
+    boolean adminDatabase = context.localDatabase().serves(message.database());
     // Logged-in clients only: sockets still logging in have their own bound (ConnectionLimits).
     Optional<String> full = context.connectionLimits().wouldRefuse(adminDatabase);
     if (full.isPresent()) {
@@ -73,7 +72,7 @@ final class StartupCheck {
     }
     ClientAuthMethod method = userMethod.get();
     if (adminDatabase) {
-      Optional<String> notAdmin = context.admin().refusal(user, remote, method);
+      Optional<String> notAdmin = context.localDatabase().refusal(user, remote, method);
       if (notAdmin.isPresent()) {
         return refuse(SqlState.INVALID_AUTHORIZATION, notAdmin.get());
       }
@@ -81,10 +80,6 @@ final class StartupCheck {
     if (method == ClientAuthMethod.TRUST && !context.users().exists(user)) {
       // trust skips the password, not the user list: as PostgreSQL, a role must exist.
       return refuse(SqlState.INVALID_AUTHORIZATION, "role \"" + user + "\" does not exist");
-    }
-    if (!adminDatabase && !context.servers().serves(message.database())) {
-      return refuse(SqlState.INVALID_CATALOG_NAME, "database \"" + message.database()
-          + "\" does not exist on this proxy");
     }
     return Optional.empty();
   }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.postgresml.proxy.async.EventLoops;
 import org.postgresml.proxy.pool.CloseReason;
 import org.postgresml.proxy.pool.PooledConnection;
 import org.postgresml.proxy.prepared.ServerStatements;
@@ -151,11 +152,7 @@ public final class ServerConnection implements PooledConnection {
   }
 
   private void onLoop(Runnable task) {
-    if (channel.eventLoop().inEventLoop()) {
-      task.run();
-    } else {
-      channel.eventLoop().execute(task);
-    }
+    EventLoops.run(channel.eventLoop(), task);
   }
 
   /** Queues a frontend frame (ownership passes to the channel). */
