@@ -101,10 +101,11 @@ public final class SettingValues {
           .collect(Collectors.joining(","));
       case FLEET_PEERS_DNS -> s.fleet().peersDns().orElse("");
       case FLEET_PEER_SECRET_FILE -> s.fleet().secret().isPresent() ? "(set)" : "";
-      // The answer cache (issue 18) is not in this build yet: the resolver refuses a cache section, so it
-      // is off and runs with the defaults. Its resolved settings replace these once it is.
-      case CACHE_FUNCTIONS -> "";
-      case CACHE_MAX_SIZE, CACHE_TTL, CACHE_GENERATION -> shownDefault(setting);
+      case CACHE_FUNCTIONS -> s.cache().functions().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+          .map(function -> function.getKey() + (function.getValue() ? " (public)" : "")).collect(Collectors.joining(","));
+      case CACHE_MAX_SIZE -> ByteSizeText.format(s.cache().maxSizeBytes());
+      case CACHE_TTL -> duration(s.cache().ttl());
+      case CACHE_GENERATION -> Long.toString(s.cache().generation());
     };
   }
 

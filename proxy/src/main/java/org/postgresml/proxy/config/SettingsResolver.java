@@ -44,20 +44,14 @@ public final class SettingsResolver {
 
   public ProxySettings resolve() {
     Path configPath = first(cli.config, () -> Optional.ofNullable(env.get(ENV_CONFIG)).map(Path::of).orElse(null));
-    ConfigFile file = (configPath == null ? ConfigFile.EMPTY : ConfigFileReader.read(configPath)).withEmptySections();
+    ConfigFile read = configPath == null ? ConfigFile.EMPTY : ConfigFileReader.read(configPath);
+    ConfigFile file = read.withEmptySections();
 
     String urlText = first(cli.databaseUrl, () -> first(env.get(ENV_DATABASE_URL), () -> file.upstream().url()));
     if (urlText == null) {
       throw new ConfigException("no upstream: give --database-url, DATABASE_URL or upstream.url in --config");
     }
     DatabaseUrl url = DatabaseUrl.parse(urlText);
-    if (file.cache().functions() != null || file.cache().maxSize() != null || file.cache().ttl() != null
-        || file.cache().generation() != null) {
-      // The model has the operator's cache section (issue 18); until this proxy has the cache, refuse it
-      // as the unknown key it was, rather than run without the cache the file asks for.
-      throw new ConfigException("config file " + configPath + ": unknown key 'cache' (this proxy has no answer"
-          + " cache yet)");
-    }
     SslMode sslMode = SslMode.parse(first(cli.upstreamSslMode,
         () -> first(file.upstream().sslMode(), () -> url.parameter("sslmode").orElse(Setting.UPSTREAM_SSL_MODE.defaultText()))));
     Optional<Path> rootCert = Optional.ofNullable(first(cli.upstreamSslRootCert,
@@ -130,7 +124,7 @@ public final class SettingsResolver {
             Setting.LOG_FORMAT::defaultText)))),
         first(cli.logConnections, () -> first(file.log().connections(), () -> bool(Setting.LOG_CONNECTIONS))),
         replicaId, new FleetSettingsResolver(cli, env, file.fleet()).resolve(), cancel(file.cancel()),
-        Optional.ofNullable(configPath));
+        CacheSettingsResolver.resolve(read.cache()), Optional.ofNullable(configPath));
   }
 
   private ProxySettings.Pooling pool(ConfigFile.Pool pool, ProxySettings.Upstream upstream) {

@@ -124,14 +124,6 @@ class SettingsResolverTest {
   }
 
   @Test
-  void aCacheSectionIsRefusedUntilThisProxyHasTheCache() throws IOException {
-    Path file = dir.resolve("proxy.yaml");
-    Files.writeString(file, "cache:\n  functions: [{name: pgml.embed}]\n");
-    assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--config", file.toString()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'cache'");
-  }
-
-  @Test
   void invalidValuesNameTheProblem() {
     assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--upstream-sslmode", "sure"))
         .hasMessageContaining("invalid sslmode 'sure'");
