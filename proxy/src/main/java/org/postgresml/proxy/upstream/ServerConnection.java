@@ -152,10 +152,6 @@ public final class ServerConnection {
     channel.config().setAutoRead(autoRead);
   }
 
-  public boolean isOpen() {
-    return channel.isActive();
-  }
-
   /** Says goodbye to the server (Terminate), then closes. */
   public void close() {
     if (channel.isActive()) {
