@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.postgresml.proxy.admin.AdminAccess;
 import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.admin.ProxyAdmin;
+import org.postgresml.proxy.cache.AnswerCache;
 import org.postgresml.proxy.auth.ClientUsers;
 import org.postgresml.proxy.cancel.CancelDispatch;
 import org.postgresml.proxy.cancel.CancelKeys;
@@ -57,6 +58,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ConfigReload reload;
   private final ServerPools servers;
   private final SessionContext context;
+  private final AnswerCache cache;
   private final HealthServer health;
   private final Optional<FleetCancel> fleet;
   private final ClientListener listener;
@@ -89,7 +91,8 @@ public final class ProxyServer implements AutoCloseable {
     this.servers = new ServerPools(reload.connector(), workers, settings.pool().mode(), settings.pool().perPool(),
         settings.pool().limits(), settings.pool().serverResetQuery(), metrics.registry(), registry::poolKeysInUse);
     this.fleet = fleetCancel(settings.fleet(), settings.port());
-    ProxyAdmin admin = new ProxyAdmin(registry, servers, this::settings, new ProxyAdmin.Levers() {
+    this.cache = new AnswerCache(settings.cache(), metrics.registry());
+    ProxyAdmin admin = new ProxyAdmin(registry, servers, this::settings, cache, new ProxyAdmin.Levers() {
       @Override
       public CompletionStage<Void> reload() {
         return ProxyServer.this.reload();
@@ -106,7 +109,7 @@ public final class ProxyServer implements AutoCloseable {
     this.context = new SessionContext(settings, settings.clientTls().map(ClientTlsContext::create),
         new ClientUsers(settings.clientUsers()),
         cancels, servers, registry, metrics,
-        new AdminAccess(() -> settings().adminUsers(), new AdminConsole(admin)));
+        new AdminAccess(() -> settings().adminUsers(), new AdminConsole(admin)), cache);
     this.listener = new ClientListener(acceptor, workers, new ClientChannelInitializer(context));
     this.drain = new ShutdownCoordinator(registry, listener::close, metrics.registry());
     this.shutdown = new ShutdownOnce(drain, this::stop);
@@ -124,6 +127,7 @@ public final class ProxyServer implements AutoCloseable {
   // A reload's new settings: users and session settings for new logins, sizes and mode for the pools.
   private void applySettings(ProxySettings next) {
     context.reload(next, new ClientUsers(next.clientUsers()));
+    cache.update(next.cache());
     servers.update(next.pool().mode(), next.pool().perPool(), next.pool().limits(), next.pool().serverResetQuery());
   }
 
@@ -187,6 +191,10 @@ public final class ProxyServer implements AutoCloseable {
 
   public ProxyMetrics metrics() {
     return metrics;
+  }
+
+  public AnswerCache cache() {
+    return cache;
   }
 
   /** The pools open now, by key (for tests and the admin console). */
