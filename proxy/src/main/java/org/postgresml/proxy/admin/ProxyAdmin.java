@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.postgresml.proxy.cache.AnswerCache;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.config.ProxyVersion;
 import org.postgresml.proxy.config.SettingValues;
@@ -15,6 +16,7 @@ import org.postgresml.proxy.pool.PoolTraffic;
 import org.postgresml.proxy.pool.Pool;
 import org.postgresml.proxy.pool.PoolKey;
 import org.postgresml.proxy.pool.PoolStats;
+import org.postgresml.proxy.pool.PooledServer;
 import org.postgresml.proxy.pool.ServerPools;
 import org.postgresml.proxy.session.ClientSession;
 import org.postgresml.proxy.session.ClientSnapshot;
@@ -35,9 +37,11 @@ public final class ProxyAdmin implements AdminContext {
   private final ServerPools servers;
   private final Supplier<ProxySettings> settings;
   private final Levers levers;
+  private final AnswerCache cache;
 
   public ProxyAdmin(SessionRegistry registry, ServerPools servers, Supplier<ProxySettings> settings,
-      Levers levers) {
+      AnswerCache cache, Levers levers) {
+    this.cache = cache;
     this.registry = registry;
     this.servers = servers;
     this.settings = settings;
@@ -54,7 +58,7 @@ public final class ProxyAdmin implements AdminContext {
       }
     }
     List<PoolInfo> pools = new ArrayList<>();
-    for (Map.Entry<PoolKey, Pool<ServerConnection>> entry : servers.pools().pools()) {
+    for (Map.Entry<PoolKey, Pool<PooledServer>> entry : servers.pools().pools()) {
       PoolStats stats = entry.getValue().stats();
       int[] counts = clients.getOrDefault(entry.getKey(), new int[2]);
       pools.add(new PoolInfo(entry.getKey().database(), entry.getKey().user(), counts[0], counts[1], stats.active(),
@@ -127,6 +131,18 @@ public final class ProxyAdmin implements AdminContext {
   public List<ConfigEntry> config() {
     return SettingValues.of(settings.get()).stream()
         .map(row -> new ConfigEntry(row.key(), row.value(), row.defaultValue(), row.reloadable())).toList();
+  }
+
+  @Override
+  public CacheInfo cache() {
+    return new CacheInfo(cache.report().stream().map(line -> new CacheFunctionInfo(line.function(), line.shared(),
+        line.entries(), line.bytes(), line.hits(), line.misses(), line.coalesced(), line.evictions(), line.bypassed()))
+        .toList(), cache.settings().maxSizeBytes(), cache.settings().generation(), cache.inFlight());
+  }
+
+  @Override
+  public void clearCache() {
+    cache.clear();
   }
 
   @Override

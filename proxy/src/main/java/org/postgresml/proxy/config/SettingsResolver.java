@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.postgresml.proxy.config.model.Setting;
-import org.postgresml.proxy.pool.PoolLimits;
-import org.postgresml.proxy.pool.PoolSettings;
 
 /**
  * Merges flags, environment, YAML file and defaults into {@link ProxySettings}, checking each value.
@@ -128,7 +126,7 @@ public final class SettingsResolver {
             Setting.LOG_FORMAT::defaultText)))),
         first(cli.logConnections, () -> first(file.log.connections, () -> bool(Setting.LOG_CONNECTIONS))),
         replicaId, new FleetSettingsResolver(cli, env, file.fleet).resolve(), cancel(file.cancel),
-        Optional.ofNullable(configPath));
+        CacheSettingsResolver.resolve(file.cache), Optional.ofNullable(configPath));
   }
 
   private ProxySettings.Pooling pool(ConfigFile.Pool pool, ProxySettings.Upstream upstream) {
