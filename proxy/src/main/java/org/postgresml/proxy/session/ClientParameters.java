@@ -65,6 +65,13 @@ final class ClientParameters {
   private static final Set<String> DRIVER_SETTINGS = Set.of("application_name", "client_encoding", "datestyle",
       "timezone", "extra_float_digits");
 
+  /** The settings by lower-case name. */
+  Map<String, String> values() {
+    Map<String, String> values = new LinkedHashMap<>();
+    requested.forEach((key, setting) -> values.put(key, setting.value()));
+    return values;
+  }
+
   Collection<Setting> settings() {
     return requested.values();
   }
@@ -81,6 +88,9 @@ final class ClientParameters {
    * transaction, so a refused value leaves the connection as it was.
    */
   String applyTo(ServerConnection connection) {
+    if (isAppliedTo(connection.clientSettings())) {
+      return ""; // the common case in transaction mode (the last holder was alike): nothing built per transaction
+    }
     StringBuilder sql = new StringBuilder();
     // Transaction mode hands connections on without DISCARD ALL: what an earlier client set and this
     // one did not ask for goes back to the server's default, or it would leak to this client.
@@ -102,6 +112,19 @@ final class ClientParameters {
       }
     });
     return sql.toString();
+  }
+
+  /** Whether the connection holds exactly this client's settings already (nothing to set, nothing to reset). */
+  private boolean isAppliedTo(Map<String, String> applied) {
+    if (applied.size() != requested.size()) {
+      return false;
+    }
+    for (Map.Entry<String, Setting> setting : requested.entrySet()) {
+      if (!setting.getValue().value().equals(applied.get(setting.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -15,10 +15,11 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
+import java.util.Deque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.postgresml.proxy.async.EventLoops;
+import org.postgresml.proxy.cache.SessionCache;
 import org.postgresml.proxy.cancel.CancelTarget;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.config.ProxySettings;
@@ -66,6 +67,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     IDLE,
     /** Transaction mode: the client spoke, its frames wait for a server connection. */
     ACQUIRING,
+    /** A cacheable call waits for the same call in flight for another client (cache/SessionCache). */
+    CACHE_WAIT,
     /** Logged in to the proxy's own database (the admin console): its handler serves the client; no server connection. */
     SERVED_LOCALLY,
     /** Gone or being closed; nothing more is read or written. */
@@ -78,7 +81,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final SessionContext context;
   private final SessionEvents events;
   /** Frames a client sent before its server connection was ready (clients rarely pipeline that early). */
-  private final Queue<ByteBuf> early = new ArrayDeque<>();
+  private final Deque<ByteBuf> early = new ArrayDeque<>();
   private volatile State state = State.AWAITING_STARTUP;
   private Channel channel;
   private volatile StartupMessage startup;
@@ -104,6 +107,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final Conversation conversation = new Conversation();
   /** Feeds SHOW STATS and the pool's transaction and query meters. */
   private TrafficClock clock;
+  /** This session's side of the answer cache; the state it returns to after a CACHE_WAIT. */
+  private SessionCache cache = SessionCache.NONE;
+  private State beforeCacheWait;
 
   public ClientSession(SessionContext context) {
     this.context = context;
@@ -154,17 +160,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    ByteBuf frame = (ByteBuf) msg;
+    onClientFrame((ByteBuf) msg);
+  }
+
+  private void onClientFrame(ByteBuf frame) {
     switch (state) {
       case RELAYING -> relayToServer(frame);
       case AUTHENTICATING -> {
         try {
-          proceed(login.onFrame(frame, ctx.channel()));
+          proceed(login.onFrame(frame, channel));
         } finally {
           frame.release();
         }
       }
-      case CONNECTING, ACQUIRING -> early.add(frame);
+      case CONNECTING, ACQUIRING, CACHE_WAIT -> early.add(frame);
       case IDLE -> startTransaction(frame);
       default -> ReferenceCountUtil.release(frame);
     }
@@ -286,15 +295,78 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     // Session mode: the real backend pid, as clients use it (pg_terminate_backend, pg_stat_activity).
     clientKey = context.cancelKeys().register(connection.backendKey().processId(), this);
-    LoginGreeting.send(channel, clientParameters.reported(connection.startupParameters(), acceptedSettings), clientKey);
+    Map<String, String> reported = clientParameters.reported(connection.startupParameters(), acceptedSettings);
+    openCache(reported);
+    LoginGreeting.send(channel, reported, clientKey);
     events.sessionStarted(connection.upstreamAddress(), connection.backendKey().processId());
   }
 
   // Transaction mode: no backend is this client's for long, so the pid in its key is the proxy's own.
   private void greetTransactionMode(Map<String, String> serverDefaults) {
     clientKey = context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this);
-    LoginGreeting.send(channel, clientParameters.reported(serverDefaults, acceptedSettings), clientKey);
+    Map<String, String> reported = clientParameters.reported(serverDefaults, acceptedSettings);
+    openCache(reported);
+    LoginGreeting.send(channel, reported, clientKey);
     events.sessionStarted(context.servers().describe(), null);
+  }
+
+  private void openCache(Map<String, String> reported) {
+    cache = SessionCache.open(context.cache(), channel, startup.database(), startup.user(), reported,
+        clientParameters.values());
+  }
+
+  /**
+   * A Query sent while the client is owed nothing outside a transaction: the answer cache may
+   * answer it (no server connection needed) or hold it for the same call in flight. True when the
+   * frame is taken care of.
+   */
+  private boolean answeredByCache(ByteBuf frame) {
+    State resumeIn = state;
+    SessionCache.Step step = cache.offer(frame, context.settings().pool().perPool().queryWaitTimeout(),
+        relayAfterAll -> cacheWaitEnded(resumeIn, relayAfterAll));
+    if (step == SessionCache.Step.WAITING) {
+      beforeCacheWait = resumeIn;
+      state = State.CACHE_WAIT;
+      channel.config().setAutoRead(false);
+    } else if (step == SessionCache.Step.ANSWERED && resumeIn == State.IDLE) {
+      atTransactionBoundary();
+    }
+    return step != SessionCache.Step.RELAY;
+  }
+
+  // The call waited for ended: go on where the session was, with the frame (not answered) and what queued meanwhile.
+  private void cacheWaitEnded(State resumeIn, ByteBuf relayAfterAll) {
+    if (state != State.CACHE_WAIT) {
+      if (relayAfterAll != null) {
+        relayAfterAll.release();
+      }
+      return;
+    }
+    state = beforeCacheWait;
+    if (relayAfterAll != null) {
+      early.addFirst(relayAfterAll);
+    }
+    while (!early.isEmpty() && (state == State.RELAYING || state == State.IDLE)) {
+      ByteBuf next = early.poll();
+      if (next == relayAfterAll) {
+        if (state == State.RELAYING) {
+          relayToServer(next);
+        } else {
+          startTransactionUncached(next);
+        }
+      } else {
+        onClientFrame(next);
+      }
+    }
+    if (state == State.RELAYING) {
+      server.flush();
+    }
+    if (state == State.RELAYING || state == State.IDLE) {
+      channel.config().setAutoRead(state == State.IDLE || server.isWritable());
+    }
+    if (state == State.IDLE) {
+      atTransactionBoundary();
+    }
   }
 
   private void attachServer(ServerConnection connection) {
@@ -354,6 +426,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (!isRelayable(frame)) {
       return;
     }
+    // Session mode holds its server; transaction mode asked the cache before it acquired one (startTransaction).
+    if (type == MessageType.QUERY && mode == PoolMode.SESSION && conversation.isReusable() && answeredByCache(frame)) {
+      return;
+    }
+    cache.beforeRelay(frame, server);
     context.metrics().bytesFromClient(frame.readableBytes());
     clock.clientSent(frame.readableBytes());
     if (mode == PoolMode.TRANSACTION) {
@@ -406,6 +483,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (!isRelayable(frame)) {
       return;
     }
+    if (FrameDecoder.type(frame) == MessageType.QUERY && prepareOnly.isEmpty() && answeredByCache(frame)) {
+      return;
+    }
+    startTransactionUncached(frame);
+  }
+
+  private void startTransactionUncached(ByteBuf frame) {
     switch (prepareOnly.offer(frame, statements, catalog)) {
       case MORE -> { } // the rest of the batch decides
       case ANSWERED -> {
@@ -443,7 +527,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       channel.eventLoop().execute(() -> onServerFrame(frame));
       return;
     }
-    if (state != State.RELAYING) {
+    if (!serverAttached()) {
       frame.release();
       return;
     }
@@ -454,6 +538,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (!forClient) {
       frame.release(); // the reply to the proxy's own Parse or Close
       return;
+    }
+    if (answered) {
+      cache.answered(conversation.status(), server);
+    } else {
+      cache.fromServer(frame);
     }
     context.metrics().bytesToClient(frame.readableBytes());
     clock.serverSent(frame.readableBytes());
@@ -486,6 +575,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     });
   }
 
+  /** Relaying, or (session mode) holding its server connection while a cacheable call waits. */
+  private boolean serverAttached() {
+    return state == State.RELAYING || (state == State.CACHE_WAIT && beforeCacheWait == State.RELAYING);
+  }
+
   private void onLoop(Runnable task) {
     EventLoops.run(channel.eventLoop(), task);
   }
@@ -498,7 +592,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     // The server's own FATAL (pg_terminate_backend, shutdown) has been relayed already; end the client too.
     // A server that vanished without one (killed backend, dropped link) gets the client an 08006 of ours.
-    if (state == State.RELAYING) {
+    if (serverAttached()) {
       state = State.CLOSED;
       events.upstreamClosed();
       ServerConnection lost = server;
@@ -521,6 +615,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       frame.release();
     }
     prepareOnly.release();
+    cache.close();
     if (clientKey != null) {
       context.cancelKeys().remove(clientKey);
     }
