@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
+import org.postgresml.proxy.config.PoolSettings;
 
 /**
  * The server connections of one (user, database): at most {@code size} open, {@code minSize} kept

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.DoubleSupplier;
+import org.postgresml.proxy.config.PoolSettings;
 
 /**
  * The state of one {@link Pool} behind its lock, and every decision made on it: which idle

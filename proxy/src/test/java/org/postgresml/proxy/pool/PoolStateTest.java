@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.postgresml.proxy.config.PoolSettings;
 
 /**
  * Every rule of the pool as a plain call on its locked state: no timer, no thread, no socket; the
