@@ -12,8 +12,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.postgresml.proxy.config.model.ConfigFile;
 import org.postgresml.proxy.config.model.Setting;
-import org.postgresml.proxy.pool.PoolLimits;
-import org.postgresml.proxy.pool.PoolSettings;
 
 /**
  * Merges flags, environment, YAML file and defaults into {@link ProxySettings}, checking each value.
