@@ -12,20 +12,14 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.postgresml.proxy.async.EventLoops;
-import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.config.ProxySettings;
-import org.postgresml.proxy.prepared.ClientStatements;
-import org.postgresml.proxy.prepared.PrepareOnlyBatch;
-import org.postgresml.proxy.prepared.PreparedCatalog;
-import org.postgresml.proxy.prepared.StatementRewriter;
-import org.postgresml.proxy.protocol.Conversation;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.FrontendMessage;
 import org.postgresml.proxy.protocol.LimitExceededException;
@@ -36,18 +30,17 @@ import org.postgresml.proxy.protocol.backend.BackendKeyData;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;
-import org.postgresml.proxy.upstream.ServerListener;
 import org.postgresml.proxy.upstream.UpstreamException;
 
 /**
- * One client, from its StartupMessage to its last byte: login against the proxy's users, a server
- * connection from the {@link ServerConnectionProvider}, then the relay of untouched frames both ways
- * with backpressure. Session mode holds one server connection until the client leaves; transaction
- * mode gives it back at every ReadyForQuery that leaves no transaction open and takes one again at
- * the client's next message. The session's state lives on the client channel's event loop; server
- * callbacks from another loop hop onto it.
+ * One client, from its StartupMessage to its last byte: the Netty lifecycle and the session's state
+ * machine. The login's checks and password are {@link ClientLogin}'s; the server connection held is
+ * a {@link ServerLease}; what the pool mode changes (how long a connection is held, statement
+ * renaming) is a {@link Pooling}; what the connection still owes is the {@link Conversation}'s to
+ * say. Frames pass untouched both ways with backpressure. The session's state lives on the client
+ * channel's event loop; server callbacks from another loop hop onto it.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter implements ServerListener {
+public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   /** Where the session stands; each state accepts only its own messages. */
   enum State {
@@ -74,33 +67,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private final SessionContext context;
   private final SessionEvents events;
+  /** The login half: startup checks and the password exchange. */
+  private final ClientLogin login;
   /** Frames a client sent before its server connection was ready (clients rarely pipeline that early). */
   private final Queue<ByteBuf> early = new ArrayDeque<>();
   private volatile State state = State.AWAITING_STARTUP;
   private Channel channel;
   private volatile StartupMessage startup;
-  /** The login half: startup checks and the password exchange. */
-  private final ClientLogin login;
-  private volatile ServerConnection server;
+  private ScheduledFuture<?> loginTimeout;
   /** The key this client got; it maps back to this session for CancelRequests. */
   private BackendKeyData clientKey;
-  private ScheduledFuture<?> loginTimeout;
-  /** The pool mode this session was born with (a reload changes it for new sessions only). */
-  private PoolMode mode = PoolMode.SESSION;
-  /** The settings the client's startup packet asked for, applied to every server connection it gets. */
-  private ClientParameters clientParameters;
-  /** The startup settings this client's pool has seen accepted; others are verified before the login is answered. */
-  private AcceptedSettings acceptedSettings = AcceptedSettings.NONE;
-  /** Transaction mode: the client's prepared statements, which outlive server connections (bounded from login on). */
-  private ClientStatements statements = new ClientStatements();
-  /** Transaction mode: a PQprepare between transactions, answered without a server when the pool knows it. */
-  private final PrepareOnlyBatch prepareOnly = new PrepareOnlyBatch();
-  /** Transaction mode: the statements this client's pool has parsed before. */
-  private PreparedCatalog catalog = PreparedCatalog.NONE;
-  /** What the server connection held still owes this client: whether it may go to someone else. */
-  private final Conversation conversation = new Conversation();
-  /** Feeds SHOW STATS and the pool's transaction and query meters. */
-  private TrafficClock clock;
+  /** The login's answer, with the startup settings checked against the pool's (from the login to the greeting). */
+  private LoginGreeting greeting;
+  /** The traffic with server connections, from the login on (its pool mode is fixed then; a reload changes it for new sessions only). */
+  private volatile Relay relay;
 
   public ClientSession(SessionContext context) {
     this.context = context;
@@ -141,10 +121,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private void proceed(ClientLogin.Progress progress) {
     switch (progress) {
       case PASSWORD_ASKED -> state = State.AUTHENTICATING;
-      case LOGGED_IN -> {
-        clientParameters = login.parameters();
-        loggedIn();
-      }
+      case LOGGED_IN -> loggedIn();
       case REFUSED -> refused(login.refusal());
     }
   }
@@ -174,7 +151,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (frames != null) {
       frames.limit(limits.maxMessageSize());
     }
-    statements = new ClientStatements(limits.maxPreparedStatements(), limits.maxMessageSize());
     boolean local = context.localDatabase().serves(startup.database());
     Optional<String> full = context.connectionLimits().loggedIn(this, local);
     if (full.isPresent()) {
@@ -185,7 +161,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       // Its own handler answers from now on, ahead of this one; this one keeps the lifecycle.
       state = State.SERVED_LOCALLY;
       loginTimeout.cancel(false);
-      clientKey = context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this);
+      clientKey = context.cancelKeys().register(syntheticPid(), this);
       channel.pipeline().addBefore(channel.pipeline().context(this).name(), "local",
           context.localDatabase().serve(clientKey));
       return;
@@ -195,19 +171,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       fatal(SqlState.TOO_MANY_CONNECTIONS, noPool.get());
       return;
     }
-    mode = context.servers().mode();
-    clock = new TrafficClock(context.servers().meters(startup));
-    catalog = context.servers().catalog(startup);
-    acceptedSettings = context.servers().acceptedSettings(startup);
+    TrafficClock clock = new TrafficClock(context.servers().meters(startup));
+    relay = new Relay(this, channel, context.metrics(),
+        Pooling.of(context.servers().mode(), context.servers(), startup, limits, channel.alloc()),
+        new ServerLease(context.servers(), channel, this::settingsRefused), clock, login.parameters());
+    greeting = new LoginGreeting(login.parameters(), context.servers().acceptedSettings(startup));
     // Logged in: a wait for a server connection from here on is bounded by queryWaitTimeout instead.
     loginTimeout.cancel(false);
-    Optional<Map<String, String>> serverDefaults = mode == PoolMode.TRANSACTION
-        ? context.servers().serverDefaults(startup) : Optional.empty();
-    if (serverDefaults.isPresent() && acceptedSettings.covers(clientParameters.beyondDriverSettings())) {
-      // Transaction mode, a pool that has logged in before (and seen any setting beyond the drivers'
-      // usual ones accepted): the login needs no server connection (as PgBouncer answers from its
-      // cached server parameters), so it never waits for a free one.
-      greetTransactionMode(serverDefaults.get());
+    Optional<Map<String, String>> serverDefaults = relay.pooling().loginWithoutServer(startup);
+    if (serverDefaults.isPresent() && greeting.needsNoServer()) {
+      // A pool that has logged in before (and seen any setting beyond the drivers' usual ones
+      // accepted) answers the login from what its server reported, without a connection.
+      greet(serverDefaults.get(), null);
       state = State.IDLE;
       return;
     }
@@ -216,27 +191,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void acquireServer() {
     state = state == State.IDLE ? State.ACQUIRING : State.CONNECTING;
-    Future<ServerConnection> acquired = context.servers().acquire(channel.eventLoop(), startup);
-    if (!acquired.isDone()) {
-      // A wait: read nothing more until a connection comes (what arrived meanwhile waits in early).
-      // A warm connection handed out at once needs no pause, and no two epoll_ctl calls per transaction.
-      channel.config().setAutoRead(false);
-    }
+    Future<ServerConnection> acquired = relay.acquire(startup);
     acquired.addListener(done -> {
       if (done.isSuccess()) {
-        serverReady(acquired.getNow());
+        serverReady(acquired.getNow(), false);
       } else if (state != State.CLOSED) {
         Throwable cause = done.cause();
-        String sqlState = cause instanceof UpstreamException upstream ? upstream.sqlState() : SqlState.UNABLE_TO_CONNECT;
         events.upstreamFailed(cause);
-        fatal(sqlState, cause instanceof UpstreamException ? cause.getMessage()
-            : "could not connect to upstream " + context.servers().describe());
+        fatal(cause instanceof UpstreamException upstream ? upstream.sqlState() : SqlState.UNABLE_TO_CONNECT,
+            cause instanceof UpstreamException ? cause.getMessage() : "could not connect to upstream " + relay.upstream());
       }
     });
-  }
-
-  private void serverReady(ServerConnection connection) {
-    serverReady(connection, false);
   }
 
   /** @param settingsVerified the client's startup settings were just applied and accepted on this connection */
@@ -245,16 +210,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       context.servers().release(connection, true);
       return;
     }
-    if (state == State.CONNECTING && !settingsVerified && !acceptedSettings.covers(clientParameters.settings())) {
-      verifySettings(connection);
-      return;
-    }
     if (state == State.CONNECTING) {
-      greet(connection);
-      if (mode == PoolMode.TRANSACTION && early.isEmpty()) {
+      if (!settingsVerified && greeting.needsVerifying()) {
+        verifySettings(connection);
+        return;
+      }
+      greet(connection.startupParameters(), connection);
+      if (early.isEmpty() && relay.releaseAfterLogin(connection)) {
         // The connection only lent its parameters to the login; the first transaction takes one again.
         state = State.IDLE;
-        context.servers().release(connection, true);
         channel.config().setAutoRead(true);
         return;
       }
@@ -265,7 +229,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   // PostgreSQL refuses a bad startup setting before the login ends: so does the proxy, the first time
   // its pool sees the setting (a round trip); later logins with it send it ahead of their first message.
   private void verifySettings(ServerConnection connection) {
-    SettingsVerification.run(connection, clientParameters, acceptedSettings, refused -> onLoop(() -> {
+    greeting.verify(connection, refused -> onLoop(() -> {
       if (refused.isPresent()) {
         context.servers().release(connection, true); // rolled back: the connection is as it was
         fatal(refused.get().asFatal());
@@ -275,41 +239,28 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }));
   }
 
-  // The login's end: what the server reported (with the client's own settings), the cancel key, ReadyForQuery.
-  private void greet(ServerConnection connection) {
-    if (mode == PoolMode.TRANSACTION) {
-      greetTransactionMode(connection.startupParameters());
-      return;
+  /**
+   * The login's end: what the server reported (with the client's own settings), the cancel key,
+   * ReadyForQuery. The key's pid is the backend's where the pool mode lets the client have it.
+   */
+  private void greet(Map<String, String> serverParameters, ServerConnection connection) {
+    OptionalInt backendPid = connection == null ? OptionalInt.empty() : relay.pooling().backendPid(connection);
+    clientKey = context.cancelKeys().register(backendPid.isPresent() ? backendPid.getAsInt() : syntheticPid(), this);
+    greeting.send(channel, serverParameters, clientKey);
+    if (backendPid.isPresent()) {
+      events.sessionStarted(connection.upstreamAddress(), backendPid.getAsInt());
+    } else {
+      events.sessionStarted(relay.upstream(), null);
     }
-    // Session mode: the real backend pid, as clients use it (pg_terminate_backend, pg_stat_activity).
-    clientKey = context.cancelKeys().register(connection.backendKey().processId(), this);
-    LoginGreeting.send(channel, clientParameters.reported(connection.startupParameters(), acceptedSettings), clientKey);
-    events.sessionStarted(connection.upstreamAddress(), connection.backendKey().processId());
   }
 
-  // Transaction mode: no backend is this client's for long, so the pid in its key is the proxy's own.
-  private void greetTransactionMode(Map<String, String> serverDefaults) {
-    clientKey = context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this);
-    LoginGreeting.send(channel, clientParameters.reported(serverDefaults, acceptedSettings), clientKey);
-    events.sessionStarted(context.servers().describe(), null);
+  private static int syntheticPid() {
+    return ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
   }
 
   private void attachServer(ServerConnection connection) {
-    server = connection;
-    conversation.reset(mode == PoolMode.TRANSACTION ? connection.statements() : Conversation.SkippedStatements.NONE);
-    String settings = clientParameters.applyTo(connection);
-    if (!settings.isEmpty()) {
-      // Sent ahead of the client's own messages: no round trip; a refused value ends the session.
-      connection.runInternal(settings, error -> error.ifPresent(refused -> onLoop(() -> {
-        if (server == connection) {
-          server = null;
-          context.servers().release(connection, false);
-        }
-        fatal(refused.sqlState(), refused.message());
-      })));
-    }
     state = State.RELAYING;
-    connection.attach(this);
+    relay.attach(connection);
     while (state == State.RELAYING && !early.isEmpty()) {
       relayToServer(early.poll());
     }
@@ -325,64 +276,51 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     channel.config().setAutoRead(connection.isWritable());
   }
 
-  /** Transaction mode: the transaction ended; the server connection goes back to its pool. */
-  private void releaseServer() {
-    ServerConnection connection = server;
-    server = null;
-    state = State.IDLE;
-    connection.detach();
-    context.servers().release(connection, true);
-    channel.config().setAutoRead(true);
-    atTransactionBoundary();
+  /** The server refused a startup setting sent ahead of the client's messages: the session ends. */
+  private void settingsRefused(ErrorResponse refused) {
+    fatal(refused.sqlState(), refused.message());
   }
 
   private void relayToServer(ByteBuf frame) {
     if (state != State.RELAYING) {
       frame.release(); // an earlier frame of the same read ended the session
-      return;
-    }
-    byte type = FrameDecoder.type(frame);
-    if (type == MessageType.TERMINATE) {
-      frame.release();
-      state = State.CLOSED;
-      channel.close();
-      return;
-    }
-    if (!isRelayable(frame)) {
-      return;
-    }
-    context.metrics().bytesFromClient(frame.readableBytes());
-    clock.clientSent(frame.readableBytes());
-    if (mode == PoolMode.TRANSACTION) {
-      List<ByteBuf> rewritten;
+    } else if (isRelayable(frame)) {
       try {
-        rewritten = StatementRewriter.toServer(frame, statements, server.statements(), channel.alloc());
+        relay.toServer(frame);
       } catch (ProtocolException e) {
         // Handled here, not in exceptionCaught: frames queued while acquiring are relayed from a
-        // future's listener, where a thrown exception would only be logged. The rewriter released the frame.
+        // future's listener, where a thrown exception would only be logged. The frame was released.
         fatal(SqlState.PROTOCOL_VIOLATION, e.getMessage());
-        return;
       } catch (LimitExceededException e) {
         fatal(SqlState.PROGRAM_LIMIT_EXCEEDED, e.getMessage());
-        return;
       }
-      for (ByteBuf out : rewritten) {
-        conversation.clientSent(FrameDecoder.type(out));
-        server.write(out);
+    }
+  }
+
+  /** A client frame while no server connection is held (between transactions): the next transaction begins. */
+  private void startTransaction(ByteBuf frame) {
+    if (isRelayable(frame)) {
+      switch (relay.betweenTransactions(frame, early)) {
+        case MORE -> { } // the rest of the batch decides
+        case ANSWERED -> atTransactionBoundary();
+        case NEEDS_SERVER -> acquireServer();
       }
-    } else {
-      conversation.clientSent(type);
-      server.write(frame);
     }
   }
 
   /**
-   * A type PostgreSQL does not define (or a login message after the login) is refused as the server
-   * would refuse it, never forwarded: nobody could say what it is owed.
+   * Terminate ends the session here. A type PostgreSQL does not define (or a login message after the
+   * login) is refused as the server would refuse it, never forwarded: nobody could say what it is owed.
    */
   private boolean isRelayable(ByteBuf frame) {
     byte type = FrameDecoder.type(frame);
     FrontendMessage message = FrontendMessage.of(type);
+    if (type == MessageType.TERMINATE) {
+      frame.release();
+      state = State.CLOSED;
+      channel.close();
+      return false;
+    }
     if (message != null && message.relayable()) {
       return true;
     }
@@ -391,36 +329,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     return false;
   }
 
-  /** A client frame in transaction mode with no server connection held: the next transaction begins. */
-  private void startTransaction(ByteBuf frame) {
-    if (FrameDecoder.type(frame) == MessageType.TERMINATE) {
-      frame.release();
-      prepareOnly.release();
-      state = State.CLOSED;
-      channel.close();
-      return;
-    }
-    if (!isRelayable(frame)) {
-      return;
-    }
-    switch (prepareOnly.offer(frame, statements, catalog)) {
-      case MORE -> { } // the rest of the batch decides
-      case ANSWERED -> {
-        prepareOnly.answer(statements, channel.alloc()).forEach(reply -> channel.write(reply, channel.voidPromise()));
-        channel.flush();
-        atTransactionBoundary();
-      }
-      case NEEDS_SERVER -> {
-        early.addAll(prepareOnly.takeFrames());
-        acquireServer();
-      }
-    }
-  }
-
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (state == State.RELAYING) {
-      server.flush();
+      relay.flushToServer();
     }
     ctx.fireChannelReadComplete();
   }
@@ -429,76 +341,32 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     // The client reads slower than the upstream sends: pause the upstream until it catches up.
     if (state == State.RELAYING) {
-      server.setAutoRead(ctx.channel().isWritable());
+      relay.clientWritable(ctx.channel().isWritable());
     }
     ctx.fireChannelWritabilityChanged();
   }
 
-  @Override
-  public void onServerFrame(ByteBuf frame) {
-    if (!channel.eventLoop().inEventLoop()) {
-      channel.eventLoop().execute(() -> onServerFrame(frame));
-      return;
-    }
-    if (state != State.RELAYING) {
-      frame.release();
-      return;
-    }
-    // The statements first (an error at a Bind is the oldest unanswered one's, before the
-    // conversation counts it skipped); every frame counts, also replies to the proxy's own messages.
-    boolean forClient = mode != PoolMode.TRANSACTION || StatementRewriter.toClient(frame, server.statements());
-    boolean answered = conversation.serverSent(frame);
-    if (!forClient) {
-      frame.release(); // the reply to the proxy's own Parse or Close
-      return;
-    }
-    context.metrics().bytesToClient(frame.readableBytes());
-    clock.serverSent(frame.readableBytes());
-    if (answered) {
-      clock.answered(conversation.status(), conversation.owesReady());
-    }
-    channel.write(frame, channel.voidPromise());
-    boolean transactionDone = answered && conversation.isReusable();
-    if (transactionDone && mode == PoolMode.TRANSACTION) {
-      // Flush now: the read-complete that would flush comes from the server connection, which is
-      // no longer this session's once released (and on a shared loop is detached at once).
-      channel.flush();
-      releaseServer();
-    } else if (transactionDone) {
-      atTransactionBoundary();
-    }
+  boolean isRelaying() {
+    return state == State.RELAYING;
   }
 
-  @Override
-  public void onServerReadComplete() {
-    onLoop(channel::flush);
-  }
-
-  @Override
-  public void onServerWritabilityChanged(boolean writable) {
-    onLoop(() -> {
-      if (state == State.RELAYING) {
-        channel.config().setAutoRead(writable);
-      }
-    });
-  }
-
-  private void onLoop(Runnable task) {
-    EventLoops.run(channel.eventLoop(), task);
-  }
-
-  @Override
-  public void onServerClosed() {
-    if (!channel.eventLoop().inEventLoop()) {
-      channel.eventLoop().execute(this::onServerClosed);
-      return;
+  /** The held connection owes this client nothing and holds no transaction. */
+  void transactionEnded() {
+    if (relay.releaseBetweenTransactions()) {
+      state = State.IDLE;
     }
-    // The server's own FATAL (pg_terminate_backend, shutdown) has been relayed already; end the client too.
-    // A server that vanished without one (killed backend, dropped link) gets the client an 08006 of ours.
+    atTransactionBoundary();
+  }
+
+  /**
+   * The server connection ended. Its own FATAL (pg_terminate_backend, shutdown) has been relayed
+   * already; end the client too. One that vanished without (killed backend, dropped link) gets the
+   * client an 08006 of ours.
+   */
+  void serverClosed(ServerConnection lost) {
     if (state == State.RELAYING) {
       state = State.CLOSED;
       events.upstreamClosed();
-      ServerConnection lost = server;
       ByteBuf goodbye = lost == null || lost.sentFatal() ? Unpooled.EMPTY_BUFFER
           : ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, lost.lostMessage()).encode(channel.alloc());
       if (goodbye.isReadable()) {
@@ -506,6 +374,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       }
       channel.writeAndFlush(goodbye).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  private void onLoop(Runnable task) {
+    EventLoops.run(channel.eventLoop(), task);
   }
 
   @Override
@@ -517,13 +389,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     for (ByteBuf frame = early.poll(); frame != null; frame = early.poll()) {
       frame.release();
     }
-    prepareOnly.release();
     if (clientKey != null) {
       context.cancelKeys().remove(clientKey);
     }
-    if (server != null) {
-      context.servers().release(server, conversation.isReusable());
-      server = null;
+    if (relay != null) {
+      relay.end();
     }
     context.registry().remove(this);
     context.connectionLimits().left(this);
@@ -585,8 +455,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    */
   boolean isBetweenTransactions() {
     return switch (state) {
-      case IDLE -> early.isEmpty() && prepareOnly.isEmpty();
-      case RELAYING -> conversation.isReusable();
+      case IDLE -> early.isEmpty() && relay.holdsNothing();
+      case RELAYING -> relay.isReusable();
       case SERVED_LOCALLY -> true;
       default -> false;
     };
@@ -628,12 +498,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   /** This session as a line of SHOW CLIENTS (read from another thread: a snapshot, maybe a moment old). */
   public ClientSnapshot describe() {
-    return ClientSnapshot.of(this, channel, startup, state, server, events.connectedAt().toString());
+    return ClientSnapshot.of(this, channel, startup, state, heldServer(), events.connectedAt().toString());
   }
 
   /** The server connection this session holds now, if any. */
   public ServerConnection heldServer() {
-    return server;
+    Relay current = relay;
+    return current == null ? null : current.held();
   }
 
   public String database() {
@@ -654,9 +525,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   void cancelRunningQuery() {
     channel.eventLoop().execute(() -> {
       // Only while a query of this client runs: a late cancel must not hit what the backend runs next.
-      if (server != null && state == State.RELAYING && conversation.isBusy()) {
+      if (state == State.RELAYING && relay.cancelRunningQuery()) {
         events.cancelForwarded();
-        context.servers().cancel(channel.eventLoop(), server);
       }
     });
   }

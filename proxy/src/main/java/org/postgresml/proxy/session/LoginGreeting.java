@@ -3,27 +3,54 @@ package org.postgresml.proxy.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.postgresml.proxy.protocol.backend.AuthenticationOk;
 import org.postgresml.proxy.protocol.backend.BackendKeyData;
+import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ParameterStatus;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
-import java.util.Map;
+import org.postgresml.proxy.upstream.ServerConnection;
 
 /**
- * The end of a client's login, as PostgreSQL sends it: AuthenticationOk, the run-time parameters
- * (the server's, with the client's own settings), the cancel key, ReadyForQuery. All of it in one
- * buffer and one write: a connect-per-call client pays for every syscall of its login.
+ * The end of a client's login to a pool, as PostgreSQL sends it: AuthenticationOk, the run-time
+ * parameters (the server's, with the client's own startup settings), the cancel key,
+ * ReadyForQuery. PostgreSQL refuses a bad startup setting before that, so settings the pool has
+ * not seen accepted ({@link AcceptedSettings}) are verified on a server connection first.
  */
 final class LoginGreeting {
 
-  private LoginGreeting() {}
+  private final ClientParameters parameters;
+  private final AcceptedSettings accepted;
 
-  static void send(Channel channel, Map<String, String> parameters, BackendKeyData key) {
+  LoginGreeting(ClientParameters parameters, AcceptedSettings accepted) {
+    this.parameters = parameters;
+    this.accepted = accepted;
+  }
+
+  /** The pool has seen every setting beyond the drivers' usual ones accepted: the login may be answered without a server. */
+  boolean needsNoServer() {
+    return accepted.covers(parameters.beyondDriverSettings());
+  }
+
+  /** Some setting is new to the pool: a round trip to a server says whether it is valid. */
+  boolean needsVerifying() {
+    return !accepted.covers(parameters.settings());
+  }
+
+  /** {@code verdict} gets the server's error, or empty; it runs on the connection's event loop. */
+  void verify(ServerConnection connection, Consumer<Optional<ErrorResponse>> verdict) {
+    SettingsVerification.run(connection, parameters, accepted, verdict);
+  }
+
+  /** All of it in one buffer and one write: a connect-per-call client pays for every syscall of its login. */
+  void send(Channel channel, Map<String, String> serverParameters, BackendKeyData key) {
     ByteBufAllocator alloc = channel.alloc();
     ByteBuf greeting = alloc.buffer(512);
     append(greeting, AuthenticationOk.INSTANCE.encode(alloc));
-    parameters.forEach((name, value) ->
+    parameters.reported(serverParameters, accepted).forEach((name, value) ->
         append(greeting, new ParameterStatus(name, value).encode(alloc)));
     append(greeting, key.encode(alloc));
     append(greeting, new ReadyForQuery(TransactionStatus.IDLE).encode(alloc));
