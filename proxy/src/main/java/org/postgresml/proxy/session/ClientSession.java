@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Queue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.postgresml.proxy.async.EventLoops;
 import org.postgresml.proxy.config.ProxySettings;
@@ -161,7 +160,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       // Its own handler answers from now on, ahead of this one; this one keeps the lifecycle.
       state = State.SERVED_LOCALLY;
       loginTimeout.cancel(false);
-      clientKey = context.cancelKeys().register(syntheticPid(), this);
+      clientKey = context.cancelKeys().register(LoginGreeting.syntheticPid(), this);
       channel.pipeline().addBefore(channel.pipeline().context(this).name(), "local",
           context.localDatabase().serve(clientKey));
       return;
@@ -175,7 +174,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     relay = new Relay(this, channel, context.metrics(),
         Pooling.of(context.servers().mode(), context.servers(), startup, limits, channel.alloc()),
         new ServerLease(context.servers(), channel, this::settingsRefused), clock, login.parameters());
-    greeting = new LoginGreeting(login.parameters(), context.servers().acceptedSettings(startup));
+    greeting = new LoginGreeting(login.parameters(), context.servers().acceptedSettings(startup),
+        context.cancelKeys(), events);
     // Logged in: a wait for a server connection from here on is bounded by queryWaitTimeout instead.
     loginTimeout.cancel(false);
     Optional<Map<String, String>> serverDefaults = relay.pooling().loginWithoutServer(startup);
@@ -239,23 +239,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }));
   }
 
-  /**
-   * The login's end: what the server reported (with the client's own settings), the cancel key,
-   * ReadyForQuery. The key's pid is the backend's where the pool mode lets the client have it.
-   */
+  /** The login's end; the key's pid is the backend's where the pool mode lets the client have it. */
   private void greet(Map<String, String> serverParameters, ServerConnection connection) {
     OptionalInt backendPid = connection == null ? OptionalInt.empty() : relay.pooling().backendPid(connection);
-    clientKey = context.cancelKeys().register(backendPid.isPresent() ? backendPid.getAsInt() : syntheticPid(), this);
-    greeting.send(channel, serverParameters, clientKey);
-    if (backendPid.isPresent()) {
-      events.sessionStarted(connection.upstreamAddress(), backendPid.getAsInt());
-    } else {
-      events.sessionStarted(relay.upstream(), null);
-    }
-  }
-
-  private static int syntheticPid() {
-    return ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+    clientKey = greeting.greet(channel, this, serverParameters, backendPid,
+        backendPid.isPresent() ? connection.upstreamAddress() : relay.upstream());
   }
 
   private void attachServer(ServerConnection connection) {

@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.postgresml.proxy.protocol.backend.AuthenticationOk;
 import org.postgresml.proxy.protocol.backend.BackendKeyData;
@@ -23,11 +25,35 @@ import org.postgresml.proxy.upstream.ServerConnection;
 final class LoginGreeting {
 
   private final ClientParameters parameters;
+  /** The startup settings the client's pool has seen accepted. */
   private final AcceptedSettings accepted;
+  private final CancelKeys cancelKeys;
+  private final SessionEvents events;
 
-  LoginGreeting(ClientParameters parameters, AcceptedSettings accepted) {
+  LoginGreeting(ClientParameters parameters, AcceptedSettings accepted, CancelKeys cancelKeys, SessionEvents events) {
     this.parameters = parameters;
     this.accepted = accepted;
+    this.cancelKeys = cancelKeys;
+    this.events = events;
+  }
+
+  /**
+   * Answers the login and returns the client's cancel key, which maps back to {@code session}.
+   *
+   * @param backendPid the backend's pid where the client may take it for its own; else the key's pid is the proxy's
+   * @param upstream where the backend is, for the log
+   */
+  BackendKeyData greet(Channel channel, ClientSession session, Map<String, String> serverParameters,
+      OptionalInt backendPid, String upstream) {
+    BackendKeyData key = cancelKeys.register(backendPid.isPresent() ? backendPid.getAsInt() : syntheticPid(), session);
+    send(channel, serverParameters, key);
+    events.sessionStarted(upstream, backendPid.isPresent() ? backendPid.getAsInt() : null);
+    return key;
+  }
+
+  /** A pid of the proxy's own, where no backend is the client's for long. */
+  static int syntheticPid() {
+    return ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
   }
 
   /** The pool has seen every setting beyond the drivers' usual ones accepted: the login may be answered without a server. */
@@ -46,7 +72,7 @@ final class LoginGreeting {
   }
 
   /** All of it in one buffer and one write: a connect-per-call client pays for every syscall of its login. */
-  void send(Channel channel, Map<String, String> serverParameters, BackendKeyData key) {
+  private void send(Channel channel, Map<String, String> serverParameters, BackendKeyData key) {
     ByteBufAllocator alloc = channel.alloc();
     ByteBuf greeting = alloc.buffer(512);
     append(greeting, AuthenticationOk.INSTANCE.encode(alloc));
