@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks pgml-proxy against direct PostgreSQL and PgBouncer (see docs/benchmarks.md).
-#   bench/run.sh [--quick] [--only relay,cpu,connect,dblink,select,tpcb,prepared,idle,copy,operator]
+#   bench/run.sh [--quick] [--profile issue17,issue18] [--baseline-jar FILE]
+#                [--only relay,cpu,login,connect,dblink,cache,select,tpcb,prepared,idle,copy,operator]
 #                [--proxy-jar FILE]            (or PGML_PROXY_JAR; default proxy/target/pgml-proxy.jar)
-# Writes bench/results/<date>.md and <date>.svg (<date>-quick.* with --quick).
+# Writes bench/results/<date>[-<profile>][-quick].md, .svg and -performance.md (README's block:
+#   bench/run.sh --update-readme copies the newest into README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.postgresml.testing.net.DelayRelay;
+import org.postgresml.bench.report.Figures;
 import org.postgresml.bench.report.Report;
 import org.postgresml.bench.target.PoolMode;
 import org.postgresml.bench.target.Pooler;
 import org.postgresml.bench.target.PoolerSettings;
 import org.postgresml.bench.target.Target;
+import org.postgresml.testing.AuthMethod;
 import org.postgresml.testing.PostgresCluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,10 @@ public final class BenchContext implements AutoCloseable {
   private final Endpoint upstream;
   private final List<Pooler> poolers;
   private final Map<Duration, DelayRelay> relays = new LinkedHashMap<>();
-  private final Map<String, TargetSet> running = new LinkedHashMap<>();
+  private final Map<String, Target> running = new LinkedHashMap<>();
+  private final Figures figures = new Figures();
+  private PostgresCluster callerSide;
+  private boolean standInInstalled;
 
   public BenchContext(BenchSettings settings, Report report, PostgresCluster postgres, Endpoint upstream,
       List<Pooler> poolers) {
@@ -58,8 +63,14 @@ public final class BenchContext implements AutoCloseable {
     return upstream;
   }
 
+  /** The poolers every comparison measures: PgBouncer, pgml-proxy, and the baseline jar when given. */
   public List<Pooler> poolers() {
     return poolers;
+  }
+
+  /** Figures the scenarios leave for the summary (RTTs, login latencies, per-call times). */
+  public Figures figures() {
+    return figures;
   }
 
   /** PostgreSQL as seen across a link of the given round-trip time (itself for zero). */
@@ -77,49 +88,78 @@ public final class BenchContext implements AutoCloseable {
   }
 
   /**
-   * Direct PostgreSQL and every available pooler, in front of PostgreSQL across {@code roundTrip}.
+   * Direct PostgreSQL and every pooler of the run, in front of PostgreSQL across {@code roundTrip}.
    * Poolers are started once per settings and round-trip time and shared by the scenarios.
    */
-  public synchronized TargetSet targets(PoolerSettings poolerSettings, Duration roundTrip) {
-    String key = poolerSettings + "@" + roundTrip;
-    TargetSet known = running.get(key);
-    if (known != null && known.poolers().stream().allMatch(Target::isRunning)) {
-      return known;
-    }
-    if (known != null) {
-      known.poolers().forEach(Target::close);
-    }
+  public TargetSet targets(PoolerSettings poolerSettings, Duration roundTrip) {
+    return targets(poolerSettings, roundTrip, poolers, true);
+  }
+
+  /** As above, for the given poolers (say, the cache scenario's), with or without direct PostgreSQL. */
+  public synchronized TargetSet targets(PoolerSettings poolerSettings, Duration roundTrip, List<Pooler> chosen,
+      boolean withDirect) {
     Endpoint across = upstreamAcross(roundTrip);
     Map<String, String> skipped = new LinkedHashMap<>();
     List<Target> targets = new ArrayList<>();
-    targets.add(Target.direct(across));
-    targets.addAll(startPoolers(poolerSettings, across, skipped));
-    TargetSet started = new TargetSet(targets, skipped);
-    running.put(key, started);
-    return started;
+    if (withDirect) {
+      targets.add(Target.direct(across));
+    }
+    for (Pooler pooler : chosen) {
+      running(pooler, poolerSettings, roundTrip, across, skipped).ifPresent(targets::add);
+    }
+    return new TargetSet(targets, skipped);
   }
 
-  private List<Target> startPoolers(PoolerSettings poolerSettings, Endpoint across, Map<String, String> skipped) {
-    List<Target> started = new ArrayList<>();
-    for (Pooler pooler : poolers) {
-      Optional<String> unavailable = pooler.unavailableReason();
-      if (unavailable.isPresent()) {
-        skipped.put(pooler.name(), unavailable.get());
-        continue;
-      }
-      try {
-        started.add(pooler.start(poolerSettings, across, settings.workDir()));
-      } catch (RuntimeException e) {
-        LOG.warn("{} did not start with {}: {}", pooler.name(), poolerSettings.describe(), e.getMessage());
-        skipped.put(pooler.name(), "did not start (" + poolerSettings.mode().key() + " mode): " + e.getMessage());
-      }
+  private Optional<Target> running(Pooler pooler, PoolerSettings poolerSettings, Duration roundTrip, Endpoint across,
+      Map<String, String> skipped) {
+    String key = pooler.name() + " " + poolerSettings + "@" + roundTrip;
+    Target known = running.get(key);
+    if (known != null && known.isRunning()) {
+      return Optional.of(known);
     }
-    return started;
+    if (known != null) {
+      known.close();
+      running.remove(key);
+    }
+    Optional<String> unavailable = pooler.unavailableReason();
+    if (unavailable.isPresent()) {
+      skipped.put(pooler.name(), unavailable.get());
+      return Optional.empty();
+    }
+    try {
+      Target started = pooler.start(poolerSettings, across, settings.workDir());
+      running.put(key, started);
+      return Optional.of(started);
+    } catch (RuntimeException e) {
+      LOG.warn("{} did not start with {}: {}", pooler.name(), poolerSettings.describe(), e.getMessage());
+      skipped.put(pooler.name(), "did not start (" + poolerSettings.mode().key() + " mode): " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The dblink callers' PostgreSQL (the "RDS" side, SCRAM, with dblink and postgres_fdw), started on
+   * first use and shared by the scenarios; the upstream gets the pgml stand-in at the same time.
+   */
+  public synchronized PostgresCluster callerSide() {
+    if (!standInInstalled) {
+      postgres.installPgmlStandIn(upstream.database());
+      standInInstalled = true;
+    }
+    if (callerSide == null) {
+      callerSide = PostgresCluster.builder().auth(AuthMethod.SCRAM_SHA_256).setting("max_connections", "200").start();
+      callerSide.createExtensions("postgres", "dblink", "postgres_fdw");
+    }
+    return callerSide;
   }
 
   @Override
   public synchronized void close() {
-    running.values().forEach(set -> set.poolers().forEach(Target::close));
+    if (callerSide != null) {
+      callerSide.close();
+      callerSide = null;
+    }
+    running.values().forEach(Target::close);
     running.clear();
     relays.values().forEach(DelayRelay::close);
     relays.clear();

@@ -23,7 +23,9 @@ import org.postgresml.bench.run.Pgbench;
 import org.postgresml.bench.scenario.ConnectPerCall;
 import org.postgresml.bench.scenario.CopyThrough;
 import org.postgresml.bench.scenario.CpuPerTransaction;
+import org.postgresml.bench.scenario.CachedEmbed;
 import org.postgresml.bench.scenario.DblinkEmbed;
+import org.postgresml.bench.scenario.LoginLatency;
 import org.postgresml.bench.scenario.IdleConnections;
 import org.postgresml.bench.scenario.OperatorScale;
 import org.postgresml.bench.scenario.PreparedStatements;
@@ -61,6 +63,23 @@ public final class BenchMain implements Callable<Integer> {
       defaultValue = "${env:PGML_PROXY_JAR:-proxy/target/pgml-proxy.jar}")
   Path proxyJar;
 
+  @Option(names = "--baseline-jar", description = "A second pgml-proxy jar measured as the \"before\" target in the same"
+      + " run (say main before a redesign); every table gets a ratio column for it.")
+  Path baselineJar;
+
+  @Option(names = "--baseline-name", description = "The before target's name (default: pgml-proxy@<commit> from a file"
+      + " named pgml-proxy-<commit>.jar, else pgml-proxy@baseline).")
+  String baselineName;
+
+  @Option(names = "--profile", split = ",", description = "Named selections instead of every scenario: issue17 (CPU,"
+      + " select-only, logins, dblink across 20 ms, connect-per-call across 10 ms; about 25 min with 4 targets),"
+      + " issue18 (the cache scenario); several run together.")
+  Set<String> profiles = new LinkedHashSet<>();
+
+  @Option(names = "--update-readme", description = "Only write README.md's generated Performance block from the newest"
+      + " *-performance.md in the results folder (a full or profile run's, else the newest quick one) and exit.")
+  boolean updateReadme;
+
   @Option(names = "--results-dir", defaultValue = "bench/results", description = "Where results go (${DEFAULT-VALUE}).")
   Path resultsDir;
 
@@ -68,8 +87,8 @@ public final class BenchMain implements Callable<Integer> {
       description = "Pooler configs and logs (${DEFAULT-VALUE}).")
   Path workDir;
 
-  @Option(names = "--only", split = ",", description = "Run only these scenarios: relay, cpu, connect, dblink, select,"
-      + " tpcb, prepared, idle, copy, operator.")
+  @Option(names = "--only", split = ",", description = "Run only these scenarios (of the profile's): relay, cpu, login,"
+      + " connect, dblink, cache, select, tpcb, prepared, idle, copy, operator.")
   Set<String> only = new LinkedHashSet<>();
 
   @Option(names = "--pgbouncer-plain-password", description = "Give PgBouncer the plain password in its userlist"
@@ -86,24 +105,43 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (updateReadme) {
+      Path fragment = ReadmeSection.update(resultsDir, Path.of("README.md"));
+      LOG.info("README.md's Performance block now holds {}", fragment);
+      return 0;
+    }
     ClientPrograms.require("pgbench");
     Path work = Files.createDirectories(workDir.toAbsolutePath());
-    BenchSettings settings = quick ? BenchSettings.quick(proxyJar, resultsDir, work, only)
+    BenchSettings settings = !profiles.isEmpty()
+        ? BenchSettings.profiles(profiles, quick, proxyJar, resultsDir, work, only)
+        : quick ? BenchSettings.quick(proxyJar, resultsDir, work, only)
         : BenchSettings.full(proxyJar, resultsDir, work, only);
     String date = LocalDate.now(ZoneOffset.UTC).toString();
-    String fileName = Optional.ofNullable(name).orElse(date + (quick ? "-quick" : ""));
-    Report report = new Report("pgml-proxy benchmark " + date + (quick ? " (quick smoke run)" : ""));
+    String fileName = Optional.ofNullable(name).orElse(date + (profiles.isEmpty() ? "" : "-" + String.join("-",
+        profiles)) + (quick ? "-quick" : ""));
+    String summary = "";
+    Report report = new Report("pgml-proxy benchmark " + date + (profiles.isEmpty() ? "" : ", profile "
+        + String.join(" + ", profiles)) + (quick ? " (quick smoke run)" : ""));
     String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
-    try (PostgresCluster postgres = PostgresCluster.builder().setting("max_connections", "1000")
+    // Each session-mode pooler keeps up to its pool size (300) of server connections open after the
+    // 256-client runs; with two pgml-proxy jars, PgBouncer and direct's own 256 that passes 1000.
+    String maxConnections = baselineJar == null ? "1000" : "1500";
+    try (PostgresCluster postgres = PostgresCluster.builder().setting("max_connections", maxConnections)
         .setting("shared_buffers", "128MB").start()) {
       postgres.createUser(USER, password);
       postgres.execute("postgres", "CREATE DATABASE " + DATABASE + " OWNER " + USER);
       Endpoint upstream = new Endpoint(postgres.host(), postgres.port(), DATABASE, USER, password);
       Optional<String> secret = plainUserlist ? Optional.empty() : Optional.of(scramSecret(postgres));
-      List<Pooler> poolers = List.of(new PgBouncer(secret), new PgmlProxy(proxyJar.toAbsolutePath()));
+      List<Pooler> poolers = new java.util.ArrayList<>(List.of(new PgBouncer(secret)));
+      if (baselineJar != null) {
+        PgmlProxy before = PgmlProxy.baseline(baselineJar.toAbsolutePath(), Optional.ofNullable(baselineName));
+        poolers.add(before);
+        report.baseline(before.name());
+      }
+      poolers.add(new PgmlProxy(proxyJar.toAbsolutePath()));
       describe(report, settings, poolers);
       report.environment("PostgreSQL", serverVersion(postgres) + " (testing/ fixture: embedded binaries, fsync off,"
-          + " shared_buffers 128MB, max_connections 1000, scram-sha-256)");
+          + " shared_buffers 128MB, max_connections " + maxConnections + ", scram-sha-256)");
       LOG.info("pgbench -i -s {}", settings.pgbenchScale());
       Pgbench.initialize(upstream, settings.pgbenchScale());
       try (BenchContext context = new BenchContext(settings, report, postgres, upstream, poolers)) {
@@ -119,6 +157,7 @@ public final class BenchMain implements Callable<Integer> {
             report.section("Scenario " + scenario.id() + " failed").text("`" + e + "`");
           }
         }
+        summary = Summaries.write(report, settings, context.figures());
       }
     }
     report.environment("Load average at end", Machine.loadAverage());
@@ -127,14 +166,16 @@ public final class BenchMain implements Callable<Integer> {
     Path svg = resultsDir.resolve(fileName + ".svg");
     Files.writeString(svg, SvgPlot.render(report));
     Files.writeString(markdown, MarkdownWriter.render(report, svg.getFileName().toString()));
-    LOG.info("results: {} and {}", markdown, svg);
+    Path fragment = resultsDir.resolve(fileName + ReadmeSection.FRAGMENT_SUFFIX);
+    Files.writeString(fragment, ReadmeSection.fragment(summary, markdown.getFileName().toString(), report));
+    LOG.info("results: {} and {}; README block: {} (bench/run.sh --update-readme)", markdown, svg, fragment);
     return 0;
   }
 
   private static List<Scenario> scenarios() {
     // The stable, leading figures first; then the throughput tables; then memory and the operator.
-    return List.of(new RelaySelfCheck(), new CpuPerTransaction(), new ConnectPerCall(), new DblinkEmbed(),
-        new SelectOnly(), new TpcB(), new PreparedStatements(), new IdleConnections(), new CopyThrough(),
+    return List.of(new RelaySelfCheck(), new CpuPerTransaction(), new LoginLatency(), new ConnectPerCall(),
+        new DblinkEmbed(), new CachedEmbed(), new SelectOnly(), new TpcB(), new PreparedStatements(), new IdleConnections(), new CopyThrough(),
         new OperatorScale());
   }
 
@@ -157,7 +198,8 @@ public final class BenchMain implements Callable<Integer> {
         + " connect-per-call figures, which are stable.");
     if (settings.quick()) {
       report.note("Quick run: one round of " + settings.runTime().toSeconds() + " s per configuration is a smoke"
-          + " check that everything runs, not a measurement; the full run (`bench/run.sh`) uses 5 rounds of 10 s.");
+          + " check that everything runs, not a measurement; the full run (`bench/run.sh`) uses 5 rounds of 10 s,"
+          + " `--profile issue17` 5 rounds of 6 s (select-only 3).");
     }
   }
 

@@ -23,6 +23,12 @@ public final class Rounds {
   /** As above, for a subset of the set's targets (say, the poolers only). */
   public static Comparison compare(String label, String rateUnit, TargetSet set, List<Target> targets, int rounds,
       Function<Target, Measurement> measure) {
+    return compareByRound(label, rateUnit, set, targets, rounds, (target, round) -> measure.apply(target));
+  }
+
+  /** As above, telling the measurement which round it is in (say, to draw that round's sequence of texts). */
+  public static Comparison compareByRound(String label, String rateUnit, TargetSet set, List<Target> targets,
+      int rounds, java.util.function.BiFunction<Target, Integer, Measurement> measure) {
     Comparison comparison = new Comparison(label, rateUnit, targets.stream().map(Target::name).toList(),
         set.skipped());
     for (int round = 0; round < rounds; round++) {
@@ -31,7 +37,7 @@ public final class Rounds {
       for (Target target : order) {
         Measurement measurement;
         try {
-          measurement = measure.apply(target);
+          measurement = measure.apply(target, round);
         } catch (RuntimeException e) {
           measurement = Measurement.failed(e.getMessage());
         }

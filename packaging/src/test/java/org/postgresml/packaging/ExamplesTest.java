@@ -75,10 +75,46 @@ class ExamplesTest {
     assertThat(PGML_PROXY_SCHEMA.problems(proxy)).anyMatch(problem -> problem.contains("queryWaitTimeout"));
   }
 
+  /** spec.cache's OpenAPI rules, on examples/cache.yaml with one value changed (CEL's are the operator's tests). */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "- name: pgml.embed|- name: embed",
+      "- name: pgml.embed|- name: PGML.embed",
+      "- name: pgml.embed|- name: pgml.embed(text)",
+      "maxSize: 256MB|maxSize: 256 MB",
+      "maxSize: 256MB|maxSize: 1TB",
+      "maxSize: 256MB|maxSize: 256Mi",
+      "ttl: 1h|ttl: 1 hour",
+      "generation: 0|generation: -1",
+      "generation: 0|generation: 1.5",
+      "public: true|public: yes please"})
+  void aCacheValueTheCrdRejectsFails(String valid, String invalid) throws IOException {
+    String cache = Files.readString(RepositoryLayout.examples().resolve("cache.yaml"));
+    assertThat(cache).contains(valid);
+    JsonNode proxy = documents(cache.replace(valid, invalid)).stream()
+        .filter(document -> document.path("kind").asText().equals("PgmlProxy")).findFirst().orElseThrow();
+
+    assertThat(PGML_PROXY_SCHEMA.problems(proxy)).as(invalid).isNotEmpty();
+  }
+
+  @Test
+  void aCacheOfSixtyFiveFunctionsFails() throws IOException {
+    String cache = Files.readString(RepositoryLayout.examples().resolve("cache.yaml"));
+    StringBuilder functions = new StringBuilder();
+    for (int i = 0; i < 65; i++) {
+      functions.append("      - name: pgml.f").append(i).append('\n');
+    }
+    String tooMany = cache.replace("      - name: pgml.embed\n", functions.toString());
+    JsonNode proxy = documents(tooMany).stream()
+        .filter(document -> document.path("kind").asText().equals("PgmlProxy")).findFirst().orElseThrow();
+
+    assertThat(PGML_PROXY_SCHEMA.problems(proxy)).anyMatch(problem -> problem.contains("functions"));
+  }
+
   @Test
   void everyPgmlProxyReferencesASecretThatItsFileDefines() {
     for (Path example : List.of(RepositoryLayout.examples().resolve("basic.yaml"),
-        RepositoryLayout.examples().resolve("production.yaml"))) {
+        RepositoryLayout.examples().resolve("production.yaml"), RepositoryLayout.examples().resolve("cache.yaml"))) {
       List<HasMetadata> objects = MANIFESTS.parse(example);
       PgmlProxy proxy = objects.stream().filter(PgmlProxy.class::isInstance).map(PgmlProxy.class::cast)
           .findFirst().orElseThrow();

@@ -28,7 +28,7 @@ class ProxyDeploymentContractTest {
   private static final ImageLayout LAYOUT = ImageLayout.fromConfigurationDoc();
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"basic.yaml", "production.yaml"})
+  @ValueSource(strings = {"basic.yaml", "production.yaml", "cache.yaml"})
   void renderedDeploymentMatchesTheImage(String example) {
     Deployment deployment = render(RepositoryLayout.examples().resolve(example));
     var pod = deployment.getSpec().getTemplate().getSpec();

@@ -25,19 +25,19 @@ import org.postgresml.proxy.config.ConfigFileWatcher;
 import org.postgresml.proxy.pool.PoolKey;
 import org.postgresml.proxy.pool.PoolLimits;
 import org.postgresml.proxy.pool.PoolSettings;
-import org.postgresml.proxy.session.PooledConnectionProvider;
+import org.postgresml.proxy.pool.ServerPools;
 import org.postgresml.proxy.auth.ClientUsers;
 import org.postgresml.proxy.config.FleetSettings;
 import org.postgresml.proxy.config.ProxySettings;
-import org.postgresml.proxy.fleet.FleetCancel;
-import org.postgresml.proxy.fleet.FleetMetrics;
+import org.postgresml.proxy.cancel.FleetCancel;
+import org.postgresml.proxy.cancel.FleetCancelMetrics;
 import org.postgresml.proxy.fleet.PeerDirectory;
 import org.postgresml.proxy.fleet.SelfAddress;
 import org.postgresml.proxy.net.Transport;
 import org.postgresml.proxy.observe.HealthServer;
 import org.postgresml.proxy.observe.ProxyMetrics;
-import org.postgresml.proxy.session.CancelDispatch;
-import org.postgresml.proxy.session.CancelKeys;
+import org.postgresml.proxy.cancel.CancelDispatch;
+import org.postgresml.proxy.cancel.CancelKeys;
 import org.postgresml.proxy.session.ClientSession;
 import org.postgresml.proxy.session.NegotiationHandler;
 import org.postgresml.proxy.session.SessionContext;
@@ -66,7 +66,7 @@ public final class ProxyServer implements AutoCloseable {
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Transport.ioThreads(),
       Transport.selected().ioHandlers());
   private volatile UpstreamConnector connector;
-  private final PooledConnectionProvider servers;
+  private final ServerPools servers;
   private final SessionContext context;
   private final HealthServer health;
   private final Optional<FleetCancel> fleet;
@@ -91,7 +91,7 @@ public final class ProxyServer implements AutoCloseable {
     this.settings = settings;
     this.reloadSource = reloadSource;
     this.connector = new UpstreamConnector(settings.upstream(), UpstreamTlsContext.create(settings.upstream()), metrics);
-    this.servers = new PooledConnectionProvider(connector, workers, settings.pool().mode(), poolSettings(settings),
+    this.servers = new ServerPools(connector, workers, settings.pool().mode(), poolSettings(settings),
         poolLimits(settings), settings.pool().serverResetQuery(), metrics.registry(), registry::poolKeysInUse);
     this.fleet = fleetCancel(settings.fleet(), settings.port());
     ProxyAdmin admin = new ProxyAdmin(registry, servers, () -> this.settings, new ProxyAdmin.Levers() {
@@ -121,7 +121,7 @@ public final class ProxyServer implements AutoCloseable {
     return fleetSettings.secret().map(secret -> new FleetCancel(secret,
         new PeerDirectory(fleetSettings.peers(), fleetSettings.peersDns(), port),
         new SelfAddress(() -> address == null ? port : address.getPort()), workers, Clock.systemUTC(),
-        new FleetMetrics(metrics.registry())));
+        new FleetCancelMetrics(metrics.registry())));
   }
 
   static PoolSettings poolSettings(ProxySettings settings) {

@@ -55,8 +55,35 @@ public final class Comparison {
     return Stats.of(successful(target).stream().map(Measurement::latencyMs).toList());
   }
 
+  /** Percentiles over every timed operation of this target's successful rounds (empty for pgbench rounds). */
+  public Percentiles percentiles(String target) {
+    List<Double> all = new ArrayList<>();
+    successful(target).forEach(m -> all.addAll(m.samplesMs()));
+    return Percentiles.of(all);
+  }
+
+  /** Whether any round kept its individual timings (then the table shows p99). */
+  public boolean hasSamples() {
+    return rounds.values().stream().flatMap(List::stream).anyMatch(m -> !m.samplesMs().isEmpty());
+  }
+
+  /** A named extra of this target's rounds (say, the measured hit ratio), over rounds. */
+  public Stats extra(String target, String key) {
+    return Stats.of(successful(target).stream().filter(m -> m.extras().containsKey(key))
+        .map(m -> m.extras().get(key)).toList());
+  }
+
+  /** Median over rounds of this target's latency divided by the baseline's latency in the same round. */
+  public Stats latencyRatio(String target, String baseline) {
+    return perRound(target, baseline, Measurement::latencyMs);
+  }
+
   /** Median over rounds of this target's rate divided by the baseline's rate in the same round. */
   public Stats ratio(String target, String baseline) {
+    return perRound(target, baseline, Measurement::rate);
+  }
+
+  private Stats perRound(String target, String baseline, java.util.function.ToDoubleFunction<Measurement> figure) {
     List<Measurement> mine = rounds.get(target);
     List<Measurement> theirs = rounds.get(baseline);
     if (mine == null || theirs == null) {
@@ -64,8 +91,8 @@ public final class Comparison {
     }
     List<Double> ratios = new ArrayList<>();
     for (int i = 0; i < Math.min(mine.size(), theirs.size()); i++) {
-      if (!mine.get(i).failed() && !theirs.get(i).failed() && theirs.get(i).rate() > 0) {
-        ratios.add(mine.get(i).rate() / theirs.get(i).rate());
+      if (!mine.get(i).failed() && !theirs.get(i).failed() && figure.applyAsDouble(theirs.get(i)) > 0) {
+        ratios.add(figure.applyAsDouble(mine.get(i)) / figure.applyAsDouble(theirs.get(i)));
       }
     }
     return Stats.of(ratios);
@@ -80,7 +107,7 @@ public final class Comparison {
   }
 
   private List<Measurement> successful(String target) {
-    return rounds.get(target).stream().filter(m -> !m.failed()).toList();
+    return rounds.getOrDefault(target, List.of()).stream().filter(m -> !m.failed()).toList();
   }
 
   public boolean has(String target) {

@@ -29,7 +29,7 @@ public final class MarkdownWriter {
         if (block instanceof Section.Text text) {
           out.append(text.markdown()).append("\n\n");
         } else if (block instanceof Section.Table table) {
-          out.append(table(table.comparison())).append('\n');
+          out.append(table(table.comparison(), report.baseline())).append('\n');
         }
       }
     }
@@ -41,22 +41,42 @@ public final class MarkdownWriter {
   }
 
   static String table(Comparison comparison) {
+    return table(comparison, java.util.Optional.empty());
+  }
+
+  /**
+   * A comparison's table: rate and latency medians with their spread, p99 over every timed operation
+   * when the rounds kept them, and the per-round ratios to direct, PgBouncer and the "before" jar.
+   */
+  static String table(Comparison comparison, java.util.Optional<String> baseline) {
+    boolean p99 = comparison.hasSamples();
+    java.util.Optional<String> before = baseline.filter(name -> comparison.has(name));
     StringBuilder out = new StringBuilder();
     out.append("**").append(comparison.label()).append("**\n\n");
     out.append("| target | ").append(comparison.rateUnit())
-        .append(" median (min–max) | latency ms | × direct | × PgBouncer | note |\n");
-    out.append("|---|---:|---:|---:|---:|---|\n");
+        .append(" median (min–max) | latency ms").append(p99 ? " (p50) | p99 ms" : "")
+        .append(" | × direct | × PgBouncer").append(before.map(name -> " | × " + name).orElse(""))
+        .append(" | note |\n");
+    out.append("|---|---:|---:|").append(p99 ? "---:|" : "").append("---:|---:|")
+        .append(before.isPresent() ? "---:|" : "").append("---|\n");
     for (String target : comparison.targets()) {
       out.append("| ").append(target)
           .append(" | ").append(comparison.rate(target).format(1))
-          .append(" | ").append(comparison.latency(target).format(2))
-          .append(" | ").append(ratioCell(comparison, target, Target.DIRECT))
-          .append(" | ").append(ratioCell(comparison, target, PgBouncer.NAME))
-          .append(" | ").append(comparison.failure(target).map(MarkdownWriter::cell).orElse(""))
+          .append(" | ").append(comparison.latency(target).format(2));
+      if (p99) {
+        Percentiles all = comparison.percentiles(target);
+        out.append(" | ").append(all.format(all.p99(), 2));
+      }
+      out.append(" | ").append(ratioCell(comparison, target, Target.DIRECT))
+          .append(" | ").append(ratioCell(comparison, target, PgBouncer.NAME));
+      before.ifPresent(name -> out.append(" | ").append(ratioCell(comparison, target, name)));
+      out.append(" | ").append(comparison.failure(target).map(MarkdownWriter::cell).orElse(""))
           .append(" |\n");
     }
+    String empty = " |".repeat(3 + (p99 ? 1 : 0) + (before.isPresent() ? 1 : 0));
     comparison.skipped().forEach((target, reason) ->
-        out.append("| ").append(target).append(" | skipped | | | | ").append(cell(reason)).append(" |\n"));
+        out.append("| ").append(target).append(" | skipped |").append(empty).append(' ').append(cell(reason))
+            .append(" |\n"));
     return out.toString();
   }
 
@@ -67,7 +87,7 @@ public final class MarkdownWriter {
     return comparison.ratio(target, baseline).formatRatio();
   }
 
-  private static String cell(String text) {
+  static String cell(String text) {
     return text.replace("|", "\\|").replace("\n", " ");
   }
 }

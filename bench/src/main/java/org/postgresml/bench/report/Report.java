@@ -13,6 +13,7 @@ public final class Report {
   private final List<String> headlines = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
   private final List<Section> sections = new ArrayList<>();
+  private java.util.Optional<String> baseline = java.util.Optional.empty();
 
   public Report(String title) {
     this.title = title;
@@ -35,6 +36,22 @@ public final class Report {
   /** Caveats of this run (noise, skipped targets). */
   public synchronized void note(String markdown) {
     notes.add(markdown);
+  }
+
+  /** The "before" pgml-proxy's target name: every table including it gets a ratio column for it. */
+  public synchronized void baseline(String targetName) {
+    baseline = java.util.Optional.of(targetName);
+  }
+
+  public synchronized java.util.Optional<String> baseline() {
+    return baseline;
+  }
+
+  /** A section written before every other (the summary, added once the run is done). */
+  public synchronized Section sectionFirst(String sectionTitle) {
+    Section section = new Section(sectionTitle);
+    sections.add(0, section);
+    return section;
   }
 
   public synchronized Section section(String sectionTitle) {

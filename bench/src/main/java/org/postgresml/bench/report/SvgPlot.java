@@ -61,7 +61,8 @@ public final class SvgPlot {
     svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
     svg.append("<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">Throughput relative to direct PostgreSQL"
         + " (median of per-round ratios, log scale)</text>\n");
-    legend(svg, LABEL_WIDTH, 36);
+    legend(svg, LABEL_WIDTH, 36, groups.stream().flatMap(g -> g.bars().stream()).map(Bar::target).distinct()
+        .toList());
     int chartBottom = height - 30;
     for (double exp = logLo; exp <= logHi; exp++) {
       for (int m = 1; m < 10; m++) {
@@ -109,13 +110,13 @@ public final class SvgPlot {
     return svg.toString();
   }
 
-  private static void legend(StringBuilder svg, int x, int y) {
+  private static void legend(StringBuilder svg, int x, int y, List<String> present) {
     int offset = 0;
-    for (String target : List.of(PgBouncer.NAME, PgmlProxy.NAME)) {
+    for (String target : present.isEmpty() ? List.of(PgBouncer.NAME, PgmlProxy.NAME) : present) {
       svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>%n",
           x + offset, y - 9, color(target)));
       svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", x + offset + 14, y, target));
-      offset += 110;
+      offset += 40 + 7 * target.length();
     }
   }
 
@@ -127,7 +128,7 @@ public final class SvgPlot {
     return switch (target) {
       case PgBouncer.NAME -> "#9a9a9a";
       case PgmlProxy.NAME -> "#1f6fb4";
-      default -> "#e08a1e";
+      default -> target.startsWith(PgmlProxy.NAME) ? "#8fbde6" : "#e08a1e"; // the "before" jar: a lighter blue
     };
   }
 

@@ -6,6 +6,7 @@ import org.postgresml.bench.BenchContext;
 import org.postgresml.bench.Rounds;
 import org.postgresml.bench.TargetSet;
 import org.postgresml.bench.report.Comparison;
+import org.postgresml.bench.report.Figures;
 import org.postgresml.bench.report.Section;
 import org.postgresml.bench.target.PgBouncer;
 import org.postgresml.bench.target.PoolMode;
@@ -43,6 +44,7 @@ public final class ConnectPerCall implements Scenario {
               "TPS", set, context.settings().rounds(),
               target -> PgbenchRuns.timed(context, target, CLIENTS, "-C", "-S"));
           section.table(comparison);
+          context.figures().put(Figures.connect(roundTrip, mode.key()), comparison);
           if (roundTrip.toMillis() == 10) {
             context.report().headline(headline(comparison, mode));
           }

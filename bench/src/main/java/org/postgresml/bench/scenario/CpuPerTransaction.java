@@ -7,6 +7,7 @@ import org.postgresml.bench.BenchContext;
 import org.postgresml.bench.Rounds;
 import org.postgresml.bench.TargetSet;
 import org.postgresml.bench.report.Comparison;
+import org.postgresml.bench.report.Figures;
 import org.postgresml.bench.report.Measurement;
 import org.postgresml.bench.report.Section;
 import org.postgresml.bench.run.Pgbench;
@@ -49,6 +50,7 @@ public final class CpuPerTransaction implements Scenario {
             "µs CPU/txn", set, poolers, context.settings().rounds(),
             pooler -> measure(context, pooler, clients, perClient));
         section.table(comparison);
+        context.figures().put(Figures.cpu(mode.key()), comparison);
         for (String name : comparison.targets()) {
           context.report().headline(String.format(Locale.ROOT, "CPU per transaction, %s, %s mode: %s µs", name,
               mode.key(), comparison.rate(name).format(1)));

@@ -22,11 +22,11 @@ final class PgbenchRuns {
 
   /**
    * pgbench's -T clock includes the clients' logins, and a SCRAM login costs milliseconds of CPU on
-   * each side, and more on a loaded machine: give every 16 clients one more second so that hundreds
+   * each side, and more on a loaded machine: give every 16 clients (32 in a profile) one more second so that hundreds
    * of clients still get the full measured time (pgbench reports TPS without the initial connection time).
    */
   static long seconds(BenchContext context, int clients) {
-    return context.settings().runTime().toSeconds() + clients / 16;
+    return context.settings().runTime().toSeconds() + clients / context.settings().clientsPerExtraSecond();
   }
 
   /**

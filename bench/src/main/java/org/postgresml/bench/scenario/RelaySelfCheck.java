@@ -53,10 +53,11 @@ public final class RelaySelfCheck implements Scenario {
       section.text(line);
       context.report().headline(line);
       double base = medianMillis(viaDirect, WAN_QUERIES);
-      for (Duration rtt : context.settings().connectRoundTrips().stream().filter(d -> !d.isZero()).toList()) {
+      for (Duration rtt : roundTrips(context)) {
         Endpoint across = context.upstreamAcross(rtt);
         try (Connection viaWan = Probe.connect(across)) {
           double measured = medianMillis(viaWan, WAN_QUERIES) - base;
+          context.figures().roundTrip(rtt, measured);
           section.text(String.format(Locale.ROOT, "Configured RTT %d ms: measured %.2f ms extra per round trip"
               + " (median of %d `SELECT 1`; relay transport %s, relay thread %s).",
               rtt.toMillis(), measured, WAN_QUERIES, DelayRelay.transport(),
@@ -66,6 +67,23 @@ public final class RelaySelfCheck implements Scenario {
     } catch (SQLException e) {
       section.text("self-check failed: " + e.getMessage());
     }
+  }
+
+  /** Every RTT a scenario of this run crosses: each is measured once, for the physical limits too. */
+  private static List<Duration> roundTrips(BenchContext context) {
+    java.util.Set<Duration> all = new java.util.TreeSet<>();
+    var settings = context.settings();
+    if (settings.includes("connect")) {
+      all.addAll(settings.connectRoundTrips());
+    }
+    if (settings.includes("dblink")) {
+      all.addAll(settings.dblinkRoundTrips());
+    }
+    if (settings.includes("cache")) {
+      all.add(settings.cacheRoundTrip());
+    }
+    all.remove(Duration.ZERO);
+    return List.copyOf(all);
   }
 
   private static double medianMillis(Connection connection, int queries) throws SQLException {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import org.postgresml.bench.BenchContext;
 import org.postgresml.bench.Rounds;
 import org.postgresml.bench.TargetSet;
+import org.postgresml.bench.report.Comparison;
+import org.postgresml.bench.report.Figures;
 import org.postgresml.bench.report.Section;
 import org.postgresml.bench.target.PoolMode;
 import org.postgresml.bench.target.Target;
@@ -28,8 +30,11 @@ public final class SelectOnly implements Scenario {
           PgbenchRuns.warmUp(context, target, 4, "-S");
         }
         for (int clients : context.settings().selectOnlyClients()) {
-          section.table(Rounds.compare("select-only, " + clients + " clients, " + PgbenchRuns.modeLabel(mode), "TPS",
-              set, context.settings().rounds(), target -> PgbenchRuns.timed(context, target, clients, "-S")));
+          Comparison comparison = Rounds.compare("select-only, " + clients + " clients, "
+              + PgbenchRuns.modeLabel(mode), "TPS", set, context.settings().selectRounds(),
+              target -> PgbenchRuns.timed(context, target, clients, "-S"));
+          section.table(comparison);
+          context.figures().put(Figures.select(clients, mode.key()), comparison);
         }
       }
     }

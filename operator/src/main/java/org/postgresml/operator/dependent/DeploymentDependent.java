@@ -6,8 +6,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import org.postgresml.operator.api.PgmlProxy;
 import org.postgresml.operator.render.DeploymentRenderer;
-import org.postgresml.operator.render.ProxyConfigRenderer;
-import org.postgresml.operator.render.RenderInputs;
 
 /** The proxy pods. */
 @KubernetesDependent(informer = @Informer(labelSelector = ManagedLabels.SELECTOR))
@@ -19,8 +17,6 @@ public class DeploymentDependent extends OwnedDependent<Deployment> {
 
   @Override
   protected Deployment desired(PgmlProxy primary, Context<PgmlProxy> context) {
-    RenderInputs inputs = WorkflowInputs.get(context);
-    String config = ProxyConfigRenderer.render(primary, inputs.clientUsername());
-    return DeploymentRenderer.render(primary, inputs, config);
+    return DeploymentRenderer.render(primary, WorkflowInputs.get(context));
   }
 }

@@ -37,13 +37,16 @@ public final class DeploymentRenderer {
   private DeploymentRenderer() {
   }
 
-  public static Deployment render(PgmlProxy proxy, RenderInputs inputs, String configYaml) {
+  public static Deployment render(PgmlProxy proxy, RenderInputs inputs) {
     PgmlProxySpec spec = proxy.getSpec();
     PodTemplateOverrides overrides = spec.podTemplate;
     Map<String, String> podLabels = new LinkedHashMap<>(overrides.labels);
     podLabels.putAll(FleetNames.labels(proxy));
     Map<String, String> podAnnotations = new LinkedHashMap<>(overrides.annotations);
-    podAnnotations.put(FleetNames.CONFIG_HASH_ANNOTATION, ConfigHash.of(configYaml, inputs.secretDigests()));
+    // Settings the proxies reload from the mounted file (the cache) are left out, so changing them
+    // updates the config Secret, which the kubelet swaps in place, and rolls nothing.
+    String restarting = ProxyConfigRenderer.restartingPart(proxy, inputs.clientUsername());
+    podAnnotations.put(FleetNames.CONFIG_HASH_ANNOTATION, ConfigHash.of(restarting, inputs.secretDigests()));
 
     return new DeploymentBuilder()
         .withMetadata(ObjectMetas.of(proxy, FleetNames.fleet(proxy)))
@@ -177,7 +180,8 @@ public final class DeploymentRenderer {
         .build();
   }
 
-  static ResourceRequirements defaultResources() {
+  /** The container's resources when the spec gives none. */
+  public static ResourceRequirements defaultResources() {
     return new ResourceRequirementsBuilder()
         .addToRequests("cpu", new Quantity("100m"))
         .addToRequests("memory", new Quantity("128Mi"))

@@ -22,7 +22,7 @@ public final class FleetRenderer {
       objects.add(ClientAuthSecretRenderer.render(proxy, newPassword));
     }
     objects.add(FleetSecretRenderer.render(proxy, FleetSecretRenderer::newSecret));
-    objects.add(DeploymentRenderer.render(proxy, inputs, configYaml));
+    objects.add(DeploymentRenderer.render(proxy, inputs));
     objects.add(ServiceRenderer.render(proxy));
     objects.add(PeersServiceRenderer.render(proxy));
     if (spec.podDisruptionBudget.enabled) {

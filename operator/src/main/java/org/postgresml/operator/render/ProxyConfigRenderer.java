@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.postgresml.operator.api.PgmlProxy;
+import org.postgresml.operator.api.spec.CacheFunctionSpec;
+import org.postgresml.operator.api.spec.CacheSpec;
 import org.postgresml.operator.api.spec.ClientUserSpec;
 import org.postgresml.operator.api.spec.PgmlProxySpec;
 
@@ -26,7 +29,29 @@ public final class ProxyConfigRenderer {
   private ProxyConfigRenderer() {
   }
 
+  /**
+   * Top-level sections the proxy applies from a changed file without a restart, and whose change must
+   * not roll the pods: only these are left out of the pod-template hash. (The proxy reloads more, such
+   * as pool sizes, but those roll the fleet as they always did.)
+   */
+  static final Set<String> RELOADED_IN_PLACE = Set.of("cache");
+
+  /** The whole file, as mounted into the pods. */
   public static String render(PgmlProxy proxy, String clientUsername) {
+    return write(config(proxy, clientUsername));
+  }
+
+  /**
+   * The file without the sections in {@link #RELOADED_IN_PLACE}: what the pod-template hash covers.
+   * Without those sections it is the whole file, so its hash is what it was before they existed.
+   */
+  public static String restartingPart(PgmlProxy proxy, String clientUsername) {
+    Map<String, Object> config = config(proxy, clientUsername);
+    config.keySet().removeAll(RELOADED_IN_PLACE);
+    return write(config);
+  }
+
+  private static Map<String, Object> config(PgmlProxy proxy, String clientUsername) {
     PgmlProxySpec spec = proxy.getSpec();
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("listen", map("host", "0.0.0.0", "port", ContainerLayout.PG_PORT));
@@ -51,11 +76,31 @@ public final class ProxyConfigRenderer {
         "serverLifetime", spec.pool.serverLifetime));
     config.put("timeouts", map("shutdown", spec.shutdownTimeout, "shutdownGrace", spec.shutdownGrace));
     config.put("log", map("format", spec.logFormat.name(), "connections", spec.logConnections));
+    if (spec.cache != null && spec.cache.enabled()) {
+      config.put("cache", cache(spec.cache));
+    }
+    return config;
+  }
+
+  private static String write(Map<String, Object> config) {
     try {
       return YAML.writeValueAsString(config);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException("cannot write the proxy configuration", e);
     }
+  }
+
+  /** Every key written out, defaults too, so the file says what the proxies run with. */
+  private static Map<String, Object> cache(CacheSpec cache) {
+    List<Map<String, Object>> functions = new ArrayList<>();
+    for (CacheFunctionSpec function : cache.functions) {
+      functions.add(map("name", function.name, "public", Boolean.TRUE.equals(function.isPublic)));
+    }
+    return map(
+        "functions", functions,
+        "maxSize", cache.maxSize,
+        "ttl", cache.ttl,
+        "generation", cache.generation == null ? 0L : cache.generation);
   }
 
   /** The user of the client-auth Secret first, then spec.clientAuth.users, each with its own method. */

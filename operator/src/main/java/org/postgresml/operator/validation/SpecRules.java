@@ -47,6 +47,7 @@ final class SpecRules {
         spec.service.port != null && spec.service.port == ContainerLayout.HTTP_PORT
             ? Optional.of("spec.service.port " + ContainerLayout.HTTP_PORT + " is the proxies' metrics port on the "
                 + "same Service; choose another.") : Optional.empty(),
+        CacheRules.problem(spec),
         spec.monitoring.interval != null && !spec.monitoring.interval.matches(ValidationPatterns.PROMETHEUS_DURATION)
             ? Optional.of("spec.monitoring.interval must be a Prometheus duration, units largest first (30s, 1m30s).")
             : Optional.empty());

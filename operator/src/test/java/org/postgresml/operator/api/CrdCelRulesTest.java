@@ -98,6 +98,17 @@ class CrdCelRulesTest {
         bad("an affinity weight of 101", o -> set(o, "spec.podTemplate.affinity", Map.of("podAntiAffinity", Map.of(
             "preferredDuringSchedulingIgnoredDuringExecution", List.of(Map.of("weight", 101, "podAffinityTerm",
                 Map.of("topologyKey", "kubernetes.io/hostname")))))), "podTemplate.affinity: the weight"),
+        ok("a cache of pgml.embed with every setting", o -> set(o, "spec.cache", Map.of("functions",
+            List.of(Map.of("name", "pgml.embed", "public", true), Map.of("name", "pgml.transform")),
+            "maxSize", "64MB", "ttl", "1h30m", "generation", 3))),
+        ok("a cache without a ttl of its own", o -> set(o, "spec.cache", Map.of("functions",
+            List.of(Map.of("name", "pgml.embed"))))),
+        ok("a ttl of 500ms", o -> set(o, "spec.cache", Map.of("ttl", "500ms"))),
+        bad("a ttl of 0s", o -> set(o, "spec.cache", Map.of("ttl", "0s")), "cache.ttl must be longer than 0s"),
+        bad("a ttl of 0m0ms", o -> set(o, "spec.cache", Map.of("ttl", "0m0ms")), "cache.ttl must be longer than 0s"),
+        bad("the same function twice", o -> set(o, "spec.cache", Map.of("functions",
+            List.of(Map.of("name", "pgml.embed", "public", true), Map.of("name", "pgml.embed")))),
+            "spec.cache.functions: Duplicate value: [pgml.embed]"),
         bad("a maxSkew beyond int32", o -> set(o, "spec.podTemplate.topologySpreadConstraints", List.of(Map.of(
             "maxSkew", 3_000_000_000L, "topologyKey", "zone", "whenUnsatisfiable", "DoNotSchedule"))),
             "podTemplate.topologySpreadConstraints: maxSkew and minDomains"));

@@ -25,7 +25,8 @@ class CrdIntegerBoundsTest {
       "spec.podTemplate.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[].weight", "CEL",
       "spec.podTemplate.topologySpreadConstraints[].maxSkew", "CEL",
       "spec.podTemplate.topologySpreadConstraints[].minDomains", "CEL",
-      "spec.podTemplate.tolerations[].tolerationSeconds", "long");
+      "spec.podTemplate.tolerations[].tolerationSeconds", "long",
+      "spec.cache.generation", "long");
 
   @Test
   void everyIntegerTheOperatorReadsIsBounded() throws IOException {

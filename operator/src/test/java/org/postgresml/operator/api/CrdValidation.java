@@ -25,7 +25,7 @@ import java.util.Map;
  * The API server's admission of a PgmlProxy as far as the CRD decides it: the structural defaults
  * of its schema, then every {@code x-kubernetes-validations} rule evaluated with Google's CEL for
  * Java on the value at the rule's place ({@code self}, and {@code oldSelf} for transition rules on
- * an update). The OpenAPI keywords (types, patterns, bounds) are the packaging module's
+ * an update), and the uniqueness of a map-type list's keys. The OpenAPI keywords (types, patterns, bounds) are the packaging module's
  * CrdSchema's part.
  */
 final class CrdValidation {
@@ -49,8 +49,13 @@ final class CrdValidation {
     }
   }
 
+  /** A map-type list ({@code x-kubernetes-list-type: map}) and its key fields. */
+  record MapList(List<String> path, List<String> keys) {
+  }
+
   private final JsonNode schema;
   private final List<Rule> rules = new ArrayList<>();
+  private final List<MapList> mapLists = new ArrayList<>();
 
   private CrdValidation(JsonNode schema) {
     this.schema = schema;
@@ -70,6 +75,10 @@ final class CrdValidation {
     return rules;
   }
 
+  List<MapList> mapLists() {
+    return mapLists;
+  }
+
   /** Messages of the rules a create of {@code object} breaks; empty when it is admitted. */
   List<String> violations(Map<String, Object> object) {
     return violations(object, null);
@@ -79,7 +88,7 @@ final class CrdValidation {
   List<String> violations(Map<String, Object> object, Map<String, Object> old) {
     Object defaulted = numbersAsLongs(withDefaults(object));
     Object oldDefaulted = old == null ? null : numbersAsLongs(withDefaults(old));
-    List<String> violations = new ArrayList<>();
+    List<String> violations = new ArrayList<>(duplicateKeys(defaulted));
     for (Rule rule : rules) {
       if (rule.isTransition() && oldDefaulted == null) {
         continue;
@@ -135,7 +144,33 @@ final class CrdValidation {
     }
   }
 
+  /** The API server refuses two entries of a map-type list with the same key ("Duplicate value"). */
+  private List<String> duplicateKeys(Object object) {
+    List<String> violations = new ArrayList<>();
+    for (MapList mapList : mapLists) {
+      for (Object[] pair : valuesAt(object, null, mapList.path(), 0)) {
+        if (pair[0] instanceof List<?> list) {
+          java.util.Set<List<Object>> seen = new java.util.HashSet<>();
+          for (Object item : list) {
+            Map<?, ?> entry = (Map<?, ?>) item;
+            List<Object> key = mapList.keys().stream().map(k -> (Object) entry.get(k)).toList();
+            if (!seen.add(key)) {
+              violations.add(String.join(".", mapList.path()).replace(".[]", "[]").replace(".{}", "{}")
+                  + ": Duplicate value: " + key);
+            }
+          }
+        }
+      }
+    }
+    return violations;
+  }
+
   private void collect(JsonNode node, List<String> path) {
+    if ("map".equals(node.path("x-kubernetes-list-type").asText())) {
+      List<String> keys = new ArrayList<>();
+      node.path("x-kubernetes-list-map-keys").forEach(key -> keys.add(key.asText()));
+      mapLists.add(new MapList(List.copyOf(path), List.copyOf(keys)));
+    }
     for (JsonNode validation : node.path("x-kubernetes-validations")) {
       String expression = validation.path("rule").asText();
       rules.add(new Rule(List.copyOf(path), expression, validation.path("message").asText(expression),

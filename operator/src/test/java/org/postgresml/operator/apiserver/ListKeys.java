@@ -29,6 +29,9 @@ final class ListKeys {
   /** Service ports are keyed by port and protocol (only in a Service: NetworkPolicy ports are atomic). */
   private static final List<String> SERVICE_PORT_KEYS = List.of("port", "protocol");
 
+  /** PgmlProxy's one map-type list (CacheSpec): functions by name. */
+  static final List<String> PGML_PROXY_CACHE_FUNCTION_KEYS = List.of("name");
+
   private ListKeys() {
   }
 
@@ -37,8 +40,11 @@ final class ListKeys {
     if ("Service".equals(kind) && path.equals("spec.ports")) {
       return SERVICE_PORT_KEYS;
     }
+    if ("PgmlProxy".equals(kind) && path.equals("spec.cache.functions")) {
+      return PGML_PROXY_CACHE_FUNCTION_KEYS;
+    }
     if (isCustomResource(kind) && !path.equals("metadata.ownerReferences")) {
-      // A CRD's lists are atomic unless its schema says x-kubernetes-list-type: map; ours do not.
+      // A CRD's lists are atomic unless its schema says x-kubernetes-list-type: map (ours: above).
       return null;
     }
     for (Map.Entry<String, List<String>> key : KEYS) {

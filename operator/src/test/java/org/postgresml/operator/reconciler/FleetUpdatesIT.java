@@ -14,6 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.postgresml.operator.api.PgmlProxy;
 import org.postgresml.operator.api.spec.AutoscalingSpec;
+import org.postgresml.operator.api.spec.CacheFunctionSpec;
+import org.postgresml.operator.api.spec.CacheSpec;
 import org.postgresml.operator.api.spec.NetworkPolicySpec;
 import org.postgresml.operator.api.spec.ServiceType;
 import org.postgresml.operator.testing.Fixtures;
@@ -37,6 +39,31 @@ class FleetUpdatesIT extends MockClusterTest {
     editSpec("pool", spec -> spec.pool.size = 50);
     await().atMost(WAIT).until(() -> !configHash("pool").equals(hash));
     assertThat(configFile("pool")).isNotEqualTo(configBefore).contains("size: 50");
+  }
+
+  /**
+   * A cache setting reaches running pods through the config Secret alone: the kubelet swaps the
+   * mounted file and the proxies reload it, so the pod template (and its hash) stays as it was.
+   */
+  @Test
+  void aCacheGenerationBumpRewritesTheConfigWithoutRollingThePods() {
+    start("cached");
+    editSpec("cached", spec -> {
+      spec.cache = new CacheSpec();
+      spec.cache.functions.add(new CacheFunctionSpec("pgml.embed", true));
+    });
+    await().atMost(WAIT).until(() -> configFile("cached").contains("generation: 0"));
+    Deployment before = get(Deployment.class, "cached").orElseThrow();
+
+    editSpec("cached", spec -> spec.cache.generation = 1L);
+    await().atMost(WAIT).until(() -> configFile("cached").contains("generation: 1"));
+    int reconciled = operator.reconciliations();
+    await().atMost(WAIT).until(() -> operator.reconciliations() > reconciled);
+    Deployment after = get(Deployment.class, "cached").orElseThrow();
+    assertThat(after.getSpec().getTemplate()).as("the pod template, so no rollout").isEqualTo(before.getSpec()
+        .getTemplate());
+    assertThat(after.getMetadata().getResourceVersion()).as("the Deployment was not written")
+        .isEqualTo(before.getMetadata().getResourceVersion());
   }
 
   @Test

@@ -28,7 +28,7 @@ class DeploymentRendererTest {
   static final RenderInputs INPUTS = new RenderInputs("img:1", "pgml", Map.of("pgml-cloud", "7"), false);
 
   static Deployment render(PgmlProxy proxy, RenderInputs inputs) {
-    return DeploymentRenderer.render(proxy, inputs, ProxyConfigRenderer.render(proxy, inputs.clientUsername()));
+    return DeploymentRenderer.render(proxy, inputs);
   }
 
   @Test
@@ -128,7 +128,7 @@ class DeploymentRendererTest {
     proxy.getSpec().shutdownGrace = "8s";
     proxy.getSpec().shutdownTimeout = "90s";
     String configYaml = ProxyConfigRenderer.render(proxy, INPUTS.clientUsername());
-    Deployment deployment = DeploymentRenderer.render(proxy, INPUTS, configYaml);
+    Deployment deployment = DeploymentRenderer.render(proxy, INPUTS);
     ConfigFile.Timeouts proxyTimeouts = new ObjectMapper(new YAMLFactory())
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(configYaml, ConfigFile.class).timeouts;
     Duration grace = DurationText.parse("grace", proxyTimeouts.shutdownGrace);

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.postgresml.operator.api.PgmlProxy;
 import org.postgresml.operator.api.spec.AutoscalingSpec;
+import org.postgresml.operator.api.spec.CacheFunctionSpec;
+import org.postgresml.operator.api.spec.CacheSpec;
 import org.postgresml.operator.api.spec.MonitoringSpec;
 import org.postgresml.operator.api.spec.NetworkPolicySpec;
 import org.postgresml.operator.api.spec.PoolMode;
@@ -154,6 +156,12 @@ public final class Specimens {
     spec.logFormat = org.postgresml.operator.api.spec.LogFormat.text;
     spec.logConnections = false;
     spec.shutdownTimeout = "45s";
+    spec.cache = new CacheSpec();
+    spec.cache.functions.add(new CacheFunctionSpec("pgml.embed", true));
+    spec.cache.functions.add(new CacheFunctionSpec("pgml.transform", false));
+    spec.cache.maxSize = "128MB";
+    spec.cache.ttl = "30m";
+    spec.cache.generation = 2L;
     return proxy;
   }
 }

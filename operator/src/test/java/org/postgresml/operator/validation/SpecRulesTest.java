@@ -48,6 +48,25 @@ class SpecRulesTest {
         Arguments.of("the metrics port", (Consumer<PgmlProxy>) p -> p.getSpec().service.port = 9930, "spec.service.port"),
         Arguments.of("an interval out of order", (Consumer<PgmlProxy>) p -> p.getSpec().monitoring.interval = "30s1m",
             "spec.monitoring.interval"),
+        Arguments.of("a cached function without its schema", (Consumer<PgmlProxy>) p -> cache(p, "embed"),
+            "spec.cache.functions"),
+        Arguments.of("a cached function in upper case", (Consumer<PgmlProxy>) p -> cache(p, "PGML.embed"),
+            "spec.cache.functions"),
+        Arguments.of("a cached function listed twice", (Consumer<PgmlProxy>) p -> cache(p, "pgml.embed", "pgml.embed"),
+            "spec.cache.functions"),
+        Arguments.of("a cache ttl of 0s", (Consumer<PgmlProxy>) p -> cache(p, "pgml.embed").ttl = "0s", "spec.cache.ttl"),
+        Arguments.of("a cache budget with a space", (Consumer<PgmlProxy>) p -> cache(p, "pgml.embed").maxSize = "64 MB",
+            "spec.cache.maxSize"),
+        Arguments.of("a cache budget below 1MB", (Consumer<PgmlProxy>) p -> cache(p, "pgml.embed").maxSize = "512kB",
+            "spec.cache.maxSize"),
+        Arguments.of("a cache budget beyond half the default memory limit", (Consumer<PgmlProxy>) p ->
+            cache(p, "pgml.embed").maxSize = "300MB", "spec.cache.maxSize"),
+        Arguments.of("a cache budget beyond half the pods' memory limit", (Consumer<PgmlProxy>) p -> {
+          cache(p, "pgml.embed").maxSize = "1GB";
+          p.getSpec().resources = new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("1536Mi")).build();
+        }, "spec.cache.maxSize"),
+        Arguments.of("a negative cache generation", (Consumer<PgmlProxy>) p -> cache(p, "pgml.embed").generation = -1L,
+            "spec.cache.generation"),
         Arguments.of("a ServiceMonitor label value with a space", (Consumer<PgmlProxy>) p ->
             p.getSpec().monitoring.labels.put("release", "my prometheus"), "spec.monitoring.labels"));
   }
@@ -78,5 +97,13 @@ class SpecRulesTest {
         .addToLimits("cpu", new Quantity("500m")).build();
     assertThat(SpecRules.problem(proxy)).isEmpty();
     assertThat(Map.of()).isEmpty();
+  }
+
+  static org.postgresml.operator.api.spec.CacheSpec cache(PgmlProxy proxy, String... functions) {
+    proxy.getSpec().cache = new org.postgresml.operator.api.spec.CacheSpec();
+    for (String function : functions) {
+      proxy.getSpec().cache.functions.add(new org.postgresml.operator.api.spec.CacheFunctionSpec(function, false));
+    }
+    return proxy.getSpec().cache;
   }
 }

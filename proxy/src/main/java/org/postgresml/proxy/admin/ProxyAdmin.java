@@ -11,13 +11,13 @@ import java.util.function.Supplier;
 import org.postgresml.proxy.config.ByteSizeText;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.config.ProxyVersion;
-import org.postgresml.proxy.observe.PoolTraffic;
+import org.postgresml.proxy.pool.PoolTraffic;
 import org.postgresml.proxy.pool.Pool;
 import org.postgresml.proxy.pool.PoolKey;
 import org.postgresml.proxy.pool.PoolStats;
+import org.postgresml.proxy.pool.ServerPools;
 import org.postgresml.proxy.session.ClientSession;
 import org.postgresml.proxy.session.ClientSnapshot;
-import org.postgresml.proxy.session.PooledConnectionProvider;
 import org.postgresml.proxy.session.SessionRegistry;
 import org.postgresml.proxy.upstream.ServerConnection;
 
@@ -32,11 +32,11 @@ public final class ProxyAdmin implements AdminContext {
   }
 
   private final SessionRegistry registry;
-  private final PooledConnectionProvider servers;
+  private final ServerPools servers;
   private final Supplier<ProxySettings> settings;
   private final Levers levers;
 
-  public ProxyAdmin(SessionRegistry registry, PooledConnectionProvider servers, Supplier<ProxySettings> settings,
+  public ProxyAdmin(SessionRegistry registry, ServerPools servers, Supplier<ProxySettings> settings,
       Levers levers) {
     this.registry = registry;
     this.servers = servers;

@@ -1,6 +1,7 @@
 package org.postgresml.proxy.config;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +16,28 @@ public record FleetSettings(List<InetSocketAddress> peers, Optional<String> peer
   public static final int MIN_SECRET_BYTES = 16;
 
   public static final FleetSettings NONE = new FleetSettings(List.of(), Optional.empty(), Optional.empty());
+
+  /** "host:port" entries of a static list; a bad entry is named in the exception's message. */
+  public static List<InetSocketAddress> parsePeers(List<String> entries) {
+    List<InetSocketAddress> peers = new ArrayList<>();
+    for (String entry : entries) {
+      int colon = entry.lastIndexOf(':');
+      int port = colon <= 0 ? -1 : portOf(entry.substring(colon + 1));
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("a fleet peer must be host:port, not '" + entry + "'");
+      }
+      peers.add(InetSocketAddress.createUnresolved(entry.substring(0, colon), port));
+    }
+    return peers;
+  }
+
+  private static int portOf(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
 
   public boolean enabled() {
     return secret.isPresent();

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.postgresml.proxy.fleet.PeerDirectory;
 
 /** The {@code fleet:} part of the settings: flags over environment over file; the secret only from a file. */
 final class FleetSettingsResolver {
@@ -25,7 +24,7 @@ final class FleetSettingsResolver {
     List<String> peerTexts = cli.fleetPeers != null ? cli.fleetPeers : file.peers != null ? file.peers : List.of();
     List<java.net.InetSocketAddress> peers;
     try {
-      peers = PeerDirectory.parse(peerTexts.stream().map(String::trim).filter(text -> !text.isEmpty()).toList());
+      peers = FleetSettings.parsePeers(peerTexts.stream().map(String::trim).filter(text -> !text.isEmpty()).toList());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--fleet-peers: " + e.getMessage(), e);
     }

@@ -3,7 +3,6 @@ package org.postgresml.proxy.fleet;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -30,28 +29,6 @@ public final class PeerDirectory {
     this.dnsName = dnsName;
     this.peerPort = peerPort;
     this.resolver = resolver;
-  }
-
-  /** "host:port" entries of a static list; a bad entry is named in the exception's message. */
-  public static List<InetSocketAddress> parse(List<String> entries) {
-    List<InetSocketAddress> peers = new ArrayList<>();
-    for (String entry : entries) {
-      int colon = entry.lastIndexOf(':');
-      int port = colon <= 0 ? -1 : portOf(entry.substring(colon + 1));
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("a fleet peer must be host:port, not '" + entry + "'");
-      }
-      peers.add(InetSocketAddress.createUnresolved(entry.substring(0, colon), port));
-    }
-    return peers;
-  }
-
-  private static int portOf(String text) {
-    try {
-      return Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 
   public boolean isEmpty() {

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.util.Optional;
 import org.postgresml.proxy.auth.AuthenticationFailedException;
+import org.postgresml.proxy.auth.ChannelBinding;
+import org.postgresml.proxy.auth.ClientAuthenticator;
 import org.postgresml.proxy.config.ClientAuthMethod;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;

@@ -3,10 +3,11 @@ package org.postgresml.proxy.session;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.postgresml.proxy.pool.AcceptedSettings;
+import org.postgresml.proxy.pool.StartupSetting;
 import org.postgresml.proxy.upstream.ServerConnection;
 
 /**
@@ -25,12 +26,7 @@ final class ClientParameters {
   static final String PROTOCOL_OPTION_PREFIX = "_pq_.";
 
   /** One setting as the client spelled it. */
-  record Setting(String name, String value) {
-    /** GUC names are case-insensitive: libpq sends PGTZ as "timezone", pgjdbc "TimeZone". */
-    String key() {
-      return name.toLowerCase(Locale.ROOT);
-    }
-  }
+  record Setting(String name, String value) implements StartupSetting {}
 
   /** By lower-case name; the last of several spellings wins, as the last SET would. */
   private final Map<String, Setting> requested;

@@ -18,6 +18,7 @@ import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import org.postgresml.proxy.async.EventLoops;
+import org.postgresml.proxy.cancel.CancelTarget;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.FrontendMessage;
@@ -39,7 +40,7 @@ import org.postgresml.proxy.upstream.UpstreamException;
  * say. Frames pass untouched both ways with backpressure. The session's state lives on the client
  * channel's event loop; server callbacks from another loop hop onto it.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter {
+public final class ClientSession extends ChannelInboundHandlerAdapter implements CancelTarget {
 
   /** Where the session stands; each state accepts only its own messages. */
   enum State {
@@ -510,7 +511,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   }
 
   /** A CancelRequest with this session's key arrived: cancel what its server runs. */
-  void cancelRunningQuery() {
+  @Override
+  public void cancelRunningQuery() {
     channel.eventLoop().execute(() -> {
       // Only while a query of this client runs: a late cancel must not hit what the backend runs next.
       if (state == State.RELAYING && relay.cancelRunningQuery()) {

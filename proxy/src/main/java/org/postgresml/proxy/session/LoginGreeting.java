@@ -8,12 +8,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import org.postgresml.proxy.cancel.CancelKeys;
+import org.postgresml.proxy.pool.AcceptedSettings;
 import org.postgresml.proxy.protocol.backend.AuthenticationOk;
 import org.postgresml.proxy.protocol.backend.BackendKeyData;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ParameterStatus;
-import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
+import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.upstream.ServerConnection;
 
 /**

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import java.util.Queue;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.config.ProxySettings;
+import org.postgresml.proxy.pool.ServerConnectionProvider;
 import org.postgresml.proxy.prepared.PrepareOnlyBatch;
 import org.postgresml.proxy.protocol.Conversation;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.postgresml.proxy.async.EventLoops;
+import org.postgresml.proxy.pool.ServerConnectionProvider;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;

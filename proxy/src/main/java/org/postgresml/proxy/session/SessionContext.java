@@ -3,8 +3,11 @@ package org.postgresml.proxy.session;
 import io.netty.handler.ssl.SslContext;
 import java.util.Optional;
 import org.postgresml.proxy.auth.ClientUsers;
+import org.postgresml.proxy.cancel.CancelDispatch;
+import org.postgresml.proxy.cancel.CancelKeys;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.observe.ProxyMetrics;
+import org.postgresml.proxy.pool.ServerConnectionProvider;
 
 /**
  * What every client session shares: settings, TLS, users, cancel keys, the connection source. The

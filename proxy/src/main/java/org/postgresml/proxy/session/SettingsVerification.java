@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.postgresml.proxy.pool.AcceptedSettings;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.upstream.ServerConnection;
 

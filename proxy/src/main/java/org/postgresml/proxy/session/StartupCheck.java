@@ -81,10 +81,6 @@ final class StartupCheck {
       // trust skips the password, not the user list: as PostgreSQL, a role must exist.
       return refuse(SqlState.INVALID_AUTHORIZATION, "role \"" + user + "\" does not exist");
     }
-    if (!adminDatabase && !context.servers().serves(message.database())) {
-      return refuse(SqlState.INVALID_CATALOG_NAME, "database \"" + message.database()
-          + "\" does not exist on this proxy");
-    }
     return Optional.empty();
   }
 

@@ -1,7 +1,7 @@
 package org.postgresml.proxy.session;
 
 import java.util.function.LongSupplier;
-import org.postgresml.proxy.observe.PoolMetrics;
+import org.postgresml.proxy.pool.PoolMetrics;
 import org.postgresml.proxy.protocol.Conversation;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
 

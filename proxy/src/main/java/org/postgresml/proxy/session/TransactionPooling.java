@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Queue;
 import org.postgresml.proxy.config.ProxySettings;
+import org.postgresml.proxy.pool.ServerConnectionProvider;
 import org.postgresml.proxy.prepared.ClientStatements;
 import org.postgresml.proxy.prepared.PrepareOnlyBatch;
 import org.postgresml.proxy.prepared.PreparedCatalog;

@@ -63,11 +63,6 @@ public final class UpstreamConnector {
     return settings.url().address();
   }
 
-  /** The upstream's database (the URL's): the only one this proxy serves. */
-  public String database() {
-    return settings.url().database();
-  }
-
   /**
    * Connects, negotiates TLS, logs in as the URL's user to a database of the upstream (pools serve
    * any). No client settings travel in the startup: sessions apply theirs as SQL (ClientParameters),

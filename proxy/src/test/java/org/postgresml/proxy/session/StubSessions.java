@@ -13,10 +13,14 @@ import org.postgresml.proxy.CommandLineParser;
 import org.postgresml.proxy.admin.AdminAccess;
 import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.auth.ClientUsers;
+import org.postgresml.proxy.cancel.CancelDispatch;
+import org.postgresml.proxy.cancel.CancelKeys;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.config.ProxySettings;
-import org.postgresml.proxy.observe.PoolMetrics;
+import org.postgresml.proxy.pool.AcceptedSettings;
+import org.postgresml.proxy.pool.PoolMetrics;
 import org.postgresml.proxy.observe.ProxyMetrics;
+import org.postgresml.proxy.pool.ServerConnectionProvider;
 import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
@@ -80,11 +84,6 @@ public final class StubSessions {
     @Override
     public void release(ServerConnection connection, boolean clean) {
       throw new IllegalStateException("no connection was handed out");
-    }
-
-    @Override
-    public boolean serves(String database) {
-      return true;
     }
 
     @Override

@@ -52,6 +52,11 @@ public class PgmlProxySpec {
       + "(keep the Service internal then).")
   public TlsSpec tls;
 
+  @JsonPropertyDescription("Answer repeated calls of allowed AI functions (pgml.embed) from each pod's memory. "
+      + "Absent: no cache. Changing any of its settings (generation to empty the caches) reaches the running "
+      + "pods without a restart.")
+  public CacheSpec cache;
+
   @Default("{}")
   @JsonPropertyDescription("The Service that clients (RDS dblink/postgres_fdw) connect to.")
   public ServiceSpec service = new ServiceSpec();

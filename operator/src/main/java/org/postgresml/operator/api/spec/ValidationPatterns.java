@@ -26,6 +26,12 @@ public final class ValidationPatterns {
   /** A Prometheus duration as a ServiceMonitor takes it: units largest first, each once (30s, 1m30s). */
   public static final String PROMETHEUS_DURATION = "^(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$";
 
+  /**
+   * A cacheable function: schema and function name, each an unquoted PostgreSQL identifier in lower
+   * case (what the proxy's matcher compares with the statement's text, folded as PostgreSQL folds it).
+   */
+  public static final String FUNCTION_NAME = "^[a-z_][a-z0-9_]{0,62}\\.[a-z_][a-z0-9_]{0,62}$";
+
   /** The fleet's name: a DNS-1035 label short enough for the "-peers" Service beside it. */
   public static final String FLEET_NAME = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
   public static final int FLEET_NAME_MAX = 57;

@@ -1,0 +1,202 @@
+package org.postgresml.bench.report;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The summary a run leads with (and README's Performance section is generated from): issue 17's
+ * figures with pgml-proxy's ratios to PgBouncer and to the "before" jar against the issue's goals,
+ * the dblink call's distance to its physical limit (one round trip plus the local login), and issue
+ * 18's cache figures. Only what the run measured is shown.
+ */
+public final class RunSummary {
+
+  static final String PGBOUNCER = "pgbouncer";
+  static final String DIRECT = "direct";
+  static final String PROXY = "pgml-proxy";
+  private static final List<String> MODES = List.of("session", "transaction");
+
+  private final Figures figures;
+  private final Optional<String> baseline;
+  private final List<String> targets;
+
+  public RunSummary(Figures figures, Optional<String> baseline) {
+    this.figures = figures;
+    this.baseline = baseline;
+    List<String> names = new ArrayList<>(List.of(DIRECT, PGBOUNCER));
+    baseline.ifPresent(names::add);
+    names.add(PROXY);
+    this.targets = List.copyOf(names);
+  }
+
+  /** Issue 17's table: one row per figure the run measured. */
+  public List<SummaryRow> issue17Rows(List<Integer> selectClients, Duration connectRtt, Duration dblinkRtt,
+      List<Integer> dblinkCallers) {
+    List<SummaryRow> rows = new ArrayList<>();
+    for (String mode : MODES) {
+      figures.get(Figures.cpu(mode)).ifPresent(c -> rows.add(row("CPU µs per select-only transaction, " + mode, c,
+          false, 1, Optional.of(Goal.atMost(1.0, "PgBouncer")), Double.NaN)));
+    }
+    for (String mode : MODES) {
+      for (int clients : selectClients) {
+        Optional<Goal> goal = clients == 16 || clients == 64 ? Optional.of(Goal.atLeast(1.0, "PgBouncer"))
+            : Optional.empty();
+        figures.get(Figures.select(clients, mode)).ifPresent(c -> rows.add(row("select-only TPS, " + clients
+            + " clients, " + mode, c, false, 0, goal, Double.NaN)));
+      }
+    }
+    for (String mode : MODES) {
+      figures.get(Figures.login(mode)).ifPresent(c -> {
+        rows.add(row("login p50 ms, " + mode, c, true, 2, Optional.of(Goal.atMost(1.0, "PgBouncer")), Double.NaN));
+        rows.add(p99Row("login p99 ms, " + mode, c));
+      });
+    }
+    for (String mode : MODES) {
+      for (int callers : dblinkCallers) {
+        figures.get(Figures.dblink(dblinkRtt, callers, mode)).ifPresent(c -> rows.add(row("dblink per call ms, "
+            + dblinkRtt.toMillis() + " ms RTT, " + callers + (callers == 1 ? " caller, " : " callers, ") + mode, c,
+            true, 2, Optional.of(Goal.atMost(1.0, "PgBouncer")), Double.NaN)));
+      }
+    }
+    Optional<Comparison> pgbouncerTransaction = figures.get(Figures.connect(connectRtt, "transaction"));
+    for (String mode : MODES) {
+      figures.get(Figures.connect(connectRtt, mode)).ifPresent(c -> {
+        // The goal is against PgBouncer's transaction mode (its better one) for both of our modes.
+        double versusTransaction = pgbouncerTransaction.map(t -> c.rate(PROXY).median() / t.rate(PGBOUNCER).median())
+            .orElse(Double.NaN);
+        rows.add(row("connect-per-call TPS, " + connectRtt.toMillis() + " ms RTT, " + mode, c, false, 1,
+            Optional.of(Goal.atLeast(1.1, "PgBouncer's transaction mode")), versusTransaction));
+      });
+    }
+    return rows;
+  }
+
+  private SummaryRow row(String figure, Comparison comparison, boolean latency, int decimals, Optional<Goal> goal,
+      double goalRatio) {
+    return SummaryRow.of(figure, comparison, latency, decimals, targets, PROXY, baseline, goal, goalRatio);
+  }
+
+  private SummaryRow p99Row(String figure, Comparison comparison) {
+    java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+    for (String target : targets) {
+      Percentiles all = comparison.percentiles(target);
+      values.put(target, all.format(all.p99(), 2));
+    }
+    double proxy = comparison.percentiles(PROXY).p99();
+    Stats versusPgBouncer = single(proxy / comparison.percentiles(PGBOUNCER).p99());
+    Stats versusBaseline = baseline.map(name -> single(proxy / comparison.percentiles(name).p99()))
+        .orElse(Stats.of(List.of()));
+    return new SummaryRow(figure, values, versusPgBouncer, versusBaseline, Optional.empty(), Double.NaN);
+  }
+
+  private static Stats single(double value) {
+    return Stats.of(Double.isNaN(value) ? List.of() : List.of(value));
+  }
+
+  /** One line of the physical-limit table: a pooler's dblink call against one RTT plus its own local login. */
+  public record LimitRow(String mode, int callers, String target, double perCallMs, double roundTripMs,
+      double loginMs) {
+
+    public double limitMs() {
+      return roundTripMs + loginMs;
+    }
+
+    public double aboveMs() {
+      return perCallMs - limitMs();
+    }
+
+    /** (per call − RTT) / local login: the issue's goal is at most 1.2. */
+    public double loginMultiple() {
+      return (perCallMs - roundTripMs) / loginMs;
+    }
+  }
+
+  public List<LimitRow> limitRows(Duration dblinkRtt, List<Integer> callers) {
+    List<LimitRow> rows = new ArrayList<>();
+    double rtt = figures.roundTripMs(dblinkRtt);
+    for (String mode : MODES) {
+      Optional<Comparison> login = figures.get(Figures.login(mode));
+      for (int n : callers) {
+        Optional<Comparison> dblink = figures.get(Figures.dblink(dblinkRtt, n, mode));
+        if (login.isEmpty() || dblink.isEmpty()) {
+          continue;
+        }
+        for (String target : targets.subList(1, targets.size())) {
+          double perCall = dblink.get().latency(target).median();
+          double loginMs = login.get().latency(target).median();
+          if (!Double.isNaN(perCall) && !Double.isNaN(loginMs)) {
+            rows.add(new LimitRow(mode, n, target, perCall, rtt, loginMs));
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
+  public String limitTable(Duration dblinkRtt, List<Integer> callers) {
+    List<LimitRow> rows = limitRows(dblinkRtt, callers);
+    if (rows.isEmpty()) {
+      return "";
+    }
+    Goal goal = Goal.atMost(1.2, "the local login");
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "Physical limit of a dblink call across %d ms:"
+            + " one round trip (%.2f ms %s) plus the target's own local login (its login p50 above, same mode)."
+            + " Goal: per call ≤ RTT + 1.2 × login.%n%n", dblinkRtt.toMillis(), figures.roundTripMs(dblinkRtt),
+        figures.roundTripMeasured(dblinkRtt) ? "measured" : "configured; the relay self-check did not run"));
+    out.append("| mode | callers | target | per call p50 ms | limit ms (RTT + login) | above the limit ms"
+        + " | (per call − RTT) / login | goal |\n|---|---:|---|---:|---:|---:|---:|---|\n");
+    for (LimitRow row : rows) {
+      out.append(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %.2f | %.2f | %.2f× | %s |%n", row.mode(),
+          row.callers(), row.target(), row.perCallMs(), row.limitMs(), row.aboveMs(), row.loginMultiple(),
+          PROXY.equals(row.target()) ? goal.verdict(row.loginMultiple()) : ""));
+    }
+    return out.toString();
+  }
+
+  /** Issue 18's table: calls/s and per-call times with and without the cache, beside PgBouncer. */
+  public String cacheTable(List<Integer> hitPercents, List<Integer> callers) {
+    StringBuilder out = new StringBuilder();
+    java.util.Set<String> skipped = new java.util.LinkedHashSet<>();
+    String cached = PROXY + "+cache";
+    for (String mode : MODES) {
+      Optional<Comparison> login = figures.get(Figures.login(mode));
+      for (int n : callers) {
+        for (int hit : hitPercents) {
+          Optional<Comparison> found = figures.get(Figures.cache(hit, n, mode));
+          if (found.isEmpty()) {
+            continue;
+          }
+          Comparison c = found.get();
+          if (out.isEmpty()) {
+            out.append("| hit ratio (measured) | callers | mode | PgBouncer calls/s | pgml-proxy calls/s"
+                + " | pgml-proxy+cache calls/s | +cache × PgBouncer | +cache per call p50 ms"
+                + " | +cache repeated-text p50 ms | × its login p50 |\n"
+                + "|---|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
+          }
+          double repeated = c.extra(cached, "repeated texts p50 ms").median();
+          double loginMs = login.map(l -> l.latency(PROXY).median()).orElse(Double.NaN);
+          String multiple = Double.isNaN(repeated / loginMs) ? "–"
+              : String.format(Locale.ROOT, "%.2f× (%s)", repeated / loginMs,
+                  Goal.atMost(1.2, "login").verdict(repeated / loginMs));
+          c.skipped().forEach((target, reason) -> skipped.add(target + " skipped: " + reason));
+          String measured = c.extra(cached, "measured hit ratio").isEmpty()
+              ? (c.skipped().containsKey(cached) ? "skipped" : "–")
+              : String.format(Locale.ROOT, "%.1f%%", 100 * c.extra(cached, "measured hit ratio").median());
+          out.append(String.format(Locale.ROOT, "| %d%% (%s) | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n", hit,
+              measured, n, mode, c.rate(PGBOUNCER).format(1), c.rate(PROXY).format(1),
+              c.rate(cached).format(1), c.ratio(cached, PGBOUNCER).formatRatio(), c.latency(cached).format(2),
+              Double.isNaN(repeated) ? "–" : String.format(Locale.ROOT, "%.2f", repeated), multiple));
+        }
+      }
+    }
+    skipped.forEach(line -> out.append('\n').append(line).append(".\n"));
+    return out.toString();
+  }
+
+  public List<String> targets() {
+    return targets;
+  }
+}

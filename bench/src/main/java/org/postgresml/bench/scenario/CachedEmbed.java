@@ -1,0 +1,203 @@
+package org.postgresml.bench.scenario;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.postgresml.bench.BenchContext;
+import org.postgresml.bench.Rounds;
+import org.postgresml.bench.TargetSet;
+import org.postgresml.bench.report.Comparison;
+import org.postgresml.bench.report.Figures;
+import org.postgresml.bench.report.Measurement;
+import org.postgresml.bench.report.Percentiles;
+import org.postgresml.bench.report.Section;
+import org.postgresml.bench.report.Stats;
+import org.postgresml.bench.target.PgBouncer;
+import org.postgresml.bench.target.PgmlProxy;
+import org.postgresml.bench.target.PoolMode;
+import org.postgresml.bench.target.Pooler;
+import org.postgresml.bench.target.Target;
+import org.postgresml.bench.workload.ZipfTexts;
+
+/**
+ * Issue 18: the blog's dblink embed call across the WAN with texts that repeat (a Zipf law chosen
+ * for a 0, 50 or 90% hit ratio), through PgBouncer, pgml-proxy without its cache, and pgml-proxy with
+ * {@code cache.functions: [{name: pgml.embed, public: true}]} (each pgml-proxy jar of the run; a jar
+ * without the cache is skipped and says so). Each round draws its own texts, the same for every
+ * target, so every target starts cold; the upstream counts the calls that reached it.
+ */
+public final class CachedEmbed implements Scenario {
+
+  static final String MEASURED = "measured hit ratio";
+  static final String SEQUENCE = "sequence hit ratio";
+  static final String REPEATS = "repeated texts p50 ms";
+  static final String FIRSTS = "first texts p50 ms";
+
+  @Override
+  public String id() {
+    return "cache";
+  }
+
+  @Override
+  public void run(BenchContext context) {
+    var settings = context.settings();
+    Duration roundTrip = settings.cacheRoundTrip();
+    Section section = context.report().section("AI-call cache: dblink embed across " + roundTrip.toMillis()
+        + " ms RTT with repeated texts (issue 18)");
+    section.text("The dblink call of scenario 5 with texts drawn from a Zipf law over 10 × calls texts, its exponent"
+        + " chosen so that the expected share of calls repeating a text already asked for in the round (what a cold"
+        + " cache that keeps everything would hit) is 0, 50 or 90% (0%: every text distinct). Each round draws its"
+        + " own texts (same seed for every target, under a prefix no earlier round used); " + settings.cacheRounds()
+        + " rounds of " + settings.cacheCallsPerRound() + " calls with 1 caller (twice as many with more callers)."
+        + " *Measured* hit ratio = 1 − calls that reached the upstream's `pgml.embed` (counted there) / calls."
+        + " pgml-proxy+cache runs with `--config` holding `" + PgmlProxy.CACHE_DESCRIPTION + "`.");
+    context.callerSide();
+    Optional<UpstreamCalls> counter = UpstreamCalls.install(context.postgres(), context.upstream().database());
+    if (counter.isEmpty()) {
+      section.text("The upstream has no `pgml.embed(text, text)` to count: measured hit ratios are left out.");
+    }
+    try {
+      int comparisonIndex = 0;
+      for (PoolMode mode : PoolMode.values()) {
+        try (TargetSet set = context.targets(context.poolerSettings(mode), roundTrip, poolers(context), false)) {
+          for (int callers : settings.cacheCallers()) {
+            try (DblinkCalls calls = new DblinkCalls(context.callerSide(), callers)) {
+              for (Target target : set.targets()) {
+                calls.define(target);
+                calls.batch(target, Collections.nCopies(2 * callers, "warm-up")); // warm pools, one entry cached
+              }
+              for (int hitPercent : settings.cacheHitPercents()) {
+                int n = settings.cacheCallsPerRound() * (callers == 1 ? 1 : 2);
+                ZipfTexts workload = ZipfTexts.forHitRatio(n, hitPercent / 100.0);
+                int index = comparisonIndex++;
+                Comparison comparison = Rounds.compareByRound(String.format(Locale.ROOT,
+                        "cached embed, %d%% hit ratio, %d %s, %s", hitPercent, callers,
+                        callers == 1 ? "caller" : "callers", PgbenchRuns.modeLabel(mode)), "calls/s", set,
+                    set.targets(), settings.cacheRounds(),
+                    (target, round) -> measure(calls, target, workload, index, round, counter));
+                section.text(table(comparison, workload));
+                context.figures().put(Figures.cache(hitPercent, callers, mode.key()), comparison);
+              }
+            } catch (SQLException e) {
+              section.text("cache scenario, " + callers + " callers, " + mode.key() + " mode failed: " + e.getMessage());
+            }
+          }
+          section.text(showCache(set, mode));
+        }
+      }
+    } finally {
+      counter.ifPresent(UpstreamCalls::close);
+    }
+  }
+
+  /** PgBouncer, each pgml-proxy jar without its cache (the run's current one), and each with it. */
+  private static List<Pooler> poolers(BenchContext context) {
+    List<Pooler> chosen = new ArrayList<>();
+    List<Pooler> cached = new ArrayList<>();
+    for (Pooler pooler : context.poolers()) {
+      if (pooler instanceof PgmlProxy proxy) {
+        if (PgmlProxy.NAME.equals(proxy.name())) {
+          chosen.add(proxy);
+        }
+        cached.add(proxy.withCache());
+      } else {
+        chosen.add(pooler);
+      }
+    }
+    chosen.addAll(cached);
+    return chosen;
+  }
+
+  private static Measurement measure(DblinkCalls calls, Target target, ZipfTexts workload, int comparison, int round,
+      Optional<UpstreamCalls> counter) {
+    List<Integer> ranks = workload.ranks(1000L * comparison + round);
+    List<String> texts = ZipfTexts.texts("c" + comparison + " r" + round, ranks);
+    OptionalLong before = counter.map(UpstreamCalls::count).orElse(OptionalLong.empty());
+    DblinkCalls.Batch batch = calls.batch(target, texts);
+    OptionalLong after = counter.map(UpstreamCalls::count).orElse(OptionalLong.empty());
+    if (batch.error().isPresent()) {
+      return Measurement.failed(batch.error().get());
+    }
+    Map<String, Double> extras = new LinkedHashMap<>();
+    extras.put(SEQUENCE, ZipfTexts.hitRatioOf(ranks));
+    if (before.isPresent() && after.isPresent()) {
+      extras.put(MEASURED, 1 - (double) (after.getAsLong() - before.getAsLong()) / texts.size());
+    }
+    boolean[] repeats = ZipfTexts.repeats(ranks);
+    List<Double> repeated = new ArrayList<>();
+    List<Double> first = new ArrayList<>();
+    for (int i = 0; i < repeats.length; i++) {
+      (repeats[i] ? repeated : first).add(batch.millis()[i]);
+    }
+    if (!repeated.isEmpty()) {
+      extras.put(REPEATS, Percentiles.of(repeated).p50());
+    }
+    extras.put(FIRSTS, Percentiles.of(first).p50());
+    return Measurement.timed(batch.all(), batch.wallSeconds(), extras);
+  }
+
+  static String table(Comparison comparison, ZipfTexts workload) {
+    StringBuilder out = new StringBuilder();
+    out.append("**").append(comparison.label()).append("**: ").append(workload.textSetSize()).append(" texts, ")
+        .append(String.format(Locale.ROOT, "Zipf exponent %.3f, expected hit ratio %.1f%%",
+            workload.exponent(), 100 * workload.expectedHitRatio()))
+        .append(", the rounds' own sequences ")
+        .append(percent(comparison.extra(comparison.targets().isEmpty() ? "" : comparison.targets().get(0),
+            SEQUENCE))).append("\n\n");
+    out.append("| target | calls/s median (min–max) | per call p50 ms | p99 ms | repeated texts p50 ms"
+        + " | first texts p50 ms | measured hit ratio | calls/s × PgBouncer | calls/s × pgml-proxy | note |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (String target : comparison.targets()) {
+      Percentiles all = comparison.percentiles(target);
+      out.append("| ").append(target)
+          .append(" | ").append(comparison.rate(target).format(1))
+          .append(" | ").append(comparison.latency(target).format(2))
+          .append(" | ").append(all.format(all.p99(), 2))
+          .append(" | ").append(comparison.extra(target, REPEATS).format(2))
+          .append(" | ").append(comparison.extra(target, FIRSTS).format(2))
+          .append(" | ").append(percent(comparison.extra(target, MEASURED)))
+          .append(" | ").append(ratio(comparison, target, PgBouncer.NAME))
+          .append(" | ").append(ratio(comparison, target, PgmlProxy.NAME))
+          .append(" | ").append(comparison.failure(target).orElse("").replace("|", "\\|"))
+          .append(" |\n");
+    }
+    comparison.skipped().forEach((target, reason) -> out.append("| ").append(target)
+        .append(" | skipped | | | | | | | | ").append(reason.replace("|", "\\|")).append(" |\n"));
+    return out.toString();
+  }
+
+  private static String ratio(Comparison comparison, String target, String baseline) {
+    if (target.equals(baseline)) {
+      return comparison.rate(target).isEmpty() ? "–" : "1";
+    }
+    return comparison.ratio(target, baseline).formatRatio();
+  }
+
+  static String percent(Stats stats) {
+    if (stats.isEmpty()) {
+      return "–";
+    }
+    String median = String.format(Locale.ROOT, "%.1f%%", 100 * stats.median());
+    return stats.count() == 1 ? median
+        : median + String.format(Locale.ROOT, " (%.1f–%.1f)", 100 * stats.min(), 100 * stats.max());
+  }
+
+  /** The proxies' own account ({@code SHOW CACHE} in the admin console) after the mode's comparisons. */
+  private static String showCache(TargetSet set, PoolMode mode) {
+    StringBuilder out = new StringBuilder();
+    for (Target target : set.targets()) {
+      if (target.name().endsWith(PgmlProxy.CACHE_SUFFIX)) {
+        out.append("`SHOW CACHE` of ").append(target.name()).append(" after the ").append(mode.key())
+            .append("-mode rounds:\n\n```\n").append(AdminConsole.show(target, "SHOW CACHE")).append("\n```\n\n");
+      }
+    }
+    return out.toString().strip();
+  }
+}

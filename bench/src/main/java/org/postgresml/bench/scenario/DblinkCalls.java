@@ -1,0 +1,145 @@
+package org.postgresml.bench.scenario;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.postgresml.bench.target.Target;
+import org.postgresml.testing.PgmlStandIn;
+import org.postgresml.testing.PostgresCluster;
+
+/**
+ * The blog's {@code dblink(server, 'SELECT pgml.embed(model, text)')} call made by one or more
+ * concurrent callers, each a session on the caller's PostgreSQL (the "RDS" side), through a
+ * {@code postgres_fdw} server per target. Every answer is checked against the stand-in's vector.
+ */
+final class DblinkCalls implements AutoCloseable {
+
+  static final String MODEL = "intfloat/e5-small-v2";
+
+  /** Each call's time by its index in the batch's list of texts, and the batch's wall time. */
+  record Batch(double[] millis, double wallSeconds, Optional<String> error) {
+    List<Double> all() {
+      return Arrays.stream(millis).boxed().toList();
+    }
+  }
+
+  private final List<Connection> callers = new ArrayList<>();
+  private final ExecutorService threads;
+
+  DblinkCalls(PostgresCluster rds, int callerCount) throws SQLException {
+    try {
+      for (int i = 0; i < callerCount; i++) {
+        Connection caller = rds.connect();
+        callers.add(caller);
+        try (Statement statement = caller.createStatement()) {
+          statement.execute("SET statement_timeout = '60s'"); // a hung call fails instead of stalling the run
+        }
+      }
+    } catch (SQLException e) {
+      close();
+      throw e;
+    }
+    threads = Executors.newFixedThreadPool(callerCount);
+  }
+
+  int callers() {
+    return callers.size();
+  }
+
+  /** (Re)defines the target's foreign server and user mapping on the caller's side. */
+  void define(Target target) throws SQLException {
+    String server = serverName(target);
+    try (Statement statement = callers.get(0).createStatement()) {
+      statement.execute("DROP SERVER IF EXISTS " + server + " CASCADE");
+      statement.execute("CREATE SERVER " + server + " FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '"
+          + target.endpoint().host() + "', port '" + target.endpoint().port() + "', dbname '"
+          + target.endpoint().database() + "', sslmode 'disable')");
+      statement.execute("CREATE USER MAPPING FOR CURRENT_USER SERVER " + server + " OPTIONS (user '"
+          + target.endpoint().user() + "', password '" + target.endpoint().password() + "')");
+    }
+  }
+
+  /** Calls for every text in order, the callers taking the next text as each finishes its call. */
+  Batch batch(Target target, List<String> texts) {
+    double[] millis = new double[texts.size()];
+    AtomicInteger next = new AtomicInteger();
+    long start = System.nanoTime();
+    List<Future<?>> running = new ArrayList<>();
+    for (Connection caller : callers) {
+      running.add(threads.submit(() -> {
+        for (int i = next.getAndIncrement(); i < texts.size(); i = next.getAndIncrement()) {
+          long t0 = System.nanoTime();
+          call(caller, target, texts.get(i));
+          millis[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return null;
+      }));
+    }
+    Optional<String> error = Optional.empty();
+    for (Future<?> future : running) {
+      try {
+        future.get(10, TimeUnit.MINUTES);
+      } catch (java.util.concurrent.ExecutionException e) {
+        next.set(texts.size()); // the other callers stop after their current call
+        error = error.or(() -> Optional.of(String.valueOf(e.getCause().getMessage())));
+      } catch (java.util.concurrent.TimeoutException e) {
+        next.set(texts.size());
+        error = error.or(() -> Optional.of("a dblink batch did not finish within 10 minutes"));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+    return new Batch(millis, (System.nanoTime() - start) / 1e9, error);
+  }
+
+  static void call(Connection caller, Target target, String text) throws SQLException {
+    String sql = "SELECT * FROM dblink('" + serverName(target) + "', 'SELECT pgml.embed(''" + MODEL + "'', ''"
+        + text.replace("'", "''''") + "'')') AS t(embedding real[])";
+    try (Statement statement = caller.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+      if (!rows.next()) {
+        throw new SQLException("dblink returned no row through " + target.name());
+      }
+      Array array = rows.getArray(1);
+      Float[] vector = (Float[]) array.getArray();
+      float[] expected = PgmlStandIn.expectedEmbedding(MODEL, text);
+      float[] got = new float[vector.length];
+      for (int i = 0; i < vector.length; i++) {
+        got[i] = vector[i];
+      }
+      if (!Arrays.equals(expected, got)) {
+        throw new SQLException("wrong embedding through " + target.name() + " for '" + text + "': "
+            + Arrays.toString(got));
+      }
+    }
+  }
+
+  static String serverName(Target target) {
+    return "postgresml_" + target.name().replaceAll("[^A-Za-z0-9]", "_");
+  }
+
+  @Override
+  public void close() {
+    if (threads != null) {
+      threads.shutdownNow();
+    }
+    for (Connection caller : callers) {
+      try {
+        caller.close();
+      } catch (SQLException e) {
+        // closing a caller's session at the end: nothing left to do with the error
+      }
+    }
+  }
+}

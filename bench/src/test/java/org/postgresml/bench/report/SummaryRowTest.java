@@ -1,0 +1,103 @@
+package org.postgresml.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SummaryRowTest {
+
+  private static Measurement rate(double rate, double latency) {
+    return new Measurement(rate, latency, Optional.empty());
+  }
+
+  @Test
+  void goalsSayByHowMuchTheyAreMissed() {
+    assertThat(Goal.atMost(1.0, "PgBouncer").verdict(0.97)).isEqualTo("met");
+    assertThat(Goal.atMost(1.0, "PgBouncer").verdict(1.34)).isEqualTo("**missed by 34%**");
+    assertThat(Goal.atLeast(1.1, "x").verdict(0.88)).isEqualTo("**missed by 20%**");
+    assertThat(Goal.atLeast(1.1, "x").verdict(1.1)).isEqualTo("met");
+    assertThat(Goal.atMost(1.0, "x").verdict(Double.NaN)).isEqualTo("–");
+  }
+
+  @Test
+  void cpuRowHasEveryTargetAndPerRoundRatiosToPgBouncerAndTheBaseline() {
+    Comparison cpu = new Comparison("cpu", "µs", List.of("pgbouncer", "pgml-proxy@16c52fa", "pgml-proxy"), Map.of());
+    double[][] rounds = {{16, 24, 20}, {17, 23, 17}, {20, 30, 22}}; // proxy/pgbouncer 1.25, 1.0, 1.1
+    for (double[] round : rounds) {
+      cpu.add("pgbouncer", rate(round[0], 1));
+      cpu.add("pgml-proxy@16c52fa", rate(round[1], 1));
+      cpu.add("pgml-proxy", rate(round[2], 1));
+    }
+    Figures figures = new Figures();
+    figures.put(Figures.cpu("session"), cpu);
+    RunSummary summary = new RunSummary(figures, Optional.of("pgml-proxy@16c52fa"));
+
+    List<SummaryRow> rows = summary.issue17Rows(List.of(16), Duration.ofMillis(10), Duration.ofMillis(20), List.of(1));
+
+    assertThat(rows).hasSize(1);
+    SummaryRow row = rows.get(0);
+    assertThat(row.values()).containsEntry("pgbouncer", "17.0").containsEntry("pgml-proxy", "20.0")
+        .containsEntry("direct", "–");
+    assertThat(row.versusPgBouncer().median()).isEqualTo(1.1, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(row.versusBaseline().median()).isEqualTo(17.0 / 23, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(row.verdict()).isEqualTo("≤ 1.00× PgBouncer: **missed by 10%**");
+    assertThat(SummaryRow.table(rows, summary.targets(), "pgml-proxy", Optional.of("pgml-proxy@16c52fa")))
+        .contains("| figure | direct | pgbouncer | pgml-proxy@16c52fa | pgml-proxy | pgml-proxy × PgBouncer"
+            + " | pgml-proxy × pgml-proxy@16c52fa | goal |")
+        .contains("| CPU µs per select-only transaction, session | – | 17.0 | 24.0 | 20.0 | 1.10× (1.00–1.25)"
+            + " | 0.74× (0.73–0.83) | ≤ 1.00× PgBouncer: **missed by 10%** |");
+  }
+
+  @Test
+  void connectPerCallIsJudgedAgainstPgBouncersTransactionMode() {
+    Figures figures = new Figures();
+    Comparison session = new Comparison("s", "TPS", List.of("pgbouncer", "pgml-proxy"), Map.of());
+    session.add("pgbouncer", rate(250, 1));
+    session.add("pgml-proxy", rate(460, 1)); // 1.15× PgBouncer's transaction mode, 1.84× its session mode
+    Comparison transaction = new Comparison("t", "TPS", List.of("pgbouncer", "pgml-proxy"), Map.of());
+    transaction.add("pgbouncer", rate(400, 1));
+    transaction.add("pgml-proxy", rate(400, 1));
+    figures.put(Figures.connect(Duration.ofMillis(10), "session"), session);
+    figures.put(Figures.connect(Duration.ofMillis(10), "transaction"), transaction);
+
+    List<SummaryRow> rows = new RunSummary(figures, Optional.empty())
+        .issue17Rows(List.of(), Duration.ofMillis(10), Duration.ofMillis(20), List.of());
+
+    assertThat(rows).extracting(SummaryRow::verdict).containsExactly(
+        "≥ 1.10× PgBouncer's transaction mode: met",
+        "≥ 1.10× PgBouncer's transaction mode: **missed by 9%**");
+    assertThat(rows.get(0).versusPgBouncer().median()).isEqualTo(1.84); // the column: same mode, per round
+  }
+
+  @Test
+  void physicalLimitIsOneRoundTripPlusTheTargetsOwnLogin() {
+    Figures figures = new Figures();
+    figures.roundTrip(Duration.ofMillis(20), 20.4);
+    Comparison login = new Comparison("login", "logins/s", List.of("direct", "pgbouncer", "pgml-proxy"), Map.of());
+    login.add("direct", rate(200, 5.0));
+    login.add("pgbouncer", rate(300, 3.0));
+    login.add("pgml-proxy", rate(300, 2.5));
+    Comparison dblink = new Comparison("dblink", "calls/s", List.of("direct", "pgbouncer", "pgml-proxy"), Map.of());
+    dblink.add("direct", rate(10, 100.0));
+    dblink.add("pgbouncer", rate(40, 25.0));
+    dblink.add("pgml-proxy", rate(45, 23.4));
+    figures.put(Figures.login("session"), login);
+    figures.put(Figures.dblink(Duration.ofMillis(20), 1, "session"), dblink);
+
+    RunSummary summary = new RunSummary(figures, Optional.empty());
+    List<RunSummary.LimitRow> rows = summary.limitRows(Duration.ofMillis(20), List.of(1));
+
+    assertThat(rows).extracting(RunSummary.LimitRow::target).containsExactly("pgbouncer", "pgml-proxy");
+    RunSummary.LimitRow proxy = rows.get(1);
+    assertThat(proxy.limitMs()).isEqualTo(22.9, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(proxy.aboveMs()).isEqualTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(proxy.loginMultiple()).isEqualTo(1.2, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(summary.limitTable(Duration.ofMillis(20), List.of(1)))
+        .contains("20.40 ms measured")
+        .contains("| session | 1 | pgml-proxy | 23.40 | 22.90 | 0.50 | 1.20× | met |");
+  }
+}
