@@ -45,6 +45,11 @@ public final class StubSessions {
 
   /** Sessions with the given proxy flags (besides a stub upstream URL for {@link #USER}). */
   public static StubSessions withFlags(String... flags) {
+    return withServers(new UnreachableUpstream(), flags);
+  }
+
+  /** The same, with server connections from {@code servers}. */
+  public static StubSessions withServers(ServerConnectionProvider servers, String... flags) {
     List<String> args = new ArrayList<>(List.of("--database-url",
         "postgres://" + USER + ":" + PASSWORD + "@127.0.0.1:9/app?sslmode=disable"));
     args.addAll(List.of(flags));
@@ -54,7 +59,7 @@ public final class StubSessions {
         .orElseThrow(() -> new IllegalArgumentException(errors.toString()));
     AdminConsole console = new AdminConsole(new org.postgresml.proxy.admin.StubAdminContext());
     return new StubSessions(new SessionContext(settings, Optional.empty(), new ClientUsers(settings.clientUsers()),
-        new CancelDispatch(new CancelKeys(), Optional.empty()), new UnreachableUpstream(), new SessionRegistry(),
+        new CancelDispatch(new CancelKeys(), Optional.empty()), servers, new SessionRegistry(),
         new ProxyMetrics(), new AdminAccess(settings::adminUsers, console)));
   }
 
@@ -66,6 +71,11 @@ public final class StubSessions {
   /** The same, allocating from the ledger (so a test can tell that every buffer was released). */
   public EmbeddedChannel connect(org.postgresml.proxy.MemoryLedger ledger) {
     return ledger.channel(new NegotiationHandler(context), new ClientSession(context));
+  }
+
+  /** What the sessions share. */
+  SessionContext context() {
+    return context;
   }
 
   /** Clients connected now (a closed connection leaves the registry). */
