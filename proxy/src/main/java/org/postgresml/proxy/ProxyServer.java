@@ -23,8 +23,6 @@ import org.postgresml.proxy.admin.ProxyAdmin;
 import org.postgresml.proxy.config.ConfigException;
 import org.postgresml.proxy.config.ConfigFileWatcher;
 import org.postgresml.proxy.pool.PoolKey;
-import org.postgresml.proxy.pool.PoolLimits;
-import org.postgresml.proxy.pool.PoolSettings;
 import org.postgresml.proxy.pool.ServerPools;
 import org.postgresml.proxy.auth.ClientUsers;
 import org.postgresml.proxy.config.FleetSettings;
@@ -53,8 +51,6 @@ public final class ProxyServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
-  /** Pools keep a connection's server lifetime within ±10% of server_lifetime, so a fleet spreads its reconnects. */
-  private static final double LIFETIME_JITTER = 0.1;
   /** How often the configuration file is compared with what was loaded. */
   private static final long CONFIG_CHECK_MILLIS = 1000;
 
@@ -91,8 +87,8 @@ public final class ProxyServer implements AutoCloseable {
     this.settings = settings;
     this.reloadSource = reloadSource;
     this.connector = new UpstreamConnector(settings.upstream(), UpstreamTlsContext.create(settings.upstream()), metrics);
-    this.servers = new ServerPools(connector, workers, settings.pool().mode(), poolSettings(settings),
-        poolLimits(settings), settings.pool().serverResetQuery(), metrics.registry(), registry::poolKeysInUse);
+    this.servers = new ServerPools(connector, workers, settings.pool().mode(), settings.pool().perPool(),
+        settings.pool().limits(), settings.pool().serverResetQuery(), metrics.registry(), registry::poolKeysInUse);
     this.fleet = fleetCancel(settings.fleet(), settings.port());
     ProxyAdmin admin = new ProxyAdmin(registry, servers, () -> this.settings, new ProxyAdmin.Levers() {
       @Override
@@ -122,16 +118,6 @@ public final class ProxyServer implements AutoCloseable {
         new PeerDirectory(fleetSettings.peers(), fleetSettings.peersDns(), port),
         new SelfAddress(() -> address == null ? port : address.getPort()), workers, Clock.systemUTC(),
         new FleetCancelMetrics(metrics.registry())));
-  }
-
-  static PoolSettings poolSettings(ProxySettings settings) {
-    ProxySettings.PoolSettings pool = settings.pool();
-    return new PoolSettings(pool.size(), pool.minSize(), pool.queryWaitTimeout(), pool.serverIdleTimeout(),
-        pool.serverLifetime(), LIFETIME_JITTER, pool.serverIdleCheck(), settings.upstream().connectTimeout());
-  }
-
-  static PoolLimits poolLimits(ProxySettings settings) {
-    return new PoolLimits(settings.pool().maxPools(), settings.pool().poolIdleTimeout());
   }
 
   /**
@@ -166,7 +152,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     settings = next;
     context.reload(next, new ClientUsers(next.clientUsers()));
-    servers.update(next.pool().mode(), poolSettings(next), poolLimits(next), next.pool().serverResetQuery());
+    servers.update(next.pool().mode(), next.pool().perPool(), next.pool().limits(), next.pool().serverResetQuery());
     if (upstreamChanged) {
       // New connections go to the new upstream; old ones close when idle or released, sessions stay.
       connector = nextConnector;
@@ -179,7 +165,7 @@ public final class ProxyServer implements AutoCloseable {
         || !previous.fleet().toString().equals(next.fleet().toString())) {
       LOG.atWarn().log("listen address, ports, TLS files and fleet peers change only with a restart");
     }
-    LOG.atInfo().addKeyValue("pool_mode", next.pool().mode()).addKeyValue("pool_size", next.pool().size())
+    LOG.atInfo().addKeyValue("pool_mode", next.pool().mode()).addKeyValue("pool_size", next.pool().perPool().size())
         .log("configuration reloaded");
     return CompletableFuture.completedFuture(null);
   }

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
-import org.postgresml.proxy.config.ByteSizeText;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.config.ProxyVersion;
+import org.postgresml.proxy.config.SettingValues;
 import org.postgresml.proxy.pool.PoolTraffic;
 import org.postgresml.proxy.pool.Pool;
 import org.postgresml.proxy.pool.PoolKey;
@@ -122,47 +122,11 @@ public final class ProxyAdmin implements AdminContext {
     }).toList();
   }
 
+  /** Every setting of the table, from config/SettingValues (which also masks secrets). */
   @Override
   public List<ConfigEntry> config() {
-    ProxySettings current = settings.get();
-    ProxySettings.PoolSettings pool = current.pool();
-    List<ConfigEntry> entries = new ArrayList<>();
-    entries.add(new ConfigEntry("listen.host", current.listenHost(), "0.0.0.0", false));
-    entries.add(new ConfigEntry("listen.port", Integer.toString(current.port()), "6432", false));
-    entries.add(new ConfigEntry("http.port", Integer.toString(current.httpPort()), "9930", false));
-    entries.add(new ConfigEntry("upstream.url", current.upstream().url().toString(), "", true));
-    entries.add(new ConfigEntry("upstream.sslMode", current.upstream().sslMode().text(), "prefer", true));
-    entries.add(new ConfigEntry("clientAuth.method", current.clientAuthMethod().toString(), "scram-sha-256",
-        true));
-    entries.add(new ConfigEntry("clientAuth.allowTrustOnNetwork", Boolean.toString(current.allowTrustOnNetwork()),
-        "false", false));
-    entries.add(new ConfigEntry("tls.required", Boolean.toString(current.tlsRequired()), "false", false));
-    entries.add(new ConfigEntry("pool.mode", pool.mode().name().toLowerCase(java.util.Locale.ROOT), "session",
-        true));
-    entries.add(new ConfigEntry("pool.size", Integer.toString(pool.size()), "20", true));
-    entries.add(new ConfigEntry("pool.minSize", Integer.toString(pool.minSize()), "0", true));
-    entries.add(new ConfigEntry("pool.maxClientConn", Integer.toString(pool.maxClientConn()), "1000", true));
-    entries.add(new ConfigEntry("pool.queryWaitTimeout", pool.queryWaitTimeout().toString(), "PT30S", true));
-    entries.add(new ConfigEntry("pool.serverIdleTimeout", pool.serverIdleTimeout().toString(), "PT10M", true));
-    entries.add(new ConfigEntry("pool.serverLifetime", pool.serverLifetime().toString(), "PT1H", true));
-    entries.add(new ConfigEntry("pool.serverIdleCheck", pool.serverIdleCheck().toString(), "PT30S", true));
-    entries.add(new ConfigEntry("pool.serverResetQuery", pool.serverResetQuery(), "DISCARD ALL", true));
-    entries.add(new ConfigEntry("pool.maxLoginsInProgress", Integer.toString(pool.maxLoginsInProgress()), "1000",
-        true));
-    entries.add(new ConfigEntry("pool.adminConnections", Integer.toString(pool.adminConnections()), "5", true));
-    entries.add(new ConfigEntry("pool.maxPools", Integer.toString(pool.maxPools()), "100", true));
-    entries.add(new ConfigEntry("pool.poolIdleTimeout", pool.poolIdleTimeout().toString(), "PT10M", true));
-    entries.add(new ConfigEntry("limits.maxMessageSize", ByteSizeText.format(current.limits().maxMessageSize()),
-        ByteSizeText.format(ProxySettings.Limits.DEFAULT_MAX_MESSAGE_SIZE), true));
-    entries.add(new ConfigEntry("limits.maxPreparedStatements",
-        Integer.toString(current.limits().maxPreparedStatements()),
-        Integer.toString(ProxySettings.Limits.DEFAULT_MAX_PREPARED_STATEMENTS), true));
-    entries.add(new ConfigEntry("timeouts.clientLogin", current.clientLoginTimeout().toString(), "PT15S", true));
-    entries.add(new ConfigEntry("timeouts.shutdown", current.shutdownTimeout().toString(), "PT30S", true));
-    entries.add(new ConfigEntry("timeouts.shutdownGrace", current.shutdownGrace().toString(), "PT5S", true));
-    entries.add(new ConfigEntry("log.connections", Boolean.toString(current.logConnections()), "true", true));
-    entries.add(new ConfigEntry("fleet.replicaId", Integer.toString(current.replicaId()), "", false));
-    return entries;
+    return SettingValues.of(settings.get()).stream()
+        .map(row -> new ConfigEntry(row.key(), row.value(), row.defaultValue(), row.reloadable())).toList();
   }
 
   @Override

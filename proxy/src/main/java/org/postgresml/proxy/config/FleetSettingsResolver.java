@@ -1,7 +1,5 @@
 package org.postgresml.proxy.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -44,16 +42,7 @@ final class FleetSettingsResolver {
 
   /** The file's bytes, less a trailing newline; its content never goes into a message. */
   private static byte[] readSecret(Path file) {
-    if (!Files.isReadable(file)) {
-      throw new ConfigException("fleet secret file " + file + " is not a readable file");
-    }
-    String text;
-    try {
-      text = Files.readString(file).replaceAll("\\r?\\n$", "");
-    } catch (IOException | java.io.UncheckedIOException e) {
-      throw new ConfigException("cannot read fleet secret file " + file, e);
-    }
-    byte[] secret = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] secret = SecretFile.read("fleet secret file", file).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (secret.length < FleetSettings.MIN_SECRET_BYTES) {
       throw new ConfigException("fleet secret file " + file + " must hold at least " + FleetSettings.MIN_SECRET_BYTES
           + " bytes");

@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.postgresml.proxy.config.model.Setting;
+import org.postgresml.proxy.pool.PoolLimits;
+import org.postgresml.proxy.pool.PoolSettings;
 
 /** The resolved configuration the proxy runs with: flags over environment over file over defaults. */
 public record ProxySettings(
@@ -17,7 +20,7 @@ public record ProxySettings(
     boolean allowTrustOnNetwork,
     List<ClientUser> clientUsers,
     List<String> adminUsers,
-    PoolSettings pool,
+    Pooling pool,
     Limits limits,
     Duration clientLoginTimeout,
     Duration shutdownTimeout,
@@ -34,7 +37,11 @@ public record ProxySettings(
    * {@code failuresPerSecond} up to {@code failureBurst}), and how often their summary is logged.
    */
   public record Cancel(double failuresPerSecond, int failureBurst, Duration logInterval) {
-    public static final Cancel DEFAULTS = new Cancel(10, 100, Duration.ofSeconds(60));
+    /** The settings table's defaults, for code that runs without resolved settings (tests, tools). */
+    public static final Cancel DEFAULTS = new Cancel(
+        Double.parseDouble(Setting.CANCEL_FAILURES_PER_SECOND.defaultText()),
+        Integer.parseInt(Setting.CANCEL_FAILURE_BURST.defaultText()),
+        DurationText.parse(Setting.CANCEL_LOG_INTERVAL.yamlKey(), Setting.CANCEL_LOG_INTERVAL.defaultText()));
   }
 
   /** Where the proxy connects and how. */
@@ -43,7 +50,6 @@ public record ProxySettings(
   /** The proxy's own certificate and key (PEM). */
   public record ClientTls(Path certFile, Path keyFile) {}
 
-  /** A user that may log in to the proxy. */
   /**
    * A user that may log in to the proxy: its password (empty for a trust-only user), and, as a
    * pg_hba.conf line, its own login method and the client addresses it may come from.
@@ -65,17 +71,17 @@ public record ProxySettings(
    * What one client may make the proxy hold (docs/configuration.md, Limits): the largest message it
    * may send once logged in, and its named prepared statements in transaction mode.
    */
-  public record Limits(int maxMessageSize, int maxPreparedStatements) {
-    /** Large enough for real work (a 50 MB bytea in one Bind), well below PostgreSQL's 1 GB. */
-    public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
-    /** As many as Rails' statement cache keeps (1000); pgjdbc and pgx keep fewer. */
-    public static final int DEFAULT_MAX_PREPARED_STATEMENTS = 1000;
-    public static final Limits DEFAULT = new Limits(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_PREPARED_STATEMENTS);
-  }
+  public record Limits(int maxMessageSize, int maxPreparedStatements) {}
 
-  /** Pool settings: mode, sizes, waits and timers of every pool (docs/pooling.md). */
-  public record PoolSettings(PoolMode mode, int size, int minSize, int maxClientConn, Duration queryWaitTimeout,
-                             Duration serverIdleTimeout, Duration serverLifetime, Duration serverIdleCheck,
-                             String serverResetQuery, int maxPools, Duration poolIdleTimeout,
-                             int maxLoginsInProgress, int adminConnections) {}
+  /**
+   * The {@code pool:} section: each pool's sizes and timers ({@link PoolSettings}, the pool's own
+   * record), how many pools there may be ({@link PoolLimits}), and what sessions do with them.
+   *
+   * @param serverResetQuery run before a session-mode connection serves its next client
+   * @param maxClientConn logged-in clients at once, the admin console's aside
+   * @param maxLoginsInProgress connections not logged in yet, at once
+   * @param adminConnections admin console connections, on top of {@code maxClientConn}
+   */
+  public record Pooling(PoolMode mode, PoolSettings perPool, PoolLimits limits, int maxClientConn,
+                        String serverResetQuery, int maxLoginsInProgress, int adminConnections) {}
 }

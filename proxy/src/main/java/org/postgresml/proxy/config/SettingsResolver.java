@@ -16,22 +16,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.postgresml.proxy.config.model.Setting;
+import org.postgresml.proxy.pool.PoolLimits;
+import org.postgresml.proxy.pool.PoolSettings;
 
-/** Merges flags, environment, YAML file and defaults into {@link ProxySettings}, checking each value. */
+/**
+ * Merges flags, environment, YAML file and defaults into {@link ProxySettings}, checking each value.
+ * Every default and environment variable comes from the settings table ({@link Setting}).
+ */
 public final class SettingsResolver {
 
-  public static final String ENV_DATABASE_URL = "DATABASE_URL";
-  public static final String ENV_CONFIG = "PGML_PROXY_CONFIG";
-  public static final String ENV_LOG_FORMAT = "PGML_PROXY_LOG_FORMAT";
-  public static final String ENV_REPLICA_ID = "PGML_PROXY_REPLICA_ID";
-  public static final String ENV_FLEET_PEERS_DNS = "PGML_PROXY_FLEET_PEERS_DNS";
-  public static final String ENV_FLEET_SECRET_FILE = "PGML_PROXY_FLEET_SECRET_FILE";
+  public static final String ENV_DATABASE_URL = Setting.UPSTREAM_URL.env().orElseThrow();
+  public static final String ENV_CONFIG = Setting.CONFIG.env().orElseThrow();
+  public static final String ENV_LOG_FORMAT = Setting.LOG_FORMAT.env().orElseThrow();
+  public static final String ENV_REPLICA_ID = Setting.FLEET_REPLICA_ID.env().orElseThrow();
+  public static final String ENV_FLEET_PEERS_DNS = Setting.FLEET_PEERS_DNS.env().orElseThrow();
+  public static final String ENV_FLEET_SECRET_FILE = Setting.FLEET_PEER_SECRET_FILE.env().orElseThrow();
 
   /**
-   * How long a stopping proxy keeps accepting after /readyz turned 503: longer than a Service's or a
-   * load balancer's endpoint update usually takes (kube-proxy: about a second or two).
+   * Pools keep a connection's server lifetime within 10% below {@code pool.serverLifetime}, so a fleet
+   * spreads its reconnects; not a setting.
    */
-  public static final String DEFAULT_SHUTDOWN_GRACE = "5s";
+  static final double LIFETIME_JITTER = 0.1;
 
   private final CliOptions cli;
   private final Map<String, String> env;
@@ -51,7 +57,7 @@ public final class SettingsResolver {
     }
     DatabaseUrl url = DatabaseUrl.parse(urlText);
     SslMode sslMode = SslMode.parse(first(cli.upstreamSslMode,
-        () -> first(file.upstream.sslMode, () -> url.parameter("sslmode").orElse("prefer"))));
+        () -> first(file.upstream.sslMode, () -> url.parameter("sslmode").orElse(Setting.UPSTREAM_SSL_MODE.defaultText()))));
     Optional<Path> rootCert = Optional.ofNullable(first(cli.upstreamSslRootCert,
         () -> Optional.ofNullable(first(file.upstream.sslRootCert, () -> url.parameter("sslrootcert").orElse(null)))
             .map(Path::of).orElse(null)));
@@ -60,7 +66,7 @@ public final class SettingsResolver {
       throw new ConfigException("upstream sslmode " + sslMode.text() + " needs a root CA: --upstream-sslrootcert FILE");
     }
     ProxySettings.Upstream upstream = new ProxySettings.Upstream(url, sslMode, rootCert,
-        duration("upstream.connectTimeout", file.upstream.connectTimeout, "10s"));
+        duration(Setting.UPSTREAM_CONNECT_TIMEOUT, file.upstream.connectTimeout));
 
     Path certFile = first(cli.tlsCert, () -> path(file.tls.certFile));
     Path keyFile = first(cli.tlsKey, () -> path(file.tls.keyFile));
@@ -73,13 +79,13 @@ public final class SettingsResolver {
       requireReadable("tls key", keyFile);
       clientTls = Optional.of(new ProxySettings.ClientTls(certFile, keyFile));
     }
-    boolean tlsRequired = first(cli.tlsRequired, () -> first(file.tls.required, () -> false));
+    boolean tlsRequired = first(cli.tlsRequired, () -> first(file.tls.required, () -> bool(Setting.TLS_REQUIRED)));
     if (tlsRequired && clientTls.isEmpty()) {
       throw new ConfigException("--tls-required needs --tls-cert and --tls-key");
     }
 
     ClientAuthMethod clientAuth = ClientAuthMethod.parse(first(cli.clientAuth,
-        () -> first(file.clientAuth.method, () -> "scram-sha-256")));
+        () -> first(file.clientAuth.method, Setting.CLIENT_AUTH_METHOD::defaultText)));
     List<ProxySettings.ClientUser> users = clientUsers(file, url, clientAuth);
     List<String> adminUsers = file.adminUsers != null ? List.copyOf(file.adminUsers)
         : users.stream().map(ProxySettings.ClientUser::name).toList();
@@ -91,8 +97,9 @@ public final class SettingsResolver {
       throw new ConfigException("replica id must be between 0 and 255, not " + replicaId);
     }
 
-    String listenHost = first(cli.listenHost, () -> first(file.listen.host, () -> "0.0.0.0"));
-    boolean trustOnNetwork = first(cli.allowTrustOnNetwork, () -> first(file.clientAuth.allowTrustOnNetwork, () -> false));
+    String listenHost = first(cli.listenHost, () -> first(file.listen.host, Setting.LISTEN_HOST::defaultText));
+    boolean trustOnNetwork = first(cli.allowTrustOnNetwork, () -> first(file.clientAuth.allowTrustOnNetwork,
+        () -> bool(Setting.CLIENT_AUTH_ALLOW_TRUST_ON_NETWORK)));
     if (clientAuth == ClientAuthMethod.TRUST && !trustOnNetwork && !isLoopback(listenHost)) {
       throw new ConfigException("--client-auth trust lets anyone who reaches " + listenHost + " log in without a"
           + " password: listen on a loopback address (--listen-host 127.0.0.1) or pass --allow-trust-on-network");
@@ -109,62 +116,68 @@ public final class SettingsResolver {
 
     return new ProxySettings(
         listenHost,
-        port("--port", first(cli.port, () -> first(file.listen.port, () -> 6432)), true),
-        port("--http-port", first(cli.httpPort, () -> first(file.http.port, () -> 9930)), true),
+        port("--port", first(cli.port, () -> first(file.listen.port, () -> number(Setting.LISTEN_PORT))), true),
+        port("--http-port", first(cli.httpPort, () -> first(file.http.port, () -> number(Setting.HTTP_PORT))), true),
         upstream, clientTls, tlsRequired, clientAuth, trustOnNetwork,
-        users, adminUsers, pool(file.pool), limits(file.limits),
-        duration("timeouts.clientLogin", file.timeouts.clientLogin, "15s"),
-        duration("timeouts.shutdown", file.timeouts.shutdown, "30s"),
+        users, adminUsers, pool(file.pool, upstream), limits(file.limits),
+        duration(Setting.TIMEOUTS_CLIENT_LOGIN, file.timeouts.clientLogin),
+        duration(Setting.TIMEOUTS_SHUTDOWN, file.timeouts.shutdown),
         cli.shutdownGrace != null ? DurationText.parse("--shutdown-grace", cli.shutdownGrace)
-            : duration("timeouts.shutdownGrace", file.timeouts.shutdownGrace, DEFAULT_SHUTDOWN_GRACE),
+            : duration(Setting.TIMEOUTS_SHUTDOWN_GRACE, file.timeouts.shutdownGrace),
         LogFormat.parse(first(cli.logFormat, () -> first(env.get(ENV_LOG_FORMAT), () -> first(file.log.format,
-            () -> "text")))),
-        first(cli.logConnections, () -> first(file.log.connections, () -> true)),
+            Setting.LOG_FORMAT::defaultText)))),
+        first(cli.logConnections, () -> first(file.log.connections, () -> bool(Setting.LOG_CONNECTIONS))),
         replicaId, new FleetSettingsResolver(cli, env, file.fleet).resolve(), cancel(file.cancel),
         Optional.ofNullable(configPath));
   }
 
-  private ProxySettings.PoolSettings pool(ConfigFile.Pool pool) {
-    int size = positive("--pool-size", first(cli.poolSize, () -> first(pool.size, () -> 20)));
-    int minSize = first(cli.minPoolSize, () -> first(pool.minSize, () -> 0));
+  private ProxySettings.Pooling pool(ConfigFile.Pool pool, ProxySettings.Upstream upstream) {
+    int size = positive("--pool-size", first(cli.poolSize, () -> first(pool.size, () -> number(Setting.POOL_SIZE))));
+    int minSize = first(cli.minPoolSize, () -> first(pool.minSize, () -> number(Setting.POOL_MIN_SIZE)));
     if (minSize < 0 || minSize > size) {
       throw new ConfigException("--min-pool-size must be between 0 and the pool size " + size + ", not " + minSize);
     }
-    return new ProxySettings.PoolSettings(
-        PoolMode.parse(first(cli.poolMode, () -> first(pool.mode, () -> "session"))),
-        size, minSize,
-        positive("--max-client-conn", first(cli.maxClientConn, () -> first(pool.maxClientConn, () -> 1000))),
-        duration("pool.queryWaitTimeout", pool.queryWaitTimeout, "30s"),
-        duration("pool.serverIdleTimeout", pool.serverIdleTimeout, "10m"),
-        duration("pool.serverLifetime", pool.serverLifetime, "1h"),
-        duration("pool.serverIdleCheck", pool.serverIdleCheck, "30s"),
-        first(pool.serverResetQuery, () -> "DISCARD ALL"),
-        positive("--max-pools", first(cli.maxPools, () -> first(pool.maxPools, () -> 100))),
+    PoolSettings perPool = new PoolSettings(size, minSize,
+        duration(Setting.POOL_QUERY_WAIT_TIMEOUT, pool.queryWaitTimeout),
+        duration(Setting.POOL_SERVER_IDLE_TIMEOUT, pool.serverIdleTimeout),
+        duration(Setting.POOL_SERVER_LIFETIME, pool.serverLifetime),
+        LIFETIME_JITTER,
+        duration(Setting.POOL_SERVER_IDLE_CHECK, pool.serverIdleCheck),
+        upstream.connectTimeout());
+    PoolLimits limits = new PoolLimits(
+        positive("--max-pools", first(cli.maxPools, () -> first(pool.maxPools, () -> number(Setting.POOL_MAX_POOLS)))),
         first(cli.poolIdleTimeout == null ? null : DurationText.parse("--pool-idle-timeout", cli.poolIdleTimeout),
-            () -> duration("pool.poolIdleTimeout", pool.poolIdleTimeout, "10m")),
+            () -> duration(Setting.POOL_IDLE_TIMEOUT, pool.poolIdleTimeout)));
+    return new ProxySettings.Pooling(
+        PoolMode.parse(first(cli.poolMode, () -> first(pool.mode, Setting.POOL_MODE::defaultText))),
+        perPool, limits,
+        positive("--max-client-conn", first(cli.maxClientConn, () -> first(pool.maxClientConn,
+            () -> number(Setting.POOL_MAX_CLIENT_CONN)))),
+        first(pool.serverResetQuery, Setting.POOL_SERVER_RESET_QUERY::defaultText),
         positive("--max-logins-in-progress", first(cli.maxLoginsInProgress, () -> first(pool.maxLoginsInProgress,
-            () -> 1000))),
-        positive("--admin-connections", first(cli.adminConnections, () -> first(pool.adminConnections, () -> 5))));
+            () -> number(Setting.POOL_MAX_LOGINS_IN_PROGRESS)))),
+        positive("--admin-connections", first(cli.adminConnections, () -> first(pool.adminConnections,
+            () -> number(Setting.POOL_ADMIN_CONNECTIONS)))));
   }
 
   private ProxySettings.Limits limits(ConfigFile.Limits limits) {
-    String messageSize = first(cli.maxMessageSize, () -> limits.maxMessageSize);
+    String messageSize = first(cli.maxMessageSize, () -> first(limits.maxMessageSize,
+        Setting.LIMITS_MAX_MESSAGE_SIZE::defaultText));
     return new ProxySettings.Limits(
-        messageSize == null ? ProxySettings.Limits.DEFAULT_MAX_MESSAGE_SIZE
-            // Below 64kB not even a login fits; 1GB stands for PostgreSQL's MaxAllocSize, one byte less.
-            : Math.min(ByteSizeText.parse("limits.maxMessageSize", messageSize, 64 * 1024, 1 << 30), 0x3fffffff),
+        // Below 64kB not even a login fits; 1GB stands for PostgreSQL's MaxAllocSize, one byte less.
+        Math.min(ByteSizeText.parse("limits.maxMessageSize", messageSize, 64 * 1024, 1 << 30), 0x3fffffff),
         positive("--max-prepared-statements", first(cli.maxPreparedStatements,
-            () -> first(limits.maxPreparedStatements, () -> ProxySettings.Limits.DEFAULT_MAX_PREPARED_STATEMENTS))));
+            () -> first(limits.maxPreparedStatements, () -> number(Setting.LIMITS_MAX_PREPARED_STATEMENTS)))));
   }
 
   private static ProxySettings.Cancel cancel(ConfigFile.Cancel cancel) {
-    ProxySettings.Cancel defaults = ProxySettings.Cancel.DEFAULTS;
-    double rate = first(cancel.failuresPerSecond, defaults::failuresPerSecond);
+    double rate = first(cancel.failuresPerSecond,
+        () -> Double.parseDouble(Setting.CANCEL_FAILURES_PER_SECOND.defaultText()));
     if (!(rate > 0)) {
       throw new ConfigException("cancel.failuresPerSecond must be above 0, not " + rate);
     }
     return new ProxySettings.Cancel(rate, positive("cancel.failureBurst", first(cancel.failureBurst,
-        defaults::failureBurst)), duration("cancel.logInterval", cancel.logInterval, "60s"));
+        () -> number(Setting.CANCEL_FAILURE_BURST))), duration(Setting.CANCEL_LOG_INTERVAL, cancel.logInterval));
   }
 
   private static List<ProxySettings.ClientUser> clientUsers(ConfigFile file, DatabaseUrl url, ClientAuthMethod defaultMethod) {
@@ -196,7 +209,7 @@ public final class SettingsResolver {
         throw new ConfigException(key + ": give one of password, passwordFile (or method: trust)");
       }
       String password = user.password != null ? user.password
-          : user.passwordFile != null ? readSecret(Path.of(user.passwordFile)) : "";
+          : user.passwordFile != null ? SecretFile.read("password file", Path.of(user.passwordFile)) : "";
       if (password.isEmpty() && !trust) {
         throw new ConfigException(key + ": " + method.orElse(defaultMethod).text() + " needs a non-empty password");
       }
@@ -205,16 +218,6 @@ public final class SettingsResolver {
       users.add(new ProxySettings.ClientUser(user.name, password, method, address));
     }
     return List.copyOf(users);
-  }
-
-  /** Reads a mounted secret; a trailing newline (as editors and `echo` write) is not part of it. */
-  private static String readSecret(Path file) {
-    requireReadable("password file", file);
-    try {
-      return Files.readString(file).replaceAll("\\r?\\n$", "");
-    } catch (IOException e) {
-      throw new ConfigException("cannot read password file " + file + ": " + e.getMessage(), e);
-    }
   }
 
   static ConfigFile load(Path path) {
@@ -244,8 +247,17 @@ public final class SettingsResolver {
     }
   }
 
-  private static Duration duration(String key, String text, String fallback) {
-    return DurationText.parse(key, text != null ? text : fallback);
+  /** The file's duration for this setting, else the table's default (both parsed alike). */
+  private static Duration duration(Setting setting, String text) {
+    return DurationText.parse(setting.yamlKey(), text != null ? text : setting.defaultText());
+  }
+
+  private static int number(Setting setting) {
+    return Integer.parseInt(setting.defaultText());
+  }
+
+  private static boolean bool(Setting setting) {
+    return Boolean.parseBoolean(setting.defaultText());
   }
 
   private static int port(String flag, int port, boolean zeroAllowed) {

@@ -19,8 +19,4 @@ public record PoolLimits(int maxPools, Duration idleTimeout) {
     }
     Objects.requireNonNull(idleTimeout, "idleTimeout");
   }
-
-  public static PoolLimits defaults() {
-    return new PoolLimits(100, Duration.ofMinutes(10));
-  }
 }

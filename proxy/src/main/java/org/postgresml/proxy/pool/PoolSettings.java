@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The sizes and timers of one pool. Names follow PgBouncer's settings, so that its users know them.
+ * The sizes and timers of one pool, the one record of them: the settings resolver fills it from the
+ * {@code pool:} section (defaults: the settings table, proxy-config's {@code Setting}). Names follow
+ * PgBouncer's settings, so that its users know them.
  *
  * @param size most server connections open at once ({@code pool_size})
  * @param minSize connections kept open and warm even without clients ({@code min_pool_size})
@@ -42,11 +44,5 @@ public record PoolSettings(
     Objects.requireNonNull(serverLifetime, "serverLifetime");
     Objects.requireNonNull(serverIdleCheck, "serverIdleCheck");
     Objects.requireNonNull(serverConnectTimeout, "serverConnectTimeout");
-  }
-
-  /** PgBouncer-like defaults with the given size. */
-  public static PoolSettings defaults(int size) {
-    return new PoolSettings(size, 0, Duration.ofSeconds(120), Duration.ofMinutes(10), Duration.ofHours(1), 0.1,
-        Duration.ofSeconds(30), Duration.ofSeconds(15));
   }
 }

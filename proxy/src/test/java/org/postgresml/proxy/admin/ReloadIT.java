@@ -106,7 +106,7 @@ class ReloadIT {
       AdminPsql admin = new AdminPsql(proxy, APP, "app-pw");
       writeConfig(file, upstream.url("disable"), "app-pw", 7);
       await().atMost(Duration.ofSeconds(10)).until(() -> "7".equals(config(admin, "pool.size")));
-      assertThat(proxy.server().settings().pool().size()).isEqualTo(7);
+      assertThat(proxy.server().settings().pool().perPool().size()).isEqualTo(7);
       assertThat(AdminConsoleIT.backendPid(session)).isEqualTo(pid);
     }
   }

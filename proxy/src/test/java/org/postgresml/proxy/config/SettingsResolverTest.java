@@ -50,7 +50,7 @@ class SettingsResolverTest {
     assertThat(settings.upstream().sslMode()).isEqualTo(SslMode.REQUIRE);
     assertThat(settings.clientAuthMethod()).isEqualTo(ClientAuthMethod.SCRAM_SHA_256);
     assertThat(settings.clientUsers()).containsExactly(new ProxySettings.ClientUser("u", "p"));
-    assertThat(settings.pool().size()).isEqualTo(20);
+    assertThat(settings.pool().perPool().size()).isEqualTo(20);
     assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
   }
@@ -77,8 +77,8 @@ class SettingsResolverTest {
     assertThat(settings.listenHost()).isEqualTo("127.0.0.1");
     assertThat(settings.port()).isEqualTo(7001);
     assertThat(settings.pool().mode()).isEqualTo(PoolMode.TRANSACTION);
-    assertThat(settings.pool().size()).isEqualTo(4);
-    assertThat(settings.pool().minSize()).isEqualTo(2);
+    assertThat(settings.pool().perPool().size()).isEqualTo(4);
+    assertThat(settings.pool().perPool().minSize()).isEqualTo(2);
     assertThat(settings.logFormat()).isEqualTo(LogFormat.JSON);
     assertThat(settings.clientLoginTimeout()).isEqualTo(Duration.ofMillis(500));
     assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofMinutes(5));
