@@ -12,14 +12,10 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import org.postgresml.proxy.async.EventLoops;
 import org.postgresml.proxy.cancel.CancelTarget;
-import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.FrontendMessage;
 import org.postgresml.proxy.protocol.LimitExceededException;
@@ -77,8 +73,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private ScheduledFuture<?> loginTimeout;
   /** The key this client got; it maps back to this session for CancelRequests. */
   private BackendKeyData clientKey;
-  /** The login's answer, with the startup settings checked against the pool's (from the login to the greeting). */
-  private LoginGreeting greeting;
+  /** What follows the password: the connection slot, the pool, the greeting. */
+  private final LoginEnd loginEnd;
   /** The traffic with server connections, from the login on (its pool mode is fixed then; a reload changes it for new sessions only). */
   private volatile Relay relay;
 
@@ -86,6 +82,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     this.context = context;
     this.events = new SessionEvents(() -> context.settings().logConnections());
     this.login = new ClientLogin(context, events);
+    this.loginEnd = new LoginEnd(context, events);
   }
 
   @Override
@@ -145,49 +142,26 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void loggedIn() {
-    // Logged in: the client may send messages as long as the operator allows, no longer the login's few bytes.
-    ProxySettings.Limits limits = context.settings().limits();
-    FrameDecoder frames = channel.pipeline().get(FrameDecoder.class);
-    if (frames != null) {
-      frames.limit(limits.maxMessageSize());
-    }
-    boolean local = context.localDatabase().serves(startup.database());
-    Optional<String> full = context.connectionLimits().loggedIn(this, local);
-    if (full.isPresent()) {
-      fatal(SqlState.TOO_MANY_CONNECTIONS, full.get());
+    LoginEnd.Joined joined = loginEnd.join(this, channel, startup, login.parameters());
+    if (joined == LoginEnd.Joined.REFUSED) {
+      fatal(SqlState.TOO_MANY_CONNECTIONS, loginEnd.refusal());
       return;
     }
-    if (local) {
-      // Its own handler answers from now on, ahead of this one; this one keeps the lifecycle.
-      state = State.SERVED_LOCALLY;
-      loginTimeout.cancel(false);
-      clientKey = context.cancelKeys().register(LoginGreeting.syntheticPid(), this);
-      channel.pipeline().addBefore(channel.pipeline().context(this).name(), "local",
-          context.localDatabase().serve(clientKey));
-      return;
-    }
-    Optional<String> noPool = context.servers().admit(startup);
-    if (noPool.isPresent()) {
-      fatal(SqlState.TOO_MANY_CONNECTIONS, noPool.get());
-      return;
-    }
-    TrafficClock clock = new TrafficClock(context.servers().meters(startup));
-    relay = new Relay(this, channel, context.metrics(),
-        Pooling.of(context.servers().mode(), context.servers(), startup, limits, channel.alloc()),
-        new ServerLease(context.servers(), channel, this::settingsRefused), clock, login.parameters());
-    greeting = new LoginGreeting(login.parameters(), context.servers().acceptedSettings(startup),
-        context.cancelKeys(), events);
     // Logged in: a wait for a server connection from here on is bounded by queryWaitTimeout instead.
     loginTimeout.cancel(false);
-    Optional<Map<String, String>> serverDefaults = relay.pooling().loginWithoutServer(startup);
-    if (serverDefaults.isPresent() && greeting.needsNoServer()) {
-      // A pool that has logged in before (and seen any setting beyond the drivers' usual ones
-      // accepted) answers the login from what its server reported, without a connection.
-      greet(serverDefaults.get(), null);
-      state = State.IDLE;
-      return;
+    relay = loginEnd.relay();
+    switch (joined) {
+      case SERVED_LOCALLY -> {
+        // Its own handler answers from now on, ahead of this one; this one keeps the lifecycle.
+        state = State.SERVED_LOCALLY;
+        clientKey = loginEnd.serveLocally(channel, this);
+      }
+      case GREETED -> {
+        clientKey = loginEnd.greet(channel, this, null);
+        state = State.IDLE;
+      }
+      default -> acquireServer();
     }
-    acquireServer();
   }
 
   private void acquireServer() {
@@ -212,11 +186,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     if (state == State.CONNECTING) {
-      if (!settingsVerified && greeting.needsVerifying()) {
+      if (!settingsVerified && loginEnd.needsVerifying()) {
         verifySettings(connection);
         return;
       }
-      greet(connection.startupParameters(), connection);
+      clientKey = loginEnd.greet(channel, this, connection);
       if (early.isEmpty() && relay.releaseAfterLogin(connection)) {
         // The connection only lent its parameters to the login; the first transaction takes one again.
         state = State.IDLE;
@@ -230,7 +204,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   // PostgreSQL refuses a bad startup setting before the login ends: so does the proxy, the first time
   // its pool sees the setting (a round trip); later logins with it send it ahead of their first message.
   private void verifySettings(ServerConnection connection) {
-    greeting.verify(connection, refused -> onLoop(() -> {
+    loginEnd.verify(connection, refused -> onLoop(() -> {
       if (refused.isPresent()) {
         context.servers().release(connection, true); // rolled back: the connection is as it was
         fatal(refused.get().asFatal());
@@ -238,13 +212,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         serverReady(connection, true);
       }
     }));
-  }
-
-  /** The login's end; the key's pid is the backend's where the pool mode lets the client have it. */
-  private void greet(Map<String, String> serverParameters, ServerConnection connection) {
-    OptionalInt backendPid = connection == null ? OptionalInt.empty() : relay.pooling().backendPid(connection);
-    clientKey = greeting.greet(channel, this, serverParameters, backendPid,
-        backendPid.isPresent() ? connection.upstreamAddress() : relay.upstream());
   }
 
   private void attachServer(ServerConnection connection) {
@@ -266,7 +233,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   /** The server refused a startup setting sent ahead of the client's messages: the session ends. */
-  private void settingsRefused(ErrorResponse refused) {
+  void settingsRefused(ErrorResponse refused) {
     fatal(refused.sqlState(), refused.message());
   }
 
