@@ -159,7 +159,20 @@ public final class BenchContext implements AutoCloseable {
       callerSide.close();
       callerSide = null;
     }
-    running.values().forEach(Target::close);
+    // A pgml-proxy drains for its shutdown grace (5 s) before it exits: stop them all at once.
+    List<Thread> stopping = new ArrayList<>();
+    for (Target target : running.values()) {
+      Thread thread = new Thread(target::close, "stop " + target.name());
+      thread.start();
+      stopping.add(thread);
+    }
+    for (Thread thread : stopping) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     running.clear();
     relays.values().forEach(DelayRelay::close);
     relays.clear();

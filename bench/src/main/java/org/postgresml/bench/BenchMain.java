@@ -144,19 +144,24 @@ public final class BenchMain implements Callable<Integer> {
           + " shared_buffers 128MB, max_connections " + maxConnections + ", scram-sha-256)");
       LOG.info("pgbench -i -s {}", settings.pgbenchScale());
       Pgbench.initialize(upstream, settings.pgbenchScale());
+      List<String> wallTimes = new java.util.ArrayList<>();
       try (BenchContext context = new BenchContext(settings, report, postgres, upstream, poolers)) {
         for (Scenario scenario : scenarios()) {
           if (!settings.includes(scenario.id())) {
             continue;
           }
           LOG.info("scenario {}", scenario.id());
+          long started = System.nanoTime();
           try {
             scenario.run(context);
           } catch (RuntimeException e) {
             LOG.error("scenario {} failed: {}", scenario.id(), e.toString());
             report.section("Scenario " + scenario.id() + " failed").text("`" + e + "`");
           }
+          wallTimes.add(scenario.id() + " " + Math.round((System.nanoTime() - started) / 1e9) + " s");
         }
+        report.environment("Scenario wall times (pooler starts and warm-ups included)", String.join(", ",
+            wallTimes));
         summary = Summaries.write(report, settings, context.figures());
       }
     }
@@ -199,7 +204,7 @@ public final class BenchMain implements Callable<Integer> {
     if (settings.quick()) {
       report.note("Quick run: one round of " + settings.runTime().toSeconds() + " s per configuration is a smoke"
           + " check that everything runs, not a measurement; the full run (`bench/run.sh`) uses 5 rounds of 10 s,"
-          + " `--profile issue17` 5 rounds of 6 s (select-only 3).");
+          + " `--profile issue17` 5 rounds of 5 s (select-only 3).");
     }
   }
 

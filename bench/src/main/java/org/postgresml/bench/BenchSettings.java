@@ -92,9 +92,10 @@ public record BenchSettings(
           300, 100L << 20, List.of(50), 4, 20, 300, 0, proxyJar, resultsDir, workDir, only);
     }
     // Sized so that four targets (direct, PgBouncer, pgml-proxy before and after) fit in about 25
-    // minutes for issue17: the steady figures (CPU, logins, connect-per-call, dblink) get 5 rounds,
-    // the noisy saturated select-only 3 shorter rounds at each client count.
-    return new BenchSettings(false, runName, Set.copyOf(scenarios), 5, Duration.ofSeconds(6), Duration.ofSeconds(3),
+    // minutes for issue17 (estimated 22–23 on a quiet machine: select-only 12, connect-per-call 3.6,
+    // CPU 1.5, dblink 1.5, logins 1, starts, warm-ups and stops 2.5): the steady figures (CPU, logins,
+    // connect-per-call, dblink) get 5 rounds, the noisy saturated select-only 3 at each client count.
+    return new BenchSettings(false, runName, Set.copyOf(scenarios), 5, Duration.ofSeconds(5), Duration.ofSeconds(3),
         List.of(1, 16, 64, 256), 3, 32, 16, 3000, 300, ONE_RTT_10, ONE_RTT_20, List.of(1, 8), 30,
         ONE_RTT_20.get(0), List.of(0, 50, 90), List.of(1, 8), 100, 3,
         10_000, 1L << 30, List.of(100, 500), 16, 20, 300, 0, proxyJar, resultsDir, workDir, only);

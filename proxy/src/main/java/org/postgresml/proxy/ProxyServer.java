@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import org.postgresml.proxy.admin.AdminAccess;
 import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.admin.ProxyAdmin;
+import org.postgresml.proxy.cache.AnswerCache;
 import org.postgresml.proxy.config.ConfigException;
 import org.postgresml.proxy.config.ConfigFileWatcher;
 import org.postgresml.proxy.pool.PoolKey;
@@ -64,6 +65,7 @@ public final class ProxyServer implements AutoCloseable {
   private volatile UpstreamConnector connector;
   private final ServerPools servers;
   private final SessionContext context;
+  private final AnswerCache cache;
   private final HealthServer health;
   private final Optional<FleetCancel> fleet;
   private final ShutdownCoordinator drain;
@@ -90,7 +92,8 @@ public final class ProxyServer implements AutoCloseable {
     this.servers = new ServerPools(connector, workers, settings.pool().mode(), settings.pool().perPool(),
         settings.pool().limits(), settings.pool().serverResetQuery(), metrics.registry(), registry::poolKeysInUse);
     this.fleet = fleetCancel(settings.fleet(), settings.port());
-    ProxyAdmin admin = new ProxyAdmin(registry, servers, () -> this.settings, new ProxyAdmin.Levers() {
+    this.cache = new AnswerCache(settings.cache(), metrics.registry());
+    ProxyAdmin admin = new ProxyAdmin(registry, servers, () -> this.settings, cache, new ProxyAdmin.Levers() {
       @Override
       public CompletionStage<Void> reload() {
         return ProxyServer.this.reload();
@@ -107,7 +110,7 @@ public final class ProxyServer implements AutoCloseable {
     this.context = new SessionContext(settings, settings.clientTls().map(ClientTlsContext::create),
         new ClientUsers(settings.clientUsers()),
         cancels, servers, registry, metrics,
-        new AdminAccess(() -> this.settings.adminUsers(), new AdminConsole(admin)));
+        new AdminAccess(() -> this.settings.adminUsers(), new AdminConsole(admin)), cache);
     this.drain = new ShutdownCoordinator(registry, this::stopAccepting, metrics.registry());
     this.health = new HealthServer(metrics, () -> connector, () -> drain.isStopping());
   }
@@ -152,6 +155,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     settings = next;
     context.reload(next, new ClientUsers(next.clientUsers()));
+    cache.update(next.cache());
     servers.update(next.pool().mode(), next.pool().perPool(), next.pool().limits(), next.pool().serverResetQuery());
     if (upstreamChanged) {
       // New connections go to the new upstream; old ones close when idle or released, sessions stay.
@@ -234,6 +238,10 @@ public final class ProxyServer implements AutoCloseable {
 
   public ProxyMetrics metrics() {
     return metrics;
+  }
+
+  public AnswerCache cache() {
+    return cache;
   }
 
   /** The pools open now, by key (for tests and the admin console). */

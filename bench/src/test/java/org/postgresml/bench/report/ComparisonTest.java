@@ -50,4 +50,22 @@ class ComparisonTest {
     assertThat(MarkdownWriter.table(comparison))
         .contains("| pgml-proxy | skipped | | | | no pgml-proxy jar at proxy/target/pgml-proxy.jar |");
   }
+
+  @Test
+  void tableWithTheBaselineHasItsRatioColumnAndTimedRoundsHaveP99() {
+    Comparison comparison = new Comparison("login", "logins/s", List.of("pgbouncer", "pgml-proxy@16c52fa",
+        "pgml-proxy"), Map.of());
+    comparison.add("pgbouncer", Measurement.timed(List.of(2.0, 2.0, 4.0), 1.0, Map.of()));
+    comparison.add("pgml-proxy@16c52fa", Measurement.timed(List.of(4.0, 4.0, 8.0), 0.5, Map.of()));
+    comparison.add("pgml-proxy", Measurement.timed(List.of(3.0, 3.0, 6.0), 0.75, Map.of()));
+
+    String table = MarkdownWriter.table(comparison, Optional.of("pgml-proxy@16c52fa"));
+
+    assertThat(table)
+        .contains("| target | logins/s median (min–max) | latency ms (p50) | p99 ms | × direct | × PgBouncer"
+            + " | × pgml-proxy@16c52fa | note |")
+        .contains("| pgml-proxy | 4.0 | 3.00 | 6.00 | – | 1.33× | 0.67× |  |");
+    assertThat(comparison.latencyRatio("pgml-proxy", "pgbouncer").median()).isEqualTo(1.5);
+    assertThat(MarkdownWriter.table(comparison, Optional.of("absent"))).doesNotContain("× absent");
+  }
 }

@@ -18,7 +18,8 @@ public final class AdminConsole {
   public static final String DATABASE = "pgml_proxy";
 
   private final List<AdminCommand> commands = List.of(new ShowPools(), new ShowClients(), new ShowServers(),
-      new ShowStats(), new ShowConfig(), new ShowVersion(), new Reload(), new Pause(), new Resume(), new Shutdown());
+      new ShowStats(), new ShowConfig(), new ShowVersion(), new ShowCache(), new CacheClear(), new Reload(), new Pause(),
+      new Resume(), new Shutdown());
   private final AdminContext context;
 
   public AdminConsole(AdminContext context) {

@@ -30,6 +30,21 @@ public interface AdminContext {
   /** Stops accepting clients and drains like SIGTERM. */
   void shutdown();
 
+  /** The answer cache's state for {@code SHOW CACHE}. */
+  default CacheInfo cache() {
+    return new CacheInfo(List.of(), 0, 0, 0);
+  }
+
+  /** {@code CACHE CLEAR}: every entry of the answer cache goes. */
+  default void clearCache() {}
+
+  /** {@code SHOW CACHE}: a line per function, and the budget, generation and calls in flight. */
+  record CacheInfo(List<CacheFunctionInfo> functions, long maxBytes, long generation, int inFlight) {}
+
+  /** One function's counters; entries and bytes as of now, the rest since start. */
+  record CacheFunctionInfo(String function, boolean shared, long entries, long bytes, long hits, long misses,
+      long coalesced, long evictions, long bypassed) {}
+
   /** One pool's line of {@code SHOW POOLS}. */
   record PoolInfo(String database, String user, int clientsActive, int clientsWaiting, int serversActive,
       int serversIdle, int serversUsed, int serversTested, int serversLogin, long maxWaitMicros, String poolMode) {}

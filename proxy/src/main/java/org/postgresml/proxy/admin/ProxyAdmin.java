@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.postgresml.proxy.cache.AnswerCache;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.config.ProxyVersion;
 import org.postgresml.proxy.config.SettingValues;
@@ -35,9 +36,11 @@ public final class ProxyAdmin implements AdminContext {
   private final ServerPools servers;
   private final Supplier<ProxySettings> settings;
   private final Levers levers;
+  private final AnswerCache cache;
 
   public ProxyAdmin(SessionRegistry registry, ServerPools servers, Supplier<ProxySettings> settings,
-      Levers levers) {
+      AnswerCache cache, Levers levers) {
+    this.cache = cache;
     this.registry = registry;
     this.servers = servers;
     this.settings = settings;
@@ -127,6 +130,18 @@ public final class ProxyAdmin implements AdminContext {
   public List<ConfigEntry> config() {
     return SettingValues.of(settings.get()).stream()
         .map(row -> new ConfigEntry(row.key(), row.value(), row.defaultValue(), row.reloadable())).toList();
+  }
+
+  @Override
+  public CacheInfo cache() {
+    return new CacheInfo(cache.report().stream().map(line -> new CacheFunctionInfo(line.function(), line.shared(),
+        line.entries(), line.bytes(), line.hits(), line.misses(), line.coalesced(), line.evictions(), line.bypassed()))
+        .toList(), cache.settings().maxSizeBytes(), cache.settings().generation(), cache.inFlight());
+  }
+
+  @Override
+  public void clearCache() {
+    cache.clear();
   }
 
   @Override

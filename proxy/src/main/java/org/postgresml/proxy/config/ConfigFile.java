@@ -21,6 +21,7 @@ public final class ConfigFile {
   public Log log = new Log();
   public Fleet fleet = new Fleet();
   public Cancel cancel = new Cancel();
+  public Cache cache = new Cache();
 
   /** Where clients connect. */
   public static final class Listen {
@@ -116,5 +117,21 @@ public final class ConfigFile {
     public List<String> peers;
     public String peersDns;
     public String peerSecretFile;
+  }
+
+  /** The AI-call cache (docs/cache.md); the same keys the operator renders from PgmlProxy.spec.cache. */
+  public static final class Cache {
+    public List<CacheFunction> functions;
+    public String maxSize;
+    public String ttl;
+    public Long generation;
+  }
+
+  /** A function whose calls may be answered from the cache. */
+  public static final class CacheFunction {
+    public String name;
+    /** true: one entry for every user of a database; false (default): the key holds the user. */
+    @com.fasterxml.jackson.annotation.JsonProperty("public")
+    public Boolean shared;
   }
 }

@@ -30,6 +30,7 @@ public record ProxySettings(
     int replicaId,
     FleetSettings fleet,
     Cancel cancel,
+    CacheSettings cache,
     Optional<Path> configFile) {
 
   /**

@@ -86,6 +86,11 @@ public final class SettingValues {
           .collect(Collectors.joining(","));
       case FLEET_PEERS_DNS -> s.fleet().peersDns().orElse("");
       case FLEET_PEER_SECRET_FILE -> s.fleet().secret().isPresent() ? "(set)" : "";
+      case CACHE_FUNCTIONS -> s.cache().functions().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+          .map(function -> function.getKey() + (function.getValue() ? " (public)" : "")).collect(Collectors.joining(","));
+      case CACHE_MAX_SIZE -> ByteSizeText.format(s.cache().maxSizeBytes());
+      case CACHE_TTL -> duration(s.cache().ttl());
+      case CACHE_GENERATION -> Long.toString(s.cache().generation());
     };
   }
 

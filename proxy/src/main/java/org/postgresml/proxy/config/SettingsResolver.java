@@ -128,7 +128,7 @@ public final class SettingsResolver {
             Setting.LOG_FORMAT::defaultText)))),
         first(cli.logConnections, () -> first(file.log.connections, () -> bool(Setting.LOG_CONNECTIONS))),
         replicaId, new FleetSettingsResolver(cli, env, file.fleet).resolve(), cancel(file.cancel),
-        Optional.ofNullable(configPath));
+        CacheSettingsResolver.resolve(file.cache), Optional.ofNullable(configPath));
   }
 
   private ProxySettings.Pooling pool(ConfigFile.Pool pool, ProxySettings.Upstream upstream) {

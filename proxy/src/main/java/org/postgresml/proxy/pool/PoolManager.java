@@ -28,19 +28,31 @@ public final class PoolManager<C extends PooledConnection> implements AutoClosea
   /** How often unused pools are looked for; removal is due after the idle timeout, give or take this. */
   private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
+  /** The live pools; read without a lock on every login, changed only under {@link #membership}. */
   private final Map<PoolKey, Pool<C>> pools = new ConcurrentHashMap<>();
+  /** The configured pool's key: never removed as unused, so its warm connections stay. */
   private final Set<PoolKey> pinned = ConcurrentHashMap.newKeySet();
   /** Serialises creation and removal, so the count stays under the cap and a removal never races a creation. */
   private final Object membership = new Object();
+  /** Shared by the pools for their maintenance, retries and waits, and by the unused-pool sweep. */
   private final ScheduledExecutorService timer;
+  /** How a new pool opens its connections (the key's upstream login). */
   private final Function<PoolKey, ConnectionFactory<C>> factories;
+  /** A new pool's meters. */
   private final Function<PoolKey, PoolListener> listeners;
+  /** Told of each removed pool, to drop its meters. */
   private final Consumer<PoolKey> removed;
+  /** Keys clients are logged in with now: such a pool is in use even while it holds no connection. */
   private final Supplier<Set<PoolKey>> inUse;
+  /** The unused-pool sweep, cancelled on close. */
   private final ScheduledFuture<?> sweep;
+  /** Given to new pools and, on reload, to every pool. */
   private volatile PoolSettings settings;
+  /** How many pools, and how long an unused one stays; replaced by a reload. */
   private volatile PoolLimits limits;
+  /** Closed: no pool is made any more. */
   private volatile boolean closed;
+  /** PAUSE is on: a pool made now starts paused like the others. */
   private volatile boolean paused;
 
   /**

@@ -291,6 +291,9 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
   private void resetForNextClient(ServerConnection connection, Pool<ServerConnection> pool) {
     connection.clientSettings().clear();
     connection.startupParameters().forEach(connection::expectParameter);
+    if (resetQuery.trim().equalsIgnoreCase("DISCARD ALL")) {
+      connection.settingsReset(); // queued ahead of the next holder; a failure discards the connection
+    }
     connection.runInternal(resetQuery, error -> {
       if (error.isPresent()) {
         // Never hand on a connection whose reset failed; whoever got it meanwhile sees it close.

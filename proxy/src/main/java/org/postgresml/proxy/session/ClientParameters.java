@@ -65,6 +65,13 @@ final class ClientParameters {
   private static final Set<String> DRIVER_SETTINGS = Set.of("application_name", "client_encoding", "datestyle",
       "timezone", "extra_float_digits");
 
+  /** The settings by lower-case name. */
+  Map<String, String> values() {
+    Map<String, String> values = new LinkedHashMap<>();
+    requested.forEach((key, setting) -> values.put(key, setting.value()));
+    return values;
+  }
+
   Collection<Setting> settings() {
     return requested.values();
   }

@@ -12,9 +12,11 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.Queue;
+import java.util.Deque;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.postgresml.proxy.async.EventLoops;
+import org.postgresml.proxy.cache.SessionCache;
 import org.postgresml.proxy.cancel.CancelTarget;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.FrontendMessage;
@@ -52,6 +54,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     IDLE,
     /** Transaction mode: the client spoke, its frames wait for a server connection. */
     ACQUIRING,
+    /** A cacheable call waits for the same call in flight for another client (cache/SessionCache). */
+    CACHE_WAIT,
     /** Logged in to the proxy's own database (the admin console): its handler serves the client; no server connection. */
     SERVED_LOCALLY,
     /** Gone or being closed; nothing more is read or written. */
@@ -66,7 +70,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   /** The login half: startup checks and the password exchange. */
   private final ClientLogin login;
   /** Frames a client sent before its server connection was ready (clients rarely pipeline that early). */
-  private final Queue<ByteBuf> early = new ArrayDeque<>();
+  private final Deque<ByteBuf> early = new ArrayDeque<>();
   private volatile State state = State.AWAITING_STARTUP;
   private Channel channel;
   private volatile StartupMessage startup;
@@ -77,6 +81,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final LoginEnd loginEnd;
   /** The traffic with server connections, from the login on (its pool mode is fixed then; a reload changes it for new sessions only). */
   private volatile Relay relay;
+  /** This session's side of the answer cache; the state it returns to after a CACHE_WAIT. */
+  private SessionCache cache = SessionCache.NONE;
+  private State beforeCacheWait;
 
   public ClientSession(SessionContext context) {
     this.context = context;
@@ -125,17 +132,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    ByteBuf frame = (ByteBuf) msg;
+    onClientFrame((ByteBuf) msg);
+  }
+
+  private void onClientFrame(ByteBuf frame) {
     switch (state) {
       case RELAYING -> relayToServer(frame);
       case AUTHENTICATING -> {
         try {
-          proceed(login.onFrame(frame, ctx.channel()));
+          proceed(login.onFrame(frame, channel));
         } finally {
           frame.release();
         }
       }
-      case CONNECTING, ACQUIRING -> early.add(frame);
+      case CONNECTING, ACQUIRING, CACHE_WAIT -> early.add(frame);
       case IDLE -> startTransaction(frame);
       default -> ReferenceCountUtil.release(frame);
     }
@@ -214,6 +224,67 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }));
   }
 
+  /** The login's answer is about to go out, with these parameters: the answer cache opens for them. */
+  void openCache(Map<String, String> reported) {
+    cache = SessionCache.open(context.cache(), channel, startup.database(), startup.user(), reported,
+        login.parameters().values());
+    relay.answersTo(cache);
+  }
+
+  /**
+   * A Query sent while the client is owed nothing outside a transaction: the answer cache may
+   * answer it (no server connection needed) or hold it for the same call in flight. True when the
+   * frame is taken care of.
+   */
+  private boolean answeredByCache(ByteBuf frame) {
+    State resumeIn = state;
+    SessionCache.Step step = cache.offer(frame, context.settings().pool().perPool().queryWaitTimeout(),
+        relayAfterAll -> cacheWaitEnded(resumeIn, relayAfterAll));
+    if (step == SessionCache.Step.WAITING) {
+      beforeCacheWait = resumeIn;
+      state = State.CACHE_WAIT;
+      channel.config().setAutoRead(false);
+    } else if (step == SessionCache.Step.ANSWERED && resumeIn == State.IDLE) {
+      atTransactionBoundary();
+    }
+    return step != SessionCache.Step.RELAY;
+  }
+
+  // The call waited for ended: go on where the session was, with the frame (not answered) and what queued meanwhile.
+  private void cacheWaitEnded(State resumeIn, ByteBuf relayAfterAll) {
+    if (state != State.CACHE_WAIT) {
+      if (relayAfterAll != null) {
+        relayAfterAll.release();
+      }
+      return;
+    }
+    state = beforeCacheWait;
+    if (relayAfterAll != null) {
+      early.addFirst(relayAfterAll);
+    }
+    while (!early.isEmpty() && (state == State.RELAYING || state == State.IDLE)) {
+      ByteBuf next = early.poll();
+      if (next == relayAfterAll) {
+        if (state == State.RELAYING) {
+          relayToServer(next);
+        } else {
+          startTransactionUncached(next);
+        }
+      } else {
+        onClientFrame(next);
+      }
+    }
+    if (state == State.RELAYING) {
+      relay.flushToServer();
+    }
+    if (state == State.RELAYING || state == State.IDLE) {
+      channel.config().setAutoRead(state == State.IDLE || relay.isServerWritable());
+    }
+    if (state == State.IDLE) {
+      atTransactionBoundary();
+    }
+  }
+
   private void attachServer(ServerConnection connection) {
     state = State.RELAYING;
     relay.attach(connection);
@@ -241,6 +312,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (state != State.RELAYING) {
       frame.release(); // an earlier frame of the same read ended the session
     } else if (isRelayable(frame)) {
+      // Session mode holds its server; transaction mode asked the cache before it acquired one (startTransaction).
+      if (FrameDecoder.type(frame) == MessageType.QUERY && relay.pooling().asksCacheWhileHolding()
+          && relay.isReusable() && answeredByCache(frame)) {
+        return;
+      }
       try {
         relay.toServer(frame);
       } catch (ProtocolException e) {
@@ -255,12 +331,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   /** A client frame while no server connection is held (between transactions): the next transaction begins. */
   private void startTransaction(ByteBuf frame) {
-    if (isRelayable(frame)) {
-      switch (relay.betweenTransactions(frame, early)) {
-        case MORE -> { } // the rest of the batch decides
-        case ANSWERED -> atTransactionBoundary();
-        case NEEDS_SERVER -> acquireServer();
-      }
+    if (isRelayable(frame) && !(FrameDecoder.type(frame) == MessageType.QUERY && relay.holdsNothing()
+        && answeredByCache(frame))) {
+      startTransactionUncached(frame);
+    }
+  }
+
+  private void startTransactionUncached(ByteBuf frame) {
+    switch (relay.betweenTransactions(frame, early)) {
+      case MORE -> { } // the rest of the batch decides
+      case ANSWERED -> atTransactionBoundary();
+      case NEEDS_SERVER -> acquireServer();
     }
   }
 
@@ -306,6 +387,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     return state == State.RELAYING;
   }
 
+  /** Relaying, or (session mode) holding its server connection while a cacheable call waits. */
+  boolean serverAttached() {
+    return state == State.RELAYING || (state == State.CACHE_WAIT && beforeCacheWait == State.RELAYING);
+  }
+
   /** The held connection owes this client nothing and holds no transaction. */
   void transactionEnded() {
     if (relay.releaseBetweenTransactions()) {
@@ -320,7 +406,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    * client an 08006 of ours.
    */
   void serverClosed(ServerConnection lost) {
-    if (state == State.RELAYING) {
+    if (serverAttached()) {
       state = State.CLOSED;
       events.upstreamClosed();
       ByteBuf goodbye = lost == null || lost.sentFatal() ? Unpooled.EMPTY_BUFFER
@@ -345,6 +431,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     for (ByteBuf frame = early.poll(); frame != null; frame = early.poll()) {
       frame.release();
     }
+    cache.close();
     if (clientKey != null) {
       context.cancelKeys().remove(clientKey);
     }

@@ -48,7 +48,9 @@ final class LoginGreeting {
   BackendKeyData greet(Channel channel, ClientSession session, Map<String, String> serverParameters,
       OptionalInt backendPid, String upstream) {
     BackendKeyData key = cancelKeys.register(backendPid.isPresent() ? backendPid.getAsInt() : syntheticPid(), session);
-    send(channel, serverParameters, key);
+    Map<String, String> reported = parameters.reported(serverParameters, accepted);
+    session.openCache(reported);
+    send(channel, reported, key);
     events.sessionStarted(upstream, backendPid.isPresent() ? backendPid.getAsInt() : null);
     return key;
   }
@@ -74,11 +76,11 @@ final class LoginGreeting {
   }
 
   /** All of it in one buffer and one write: a connect-per-call client pays for every syscall of its login. */
-  private void send(Channel channel, Map<String, String> serverParameters, BackendKeyData key) {
+  private static void send(Channel channel, Map<String, String> reported, BackendKeyData key) {
     ByteBufAllocator alloc = channel.alloc();
     ByteBuf greeting = alloc.buffer(512);
     append(greeting, AuthenticationOk.INSTANCE.encode(alloc));
-    parameters.reported(serverParameters, accepted).forEach((name, value) ->
+    reported.forEach((name, value) ->
         append(greeting, new ParameterStatus(name, value).encode(alloc)));
     append(greeting, key.encode(alloc));
     append(greeting, new ReadyForQuery(TransactionStatus.IDLE).encode(alloc));

@@ -47,6 +47,12 @@ interface Pooling {
   /** Whether a server connection goes back to its pool whenever the session owes it nothing. */
   boolean releasesBetweenTransactions();
 
+  /**
+   * Whether a Query sent on a held connection that owes nothing may be answered by the answer cache
+   * (session mode); transaction mode asks before it takes a connection.
+   */
+  boolean asksCacheWhileHolding();
+
   /** Who hears of the statements the conversation sees skipped, on this connection. */
   Conversation.SkippedStatements statementsOn(ServerConnection connection);
 

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import java.util.Queue;
 import org.postgresml.proxy.async.EventLoops;
+import org.postgresml.proxy.cache.SessionCache;
 import org.postgresml.proxy.observe.ProxyMetrics;
 import org.postgresml.proxy.prepared.PrepareOnlyBatch;
 import org.postgresml.proxy.protocol.Conversation;
@@ -32,6 +33,8 @@ final class Relay implements ServerListener {
   private final ClientParameters parameters;
   /** What the server connection held still owes this client: whether it may go to someone else. */
   private final Conversation conversation;
+  /** The answer cache's side of this session: it records the answers to the calls it may serve later. */
+  private SessionCache cache = SessionCache.NONE;
 
   Relay(ClientSession session, Channel client, ProxyMetrics metrics, Pooling pooling, ServerLease lease,
       TrafficClock clock, ClientParameters parameters) {
@@ -47,6 +50,11 @@ final class Relay implements ServerListener {
 
   Pooling pooling() {
     return pooling;
+  }
+
+  /** From the greeting on, the cache reads every frame too. */
+  void answersTo(SessionCache sessionCache) {
+    cache = sessionCache;
   }
 
   /** The server connection held now, if any (SHOW SERVERS reads it from another thread). */
@@ -74,6 +82,7 @@ final class Relay implements ServerListener {
    * is past the client's limits throws, released, with nothing sent.
    */
   void toServer(ByteBuf frame) {
+    cache.beforeRelay(frame, lease.held());
     metrics.bytesFromClient(frame.readableBytes());
     clock.clientSent(frame.readableBytes());
     pooling.toServer(frame, lease.held(), conversation);
@@ -89,6 +98,10 @@ final class Relay implements ServerListener {
     lease.held().flush();
   }
 
+  boolean isServerWritable() {
+    return lease.held().isWritable();
+  }
+
   /** Backpressure: the client reads slower than the upstream sends, or caught up. */
   void clientWritable(boolean writable) {
     lease.held().setAutoRead(writable);
@@ -100,7 +113,7 @@ final class Relay implements ServerListener {
       client.eventLoop().execute(() -> onServerFrame(frame));
       return;
     }
-    if (!session.isRelaying()) {
+    if (!session.serverAttached()) {
       frame.release();
       return;
     }
@@ -111,6 +124,11 @@ final class Relay implements ServerListener {
     if (!forClient) {
       frame.release(); // the reply to the proxy's own Parse or Close
       return;
+    }
+    if (answered) {
+      cache.answered(conversation.status(), lease.held());
+    } else {
+      cache.fromServer(frame);
     }
     metrics.bytesToClient(frame.readableBytes());
     clock.serverSent(frame.readableBytes());

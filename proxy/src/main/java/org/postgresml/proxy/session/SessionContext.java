@@ -3,6 +3,7 @@ package org.postgresml.proxy.session;
 import io.netty.handler.ssl.SslContext;
 import java.util.Optional;
 import org.postgresml.proxy.auth.ClientUsers;
+import org.postgresml.proxy.cache.AnswerCache;
 import org.postgresml.proxy.cancel.CancelDispatch;
 import org.postgresml.proxy.cancel.CancelKeys;
 import org.postgresml.proxy.config.ProxySettings;
@@ -24,6 +25,7 @@ public final class SessionContext {
   private final ProxyMetrics metrics;
   /** The proxy's own database (the admin console): checked and served apart from the pools. */
   private final LocalDatabase localDatabase;
+  private final AnswerCache cache;
   private final ConnectionLimits connectionLimits = new ConnectionLimits(this::settings);
   /** Refused replication connections: one log line a minute, whatever the retry rate. */
   private final RefusalLog replicationRefusals = new RefusalLog("replication connection", 60,
@@ -32,6 +34,14 @@ public final class SessionContext {
   public SessionContext(ProxySettings settings, Optional<SslContext> clientTls, ClientUsers users,
       CancelDispatch cancels, ServerConnectionProvider servers, SessionRegistry registry, ProxyMetrics metrics,
       LocalDatabase localDatabase) {
+    this(settings, clientTls, users, cancels, servers, registry, metrics, localDatabase,
+        new AnswerCache(settings.cache(), metrics.registry()));
+  }
+
+  public SessionContext(ProxySettings settings, Optional<SslContext> clientTls, ClientUsers users,
+      CancelDispatch cancels, ServerConnectionProvider servers, SessionRegistry registry, ProxyMetrics metrics,
+      LocalDatabase localDatabase, AnswerCache cache) {
+    this.cache = cache;
     this.settings = settings;
     this.clientTls = clientTls;
     this.users = users;
@@ -86,6 +96,11 @@ public final class SessionContext {
 
   ConnectionLimits connectionLimits() {
     return connectionLimits;
+  }
+
+  /** The answer cache every session shares (its settings follow reloads: {@link AnswerCache#update}). */
+  public AnswerCache cache() {
+    return cache;
   }
 
   public LocalDatabase localDatabase() {

@@ -38,6 +38,11 @@ final class SessionPooling implements Pooling {
   }
 
   @Override
+  public boolean asksCacheWhileHolding() {
+    return true;
+  }
+
+  @Override
   public Conversation.SkippedStatements statementsOn(ServerConnection connection) {
     return Conversation.SkippedStatements.NONE;
   }

@@ -64,6 +64,11 @@ final class TransactionPooling implements Pooling {
   }
 
   @Override
+  public boolean asksCacheWhileHolding() {
+    return false;
+  }
+
+  @Override
   public Conversation.SkippedStatements statementsOn(ServerConnection connection) {
     return connection.statements();
   }

@@ -45,6 +45,11 @@ public final class ServerConnection implements PooledConnection {
   /** Transaction mode: what this connection has prepared under proxy names (only the holder touches it). */
   private ServerStatements statements;
   private volatile boolean broken;
+  /**
+   * A client sent it statements the answer cache cannot account for (a SET among them, maybe): its
+   * session settings may differ from what its clients asked for, so its answers fill no cache.
+   */
+  private volatile boolean settingsUnknown;
   /** The server sent a FATAL (or PANIC) error: its own explanation of why the connection ends. */
   private volatile boolean saidGoodbye;
 
@@ -126,6 +131,20 @@ public final class ServerConnection implements PooledConnection {
   @Override
   public void close(CloseReason reason) {
     close();
+  }
+
+  /** The answer cache cannot vouch for this connection's settings (see {@link #settingsUnknown}). */
+  public void markSettingsUnknown() {
+    settingsUnknown = true;
+  }
+
+  /** A DISCARD ALL was queued ahead of everything its next holder sends: its settings are the defaults again. */
+  public void settingsReset() {
+    settingsUnknown = false;
+  }
+
+  public boolean settingsUnknown() {
+    return settingsUnknown;
   }
 
   /** The session defaults the server reported at login. */

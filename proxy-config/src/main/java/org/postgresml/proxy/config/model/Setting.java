@@ -108,7 +108,16 @@ public enum Setting {
           + " forwarded cancel"),
   FLEET_PEER_SECRET_FILE("fleet.peerSecretFile", "--fleet-secret-file FILE", "PGML_PROXY_FLEET_SECRET_FILE",
       Kind.TEXT, null, "none (no fleet)", Apply.ON_RESTART,
-      "File holding the secret (16+ bytes) every replica shares to sign forwarded cancels");
+      "File holding the secret (16+ bytes) every replica shares to sign forwarded cancels"),
+  CACHE_FUNCTIONS("cache.functions", null, null, Kind.LIST, null, "none (the cache is off)", Apply.ON_RELOAD,
+      "Functions whose calls the answer cache may serve (docs/cache.md): name (schema.function, lower case) and"
+          + " public (true: one answer for every user of a database)"),
+  CACHE_MAX_SIZE("cache.maxSize", null, null, Kind.SIZE, "256MB", null, Apply.ON_RELOAD,
+      "Byte budget of the cached answers, keys included (1MB to 64GB)"),
+  CACHE_TTL("cache.ttl", null, null, Kind.DURATION, "1h", null, Apply.ON_RELOAD,
+      "How long a cached answer is served"),
+  CACHE_GENERATION("cache.generation", null, null, Kind.NUMBER, "0", null, Apply.ON_RELOAD,
+      "Any 64-bit number; a change empties the cache (bump it after a model upgrade)");
 
   /** How a value is written, so that its default can be parsed and shown like the value itself. */
   public enum Kind {

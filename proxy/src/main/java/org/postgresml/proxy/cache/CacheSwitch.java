@@ -1,0 +1,64 @@
+package org.postgresml.proxy.cache;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A session's own switch, {@code SET pgml_proxy.cache = off} (also {@code TO}, {@code SET SESSION},
+ * quoted values, {@code DEFAULT}) and {@code RESET pgml_proxy.cache}, read as PostgreSQL reads a
+ * boolean setting. The proxy answers it itself, outside a transaction block, so it never reaches
+ * (or lingers on) a pooled server connection.
+ */
+public final class CacheSwitch {
+
+  /** The setting's name, as in startup options ({@code -c pgml_proxy.cache=off}). */
+  public static final String NAME = "pgml_proxy.cache";
+
+  private static final String WS = "[ \\t\\n\\r\\f]";
+  private static final Pattern STATEMENT = Pattern.compile(WS + "*(?:SET" + WS + "+(?:SESSION" + WS + "+)?"
+      + "pgml_proxy\\.cache(?:" + WS + "*=" + WS + "*|" + WS + "+TO" + WS + "+)(?<value>'[^']*'|[A-Za-z0-9_]+)"
+      + "|(?<reset>RESET)" + WS + "+pgml_proxy\\.cache)" + WS + "*;?" + WS + "*", Pattern.CASE_INSENSITIVE);
+
+  /** What a statement says: not this switch at all, on, off, or a value that is no boolean. */
+  public enum Said { NOT_THE_SWITCH, ON, OFF, INVALID }
+
+  private CacheSwitch() {}
+
+  public static Said read(String sql) {
+    Matcher matcher = STATEMENT.matcher(sql);
+    if (!matcher.matches()) {
+      return Said.NOT_THE_SWITCH;
+    }
+    if (matcher.group("reset") != null) {
+      return Said.ON;
+    }
+    String value = matcher.group("value");
+    if (value.startsWith("'")) {
+      value = value.substring(1, value.length() - 1);
+    }
+    return value.equalsIgnoreCase("default") ? Said.ON : bool(value).map(on -> on ? Said.ON : Said.OFF)
+        .orElse(Said.INVALID);
+  }
+
+  /** PostgreSQL's booleans: on, off, true, false, yes, no, 1, 0 (and unique prefixes of the words). */
+  public static Optional<Boolean> bool(String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (value.equals("1") || value.equals("on") || isPrefix(value, "true") || isPrefix(value, "yes")) {
+      return Optional.of(true);
+    }
+    if (value.equals("0") || value.length() >= 2 && isPrefix(value, "off") || isPrefix(value, "false")
+        || isPrefix(value, "no")) {
+      return Optional.of(false);
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isPrefix(String value, String word) {
+    return word.startsWith(value);
+  }
+}

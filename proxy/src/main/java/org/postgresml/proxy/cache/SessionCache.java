@@ -1,0 +1,324 @@
+package org.postgresml.proxy.cache;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.postgresml.proxy.protocol.MessageType;
+import org.postgresml.proxy.protocol.SqlState;
+import org.postgresml.proxy.protocol.backend.CommandComplete;
+import org.postgresml.proxy.protocol.backend.ErrorResponse;
+import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
+import org.postgresml.proxy.upstream.ServerConnection;
+
+/**
+ * One client session's side of the cache, on its event loop. The session asks {@link #offer} with
+ * a Query sent while it owes the client nothing outside a transaction block; a hit is answered here
+ * (no server connection needed), a miss leads or waits for the same call in flight. The rules that
+ * keep answers right:
+ * <ul>
+ *   <li>Only a session that has sent nothing but cacheable calls (and this switch) since login uses
+ *       the cache: anything else might have changed a setting the answer's text depends on.</li>
+ *   <li>Only a server connection that never carried such other traffic (or was reset by DISCARD ALL
+ *       since) fills it; {@link #beforeRelay} marks the ones that did.</li>
+ *   <li>Only UTF8 clients with standard_conforming_strings on (what the matcher reads).</li>
+ * </ul>
+ */
+public final class SessionCache {
+
+  /** Reported settings that shape how a value is written out. */
+  private static final Set<String> OUTPUT_SETTINGS = Set.of("client_encoding", "datestyle", "intervalstyle",
+      "timezone", "standard_conforming_strings");
+  private static final byte[] READY_IDLE = {MessageType.READY_FOR_QUERY, 0, 0, 0, 5, 'I'};
+
+  /** What the session does with the Query it offered. */
+  public enum Step {
+    /** Answered here (written and flushed); the frame was released. */
+    ANSWERED,
+    /** The session relays the frame as usual (not cacheable, or this session leads the call). */
+    RELAY,
+    /** Held here until the same call in flight ends; the session reads nothing meanwhile. */
+    WAITING
+  }
+
+  /** Before login, the admin console, a session that cannot use the cache. */
+  public static final SessionCache NONE = new SessionCache(null, null, "", "", "", false);
+
+  private final AnswerCache cache;
+  private final Channel channel;
+  private final String database;
+  private final String user;
+  private final String settings;
+  private boolean usable;
+  private boolean switchedOn = true;
+  /** The frame offered last: its relay that follows is not read again. */
+  private ByteBuf offered;
+  private AnswerCache.FlightKey leading;
+  private AnswerRecorder recorder;
+  private AnswerCache.FlightKey waitingFor;
+  private Consumer<Flight.Outcome> waiter;
+  private ByteBuf held;
+  private ScheduledFuture<?> waitTimeout;
+
+  private SessionCache(AnswerCache cache, Channel channel, String database, String user, String settings,
+      boolean usable) {
+    this.cache = cache;
+    this.channel = channel;
+    this.database = database;
+    this.user = user;
+    this.settings = settings;
+    this.usable = usable;
+  }
+
+  /**
+   * @param reported the parameters the client was told at login
+   * @param clientSettings the client's startup settings by lower-case name ({@code -c pgml_proxy.cache=off} among them)
+   */
+  public static SessionCache open(AnswerCache cache, Channel channel, String database, String user,
+      Map<String, String> reported, Map<String, String> clientSettings) {
+    Map<String, String> shaping = new TreeMap<>();
+    reported.forEach((name, value) -> {
+      if (OUTPUT_SETTINGS.contains(name.toLowerCase(Locale.ROOT))) {
+        shaping.put(name.toLowerCase(Locale.ROOT), value);
+      }
+    });
+    clientSettings.forEach((name, value) -> {
+      if (!name.equals("application_name") && !name.startsWith("pgml_proxy.")) {
+        shaping.put(name, value);
+      }
+    });
+    boolean readable = "UTF8".equalsIgnoreCase(shaping.get("client_encoding"))
+        && "on".equalsIgnoreCase(shaping.get("standard_conforming_strings"));
+    SessionCache session = new SessionCache(cache, channel, database, user, shaping.toString(), readable);
+    String startupSwitch = clientSettings.get(CacheSwitch.NAME);
+    // -c pgml_proxy.cache=off; a value that is no boolean turns it off too (the safe reading).
+    session.switchedOn = startupSwitch == null || CacheSwitch.bool(startupSwitch).orElse(false);
+    return session;
+  }
+
+  /**
+   * A Query the client sent while nothing is owed to it and no transaction is open. Returns what the
+   * session does next; for {@link Step#WAITING}, {@code resume} later gets, on the session's loop,
+   * the frame to relay after all (the call failed to come back shared) or null (answered).
+   */
+  public Step offer(ByteBuf query, Duration maxWait, Consumer<ByteBuf> resume) {
+    if (query == offered) {
+      return Step.RELAY; // handed back by a flight that brought nothing to share: it goes to the upstream
+    }
+    offered = null;
+    if (cache == null || !usable) {
+      return relay(query);
+    }
+    Optional<String> text = text(query);
+    if (text.isEmpty()) {
+      usable = false;
+      return relay(query);
+    }
+    CacheSwitch.Said said = CacheSwitch.read(text.get());
+    if (said != CacheSwitch.Said.NOT_THE_SWITCH) {
+      answerSwitch(said);
+      query.release();
+      return Step.ANSWERED;
+    }
+    var functions = cache.settings().functions();
+    Optional<CacheableCall> call = CacheableCall.match(text.get(), functions.keySet());
+    if (call.isEmpty() && HarmlessStatement.matches(text.get())) {
+      return relay(query);
+    }
+    if (call.isEmpty()) {
+      usable = false; // whatever it was, it may have changed how answers read
+      return relay(query);
+    }
+    if (!switchedOn) {
+      cache.bypassed(call.get().function());
+      return relay(query);
+    }
+    boolean shared = functions.getOrDefault(call.get().function(), false);
+    CacheKey key = new CacheKey(database, shared ? "" : user, call.get().function(), call.get().canonical(), settings,
+        cache.settings().generation());
+    Consumer<Flight.Outcome> mine = outcome -> channel.eventLoop().execute(() -> heard(outcome, resume));
+    AnswerCache.Lookup lookup = cache.lookup(key, text.get(), mine);
+    if (lookup instanceof AnswerCache.Lookup.Hit hit) {
+      query.release();
+      replay(hit.answer().bytes());
+      return Step.ANSWERED;
+    }
+    if (lookup instanceof AnswerCache.Lookup.Lead lead) {
+      leading = lead.flight();
+      recorder = new AnswerRecorder(cache.maxEntryBytes());
+      return relay(query);
+    }
+    waitingFor = ((AnswerCache.Lookup.Wait) lookup).flight();
+    waiter = mine;
+    held = query;
+    waitTimeout = channel.eventLoop().schedule(() -> gaveUp(resume, maxWait), maxWait.toMillis(),
+        TimeUnit.MILLISECONDS);
+    return Step.WAITING;
+  }
+
+  // The session relays this frame next: beforeRelay knows it was read here already.
+  private Step relay(ByteBuf query) {
+    offered = query;
+    return Step.RELAY;
+  }
+
+  /**
+   * Every frame on its way to the server. One that is not a cacheable call (or this switch) ends
+   * the session's use of the cache, and from then on marks each connection it goes to as one whose
+   * settings the cache cannot vouch for.
+   */
+  public void beforeRelay(ByteBuf frame, ServerConnection server) {
+    if (frame == offered) {
+      offered = null;
+      if (usable) {
+        return; // read in offer already
+      }
+    } else if (usable && !isCacheable(frame)) {
+      usable = false;
+    }
+    if (!usable && server != null) {
+      server.markSettingsUnknown();
+    }
+  }
+
+  private boolean isCacheable(ByteBuf frame) {
+    if (cache == null || frame.getByte(frame.readerIndex()) != MessageType.QUERY) {
+      return false;
+    }
+    Optional<String> text = text(frame);
+    return text.isPresent() && (CacheableCall.match(text.get(), cache.settings().functions().keySet()).isPresent()
+        || HarmlessStatement.matches(text.get()));
+  }
+
+  /** A frame from the server on its way to the client (the session still owns it). */
+  public void fromServer(ByteBuf frame) {
+    if (recorder != null && frame.getByte(frame.readerIndex()) != MessageType.READY_FOR_QUERY) {
+      recorder.record(frame);
+    }
+  }
+
+  /** The ReadyForQuery that settles the client's Query came, from {@code server}. */
+  public void answered(TransactionStatus status, ServerConnection server) {
+    if (leading == null) {
+      return;
+    }
+    AnswerCache.FlightKey flight = leading;
+    AnswerRecorder reply = recorder;
+    leading = null;
+    recorder = null;
+    boolean trusted = status == TransactionStatus.IDLE && server != null && !server.settingsUnknown();
+    Flight.Outcome outcome = !trusted ? new Flight.Outcome.GoAlone() : switch (reply.verdict()) {
+      case ANSWER -> new Flight.Outcome.Answered(reply.bytes());
+      case FAILURE -> new Flight.Outcome.Failed(reply.bytes());
+      case UNSHARABLE -> new Flight.Outcome.GoAlone();
+    };
+    cache.land(flight, outcome);
+  }
+
+  private void heard(Flight.Outcome outcome, Consumer<ByteBuf> resume) {
+    if (held == null || !channel.isActive()) {
+      return; // timed out or gone meanwhile
+    }
+    ByteBuf frame = stopWaiting();
+    if (outcome instanceof Flight.Outcome.Answered answered) {
+      frame.release();
+      replay(answered.bytes());
+      resume.accept(null);
+    } else if (outcome instanceof Flight.Outcome.Failed failed) {
+      frame.release();
+      replay(failed.bytes());
+      resume.accept(null);
+    } else {
+      offered = frame; // relayed as it is, not offered again
+      resume.accept(frame);
+    }
+  }
+
+  private void gaveUp(Consumer<ByteBuf> resume, Duration waited) {
+    if (held == null || !channel.isActive()) {
+      return;
+    }
+    cache.leave(waitingFor, waiter);
+    stopWaiting().release();
+    channel.write(ErrorResponse.error(SqlState.QUERY_CANCELED, "the same call, in flight for another client,"
+        + " did not finish within pool.queryWaitTimeout (" + waited.toMillis() + " ms)").encode(channel.alloc()),
+        channel.voidPromise());
+    channel.writeAndFlush(Unpooled.wrappedBuffer(READY_IDLE), channel.voidPromise());
+    resume.accept(null);
+  }
+
+  private ByteBuf stopWaiting() {
+    ByteBuf frame = held;
+    held = null;
+    waitingFor = null;
+    waiter = null;
+    if (waitTimeout != null) {
+      waitTimeout.cancel(false);
+      waitTimeout = null;
+    }
+    return frame;
+  }
+
+  /** The session ends: a call it leads goes to its waiters as unshared, a wait is dropped. */
+  public void close() {
+    if (leading != null) {
+      cache.abandon(leading);
+      leading = null;
+      recorder = null;
+    }
+    if (held != null) {
+      cache.leave(waitingFor, waiter);
+      stopWaiting().release();
+    }
+  }
+
+  private void replay(byte[] answer) {
+    channel.writeAndFlush(Unpooled.wrappedBuffer(answer, READY_IDLE), channel.voidPromise());
+  }
+
+  private void answerSwitch(CacheSwitch.Said said) {
+    ByteBuf reply;
+    if (said == CacheSwitch.Said.INVALID) {
+      reply = ErrorResponse.error(SqlState.INVALID_PARAMETER_VALUE, "parameter \"" + CacheSwitch.NAME
+          + "\" requires a Boolean value").encode(channel.alloc());
+    } else {
+      switchedOn = said == CacheSwitch.Said.ON;
+      reply = new CommandComplete("SET").encode(channel.alloc());
+    }
+    channel.write(reply, channel.voidPromise());
+    channel.writeAndFlush(Unpooled.wrappedBuffer(READY_IDLE), channel.voidPromise());
+  }
+
+  /** The query string of a Query frame, when it is valid UTF-8 with its one terminating NUL. */
+  private static Optional<String> text(ByteBuf frame) {
+    int start = frame.readerIndex() + 5;
+    int end = frame.writerIndex() - 1;
+    if (end < start || frame.getByte(end) != 0 || frame.indexOf(start, end, (byte) 0) >= 0) {
+      return Optional.empty();
+    }
+    ByteBuffer bytes = frame.nioBuffer(start, end - start);
+    try {
+      return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString());
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Whether this session still answers from the cache (tests). */
+  public boolean usable() {
+    return usable && switchedOn;
+  }
+}

@@ -1,0 +1,228 @@
+package org.postgresml.proxy.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.postgresml.proxy.cache.CachedProxy.ALICE;
+import static org.postgresml.proxy.cache.CachedProxy.BOB;
+import static org.postgresml.proxy.cache.CachedProxy.embed;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.testing.PgmlStandIn;
+import org.postgresml.testing.netty.NettyLeakCheck;
+
+/**
+ * What turns the cache off or empties it (a session's SET, its startup option, RELOAD of the
+ * cache section, CACHE CLEAR), its budget under a flood, its meters, and why another client's
+ * settings cannot get into what it keeps.
+ */
+@ExtendWith(NettyLeakCheck.class)
+class CacheControlIT {
+
+  /** What PostgreSQL answers to a SET outside a transaction: CommandComplete "SET", ReadyForQuery idle. */
+  private static final byte[] SET_DONE = {'C', 0, 0, 0, 8, 'S', 'E', 'T', 0, 'Z', 0, 0, 0, 5, 'I'};
+
+  private static UpstreamDatabase upstream;
+
+  @BeforeAll
+  static void start() {
+    upstream = UpstreamDatabase.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (upstream != null) {
+      upstream.close();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"session", "transaction"})
+  void aSessionTurnsTheCacheOffAndOnWithSet(String mode) throws Exception {
+    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, AnswerCacheIT.PUBLIC)) {
+      String sql = embed("m", "switch " + mode);
+      try (WireClient warm = proxy.login(ALICE)) {
+        warm.query(sql);
+      }
+      long before = proxy.calls();
+      try (WireClient client = proxy.login(BOB)) {
+        assertThat(client.query("SET pgml_proxy.cache = off")).isEqualTo(SET_DONE);
+        client.query(sql);
+        client.query(sql);
+        assertThat(proxy.calls()).isEqualTo(before + 2);
+        assertThat(proxy.shown("pgml.embed", "bypassed")).isEqualTo(2);
+        byte[] refused = client.query("SET pgml_proxy.cache = maybe");
+        assertThat(WireClient.errorField(refused, 'C')).isEqualTo("22023");
+        assertThat(WireClient.errorField(refused, 'M')).isEqualTo("parameter \"pgml_proxy.cache\" requires a Boolean"
+            + " value");
+        assertThat(client.query("RESET pgml_proxy.cache")).isEqualTo(SET_DONE);
+        client.query(sql);
+        assertThat(proxy.calls()).isEqualTo(before + 2);
+        // Inside a transaction the proxy leaves it to PostgreSQL, which takes a dotted name as a custom setting.
+        client.query("BEGIN");
+        byte[] inside = client.query("SET pgml_proxy.cache = off");
+        assertThat(WireClient.types(inside)).isEqualTo("CZ");
+        assertThat(inside[inside.length - 1]).isEqualTo((byte) 'T');
+        client.query("COMMIT");
+      }
+      // The same as a startup option, or a startup parameter.
+      for (Map<String, String> startup : new Map[] {Map.of("options", "-c pgml_proxy.cache=off"),
+          Map.of("pgml_proxy.cache", "off")}) {
+        try (WireClient client = proxy.login(BOB, startup)) {
+          client.query(sql);
+        }
+      }
+      assertThat(proxy.calls()).isEqualTo(before + 4);
+    }
+  }
+
+  @Test
+  void aFloodOfDistinctCallsStaysWithinTheBudget() throws Exception {
+    String budget = """
+        cache:
+          functions: [{name: pgml.embed, public: true}]
+          maxSize: 1MB
+        """;
+    try (CachedProxy proxy = new CachedProxy(upstream, "transaction", 4, budget);
+        WireClient client = proxy.login(ALICE)) {
+      String filler = "x".repeat(1500);
+      int calls = 1200;
+      for (int i = 0; i < calls; i++) {
+        client.query(embed("m", i + filler));
+      }
+      AnswerCache cache = proxy.proxy().server().cache();
+      assertThat(cache.bytes()).isPositive().isLessThanOrEqualTo(1024 * 1024);
+      Map<String, String> totals = proxy.showCache().get("*");
+      assertThat(Long.parseLong(totals.get("bytes"))).isLessThanOrEqualTo(Long.parseLong(totals.get("max_bytes")));
+      assertThat(Long.parseLong(totals.get("evictions"))).isPositive();
+      assertThat(Long.parseLong(totals.get("entries"))).isLessThan(calls);
+      assertThat(Long.parseLong(totals.get("misses"))).isEqualTo(calls);
+      // A smaller budget by RELOAD applies to what is there at once.
+      proxy.reload(4, budget.replace("1MB", "2MB"));
+      assertThat(cache.bytes()).isLessThanOrEqualTo(2 * 1024 * 1024);
+    }
+  }
+
+  @Test
+  void reloadEmptiesOnANewGenerationTurnsOffWithNoFunctionsAndAppliesTheTtl() throws Exception {
+    try (CachedProxy proxy = new CachedProxy(upstream, "session", 4, AnswerCacheIT.PUBLIC)) {
+      String sql = embed("m", "reload");
+      try (WireClient client = proxy.login(ALICE)) {
+        client.query(sql);
+        client.query(sql);
+      }
+      long before = proxy.calls();
+      // Through the admin console's RELOAD, as an operator would.
+      proxy.reload(4, "cache: {functions: []}");
+      assertThat(proxy.shown("*", "entries")).isZero();
+      try (WireClient client = proxy.login(ALICE)) {
+        client.query(sql);
+        client.query(sql);
+      }
+      assertThat(proxy.calls()).isEqualTo(before + 2);
+      assertThat(proxy.showCache().get("*")).containsEntry("entries", "0");
+      proxy.reload(4, AnswerCacheIT.PUBLIC + "  ttl: 1s\n");
+      try (WireClient client = proxy.login(ALICE)) {
+        client.query(sql);
+        client.query(sql);
+      }
+      assertThat(proxy.calls()).isEqualTo(before + 3);
+      await().atMost(Duration.ofSeconds(30)).until(() -> proxy.shown("*", "entries") == 0);
+      try (WireClient client = proxy.login(ALICE)) {
+        client.query(sql);
+      }
+      assertThat(proxy.calls()).isEqualTo(before + 4);
+      byte[] cleared = proxy.admin("CACHE CLEAR");
+      assertThat(WireClient.types(cleared)).isEqualTo("CZ");
+      assertThat(proxy.shown("*", "entries")).isZero();
+      assertThat(proxy.admin("RELOAD")).isNotEmpty();
+    }
+  }
+
+  @Test
+  void anotherClientsSettingNeverGetsIntoTheCache() throws Exception {
+    // Transaction mode, one server connection per pool (a pool per user and database): Alice's SET
+    // stays on hers (as in every transaction pooler), so her next session's answer there is shaped by
+    // it; it must not be kept, least of all for a public function that Bob shares.
+    try (CachedProxy proxy = new CachedProxy(upstream, "transaction", 1, AnswerCacheIT.PUBLIC)) {
+      String sql = embed("m", "poison");
+      try (WireClient alice = proxy.login(ALICE)) {
+        alice.query("SET extra_float_digits = -10");
+        long before = proxy.calls();
+        try (WireClient again = proxy.login(ALICE)) {
+          String shaped = WireClient.rows(again.query(sql)).get(0).get("embed");
+          assertThat(shaped).isNotEqualTo(text(PgmlStandIn.expectedEmbedding("m", "poison")));
+          again.query(sql);
+        }
+        assertThat(proxy.calls()).isEqualTo(before + 2);
+        assertThat(proxy.shown("*", "entries")).isZero();
+        try (WireClient bob = proxy.login(BOB)) {
+          assertThat(WireClient.rows(bob.query(sql)).get(0).get("embed"))
+              .isEqualTo(text(PgmlStandIn.expectedEmbedding("m", "poison")));
+        }
+        assertThat(proxy.shown("*", "entries")).isEqualTo(1);
+      }
+    }
+    // Session mode: DISCARD ALL resets the connection when Alice leaves; the next client's answer is true and kept.
+    try (CachedProxy proxy = new CachedProxy(upstream, "session", 1, AnswerCacheIT.PUBLIC)) {
+      String sql = embed("m", "poison, then reset");
+      try (WireClient alice = proxy.login(ALICE)) {
+        alice.query("SET extra_float_digits = -10");
+        alice.query(sql);
+      }
+      long before = proxy.calls();
+      try (WireClient bob = proxy.login(BOB)) {
+        assertThat(WireClient.rows(bob.query(sql)).get(0).get("embed")).isEqualTo(text(
+            PgmlStandIn.expectedEmbedding("m", "poison, then reset")));
+        bob.query(sql);
+      }
+      assertThat(proxy.calls()).isEqualTo(before + 1);
+    }
+  }
+
+  @Test
+  void countersReachPrometheus() throws Exception {
+    try (CachedProxy proxy = new CachedProxy(upstream, "session", 4, AnswerCacheIT.PUBLIC)) {
+      try (WireClient client = proxy.login(ALICE)) {
+        client.query(embed("m", "metrics"));
+        client.query(embed("m", "metrics"));
+        client.query(embed("m", "metrics"));
+      }
+      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + proxy.proxy().httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(value(metrics, "pgml_proxy_cache_hits_total{function=\"pgml.embed\"}")).isEqualTo(2);
+      assertThat(value(metrics, "pgml_proxy_cache_misses_total{function=\"pgml.embed\"}")).isEqualTo(1);
+      assertThat(value(metrics, "pgml_proxy_cache_entries")).isEqualTo(1);
+      assertThat(value(metrics, "pgml_proxy_cache_max_size_bytes")).isEqualTo(16 * 1024 * 1024);
+      assertThat(value(metrics, "pgml_proxy_cache_size_bytes")).isPositive();
+    }
+  }
+
+  private static double value(String metrics, String series) {
+    Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
+    assertThat(matcher.find()).as(series + " in /metrics").isTrue();
+    return Double.parseDouble(matcher.group(1));
+  }
+
+  /** real[] as PostgreSQL writes it with the default extra_float_digits. */
+  private static String text(float[] vector) {
+    StringBuilder text = new StringBuilder("{");
+    for (int i = 0; i < vector.length; i++) {
+      text.append(i == 0 ? "" : ",").append(Float.toString(vector[i]).replaceAll("\\.0$", ""));
+    }
+    return text.append('}').toString();
+  }
+}
