@@ -81,8 +81,12 @@ final class ClientLogin {
       return refuse(new StartupCheck.Refusal(SqlState.INVALID_PASSWORD,
           "password authentication failed for user \"" + startup.user() + "\""));
     }
-    if (step.reply() != null) {
-      channel.writeAndFlush(step.reply());
+    if (step.reply() != null && step.authenticated()) {
+      // SASL's final message goes out with AuthenticationOk and the rest of the greeting (or the
+      // error that ends the login), which every path from a login flushes: one write, one wake-up.
+      channel.write(step.reply(), channel.voidPromise());
+    } else if (step.reply() != null) {
+      channel.writeAndFlush(step.reply(), channel.voidPromise());
     }
     return step.authenticated() ? loggedIn() : Progress.PASSWORD_ASKED;
   }

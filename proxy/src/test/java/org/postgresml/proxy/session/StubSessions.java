@@ -24,6 +24,7 @@ import org.postgresml.proxy.pool.ServerConnectionProvider;
 import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
+import org.postgresml.proxy.tls.ClientTlsContext;
 import org.postgresml.proxy.upstream.ServerConnection;
 import org.postgresml.proxy.upstream.UpstreamException;
 
@@ -58,8 +59,9 @@ public final class StubSessions {
         new PrintWriter(new StringWriter()), new PrintWriter(errors)).settings()
         .orElseThrow(() -> new IllegalArgumentException(errors.toString()));
     AdminConsole console = new AdminConsole(new org.postgresml.proxy.admin.StubAdminContext());
-    return new StubSessions(new SessionContext(settings, Optional.empty(), new ClientUsers(settings.clientUsers()),
-        new CancelDispatch(new CancelKeys(), Optional.empty()), servers, new SessionRegistry(),
+    return new StubSessions(new SessionContext(settings, settings.clientTls().map(ClientTlsContext::create),
+        new ClientUsers(settings.clientUsers()), new CancelDispatch(new CancelKeys(), Optional.empty()), servers,
+        new SessionRegistry(),
         new ProxyMetrics(), new AdminAccess(settings::adminUsers, console)));
   }
 
@@ -73,7 +75,7 @@ public final class StubSessions {
     return ledger.channel(new NegotiationHandler(context), new ClientSession(context));
   }
 
-  /** What the sessions share. */
+  /** What the sessions share (cancel keys, settings), for tests of one handler. */
   SessionContext context() {
     return context;
   }

@@ -6,11 +6,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.postgresml.proxy.pool.CloseReason;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
@@ -32,29 +32,32 @@ class ServerConnectionTest {
   }
 
   @Test
-  void aHealthCheckIsAnEmptyQueryThatMustEndInReadyForQueryWithoutAnError() {
-    CompletionStage<Boolean> healthy = connection.checkHealth();
+  void theProxysOwnQueryGoesOutAtOnceAndHearsWhetherItFailed() {
+    AtomicReference<Optional<ErrorResponse>> verdict = new AtomicReference<>();
+    connection.runInternal("", verdict::set); // a health check's empty query
     List<ByteBuf> sent = server.receivedFrames();
     assertThat(sent).hasSize(1);
     assertThat((char) sent.get(0).getByte(0)).isEqualTo('Q');
     assertThat(Codec.body(sent.get(0)).toString(StandardCharsets.UTF_8)).isEqualTo("\0");
     sent.forEach(ByteBuf::release);
     server.says(ALLOC.buffer().writeByte('I').writeInt(4)); // EmptyQueryResponse
+    assertThat(verdict.get()).as("nothing until its ReadyForQuery").isNull();
     server.says(new ReadyForQuery(TransactionStatus.IDLE).encode(ALLOC));
-    assertThat(healthy.toCompletableFuture()).isCompletedWithValue(true);
+    assertThat(verdict.get()).isEmpty();
 
-    CompletionStage<Boolean> failed = connection.checkHealth();
+    AtomicReference<Optional<ErrorResponse>> failed = new AtomicReference<>();
+    connection.runInternal("", failed::set);
     server.received();
     server.says(ErrorResponse.error("57014", "canceling statement").encode(ALLOC));
     server.says(new ReadyForQuery(TransactionStatus.IDLE).encode(ALLOC));
-    assertThat(failed.toCompletableFuture()).isCompletedWithValue(false);
+    assertThat(failed.get()).hasValueSatisfying(error -> assertThat(error.sqlState()).isEqualTo("57014"));
   }
 
   @Test
   void closingSaysGoodbyeToTheServer() {
-    connection.close(CloseReason.IDLE_TIMEOUT);
+    connection.close();
     assertThat(server.received()).isEqualTo("X");
-    assertThat(connection.isOpen()).isFalse();
+    assertThat(server.channel().isActive()).isFalse();
     assertThat(connection.isUsable()).isFalse();
   }
 
@@ -63,7 +66,7 @@ class ServerConnectionTest {
     assertThat(connection.isUsable()).isTrue();
     connection.markBroken();
     assertThat(connection.isUsable()).isFalse();
-    assertThat(connection.isOpen()).as("broken, not closed: the pool closes it").isTrue();
+    assertThat(server.channel().isActive()).as("broken, not closed: the pool closes it").isTrue();
   }
 
   @Test
