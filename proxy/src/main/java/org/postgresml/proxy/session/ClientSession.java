@@ -158,7 +158,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     // Logged in: a wait for a server connection from here on is bounded by queryWaitTimeout instead.
-    loginTimeout.cancel(false);
+    cancelLoginTimeout();
     relay = loginEnd.relay();
     switch (joined) {
       case SERVED_LOCALLY -> {
@@ -171,6 +171,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         state = State.IDLE;
       }
       default -> acquireServer();
+    }
+  }
+
+  // Cancelled and dropped: an idle session holds no timer task.
+  private void cancelLoginTimeout() {
+    if (loginTimeout != null) {
+      loginTimeout.cancel(false);
+      loginTimeout = null;
     }
   }
 
@@ -425,9 +433,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.CLOSED;
-    if (loginTimeout != null) {
-      loginTimeout.cancel(false);
-    }
+    cancelLoginTimeout();
     for (ByteBuf frame = early.poll(); frame != null; frame = early.poll()) {
       frame.release();
     }
