@@ -19,7 +19,7 @@ class BenchSettingsTest {
     BenchSettings settings = profiles(Set.of("issue17"), Set.of());
 
     assertThat(BenchSettings.ALL_SCENARIOS.stream().filter(settings::includes))
-        .containsExactly("relay", "cpu", "login", "connect", "dblink", "select");
+        .containsExactly("relay", "cpu", "login", "connect", "dblink", "select", "idle", "copy");
     assertThat(settings.connectRoundTrips()).containsExactly(Duration.ofMillis(10));
     assertThat(settings.dblinkRoundTrips()).containsExactly(Duration.ofMillis(20));
     assertThat(settings.dblinkCallers()).containsExactly(1, 8);
@@ -31,10 +31,11 @@ class BenchSettingsTest {
     BenchSettings both = profiles(new java.util.LinkedHashSet<>(java.util.List.of("issue17", "issue18")), Set.of());
     assertThat(both.includes("cache")).isTrue();
     assertThat(both.includes("select")).isTrue();
-    assertThat(both.includes("idle")).isFalse();
+    assertThat(both.includes("tpcb")).isFalse();
+    assertThat(both.includes("operator")).isFalse();
     assertThat(both.runName()).isEqualTo("issue17+issue18");
 
-    BenchSettings narrowed = profiles(Set.of("issue17"), Set.of("cpu", "idle"));
+    BenchSettings narrowed = profiles(Set.of("issue17"), Set.of("cpu", "tpcb"));
     assertThat(BenchSettings.ALL_SCENARIOS.stream().filter(narrowed::includes)).containsExactly("cpu");
   }
 

@@ -1,17 +1,10 @@
 package org.postgresml.proxy;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,33 +14,35 @@ import org.postgresml.proxy.admin.AdminAccess;
 import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.proxy.admin.ProxyAdmin;
 import org.postgresml.proxy.cache.AnswerCache;
-import org.postgresml.proxy.config.ConfigException;
-import org.postgresml.proxy.config.ConfigFileWatcher;
-import org.postgresml.proxy.pool.PoolKey;
-import org.postgresml.proxy.pool.ServerPools;
 import org.postgresml.proxy.auth.ClientUsers;
-import org.postgresml.proxy.config.FleetSettings;
-import org.postgresml.proxy.config.ProxySettings;
+import org.postgresml.proxy.cancel.CancelDispatch;
+import org.postgresml.proxy.cancel.CancelKeys;
 import org.postgresml.proxy.cancel.FleetCancel;
 import org.postgresml.proxy.cancel.FleetCancelMetrics;
+import org.postgresml.proxy.config.ClientAuthMethod;
+import org.postgresml.proxy.config.ConfigFileWatcher;
+import org.postgresml.proxy.config.FleetSettings;
+import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.fleet.PeerDirectory;
 import org.postgresml.proxy.fleet.SelfAddress;
 import org.postgresml.proxy.net.Transport;
 import org.postgresml.proxy.observe.HealthServer;
 import org.postgresml.proxy.observe.ProxyMetrics;
-import org.postgresml.proxy.cancel.CancelDispatch;
-import org.postgresml.proxy.cancel.CancelKeys;
-import org.postgresml.proxy.session.ClientSession;
-import org.postgresml.proxy.session.NegotiationHandler;
+import org.postgresml.proxy.pool.PoolKey;
+import org.postgresml.proxy.pool.ServerPools;
 import org.postgresml.proxy.session.SessionContext;
 import org.postgresml.proxy.session.SessionRegistry;
 import org.postgresml.proxy.tls.ClientTlsContext;
-import org.postgresml.proxy.tls.UpstreamTlsContext;
 import org.postgresml.proxy.upstream.UpstreamConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running proxy: the PostgreSQL listener, the HTTP port, and an orderly shutdown. */
+/**
+ * The running proxy: composes the PostgreSQL listener ({@link ClientListener} with a
+ * {@link ClientChannelInitializer} per client), the pools, the HTTP port, the reload
+ * ({@link ConfigReload}) and the orderly shutdown ({@link ShutdownOnce} over the drain of
+ * {@link ShutdownCoordinator}).
+ */
 public final class ProxyServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
@@ -55,25 +50,21 @@ public final class ProxyServer implements AutoCloseable {
   /** How often the configuration file is compared with what was loaded. */
   private static final long CONFIG_CHECK_MILLIS = 1000;
 
-  private volatile ProxySettings settings;
-  private final Supplier<ProxySettings> reloadSource;
   private final ProxyMetrics metrics = new ProxyMetrics();
   private final SessionRegistry registry = new SessionRegistry();
   private final EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, Transport.selected().ioHandlers());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Transport.ioThreads(),
       Transport.selected().ioHandlers());
-  private volatile UpstreamConnector connector;
+  private final ConfigReload reload;
   private final ServerPools servers;
   private final SessionContext context;
   private final AnswerCache cache;
   private final HealthServer health;
   private final Optional<FleetCancel> fleet;
+  private final ClientListener listener;
   private final ShutdownCoordinator drain;
-  /** Completes when the first shutdown (SIGTERM, SHUTDOWN, close) has finished; later calls wait for it. */
-  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-  private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+  private final ShutdownOnce shutdown;
   private ConfigFileWatcher configWatcher;
-  private Channel listener;
   private volatile InetSocketAddress address;
   private Optional<InetSocketAddress> httpAddress = Optional.empty();
 
@@ -86,14 +77,22 @@ public final class ProxyServer implements AutoCloseable {
    *     changed file; null when there is nothing to re-read
    */
   public ProxyServer(ProxySettings settings, Supplier<ProxySettings> reloadSource) {
-    this.settings = settings;
-    this.reloadSource = reloadSource;
-    this.connector = new UpstreamConnector(settings.upstream(), UpstreamTlsContext.create(settings.upstream()), metrics);
-    this.servers = new ServerPools(connector, workers, settings.pool().mode(), settings.pool().perPool(),
+    this.reload = new ConfigReload(settings, reloadSource, metrics, new ConfigReload.Target() {
+      @Override
+      public void settingsChanged(ProxySettings next) {
+        applySettings(next);
+      }
+
+      @Override
+      public void upstreamChanged(UpstreamConnector next) {
+        applyUpstream(next);
+      }
+    });
+    this.servers = new ServerPools(reload.connector(), workers, settings.pool().mode(), settings.pool().perPool(),
         settings.pool().limits(), settings.pool().serverResetQuery(), metrics.registry(), registry::poolKeysInUse);
     this.fleet = fleetCancel(settings.fleet(), settings.port());
     this.cache = new AnswerCache(settings.cache(), metrics.registry());
-    ProxyAdmin admin = new ProxyAdmin(registry, servers, () -> this.settings, cache, new ProxyAdmin.Levers() {
+    ProxyAdmin admin = new ProxyAdmin(registry, servers, this::settings, cache, new ProxyAdmin.Levers() {
       @Override
       public CompletionStage<Void> reload() {
         return ProxyServer.this.reload();
@@ -104,15 +103,17 @@ public final class ProxyServer implements AutoCloseable {
         shutdownInBackground();
       }
     });
-    CancelDispatch cancels = new CancelDispatch(new CancelKeys(), fleet, () -> this.settings.cancel(),
+    CancelDispatch cancels = new CancelDispatch(new CancelKeys(), fleet, () -> settings().cancel(),
         metrics.registry());
     cancels.start(acceptor);
     this.context = new SessionContext(settings, settings.clientTls().map(ClientTlsContext::create),
         new ClientUsers(settings.clientUsers()),
         cancels, servers, registry, metrics,
-        new AdminAccess(() -> this.settings.adminUsers(), new AdminConsole(admin)), cache);
-    this.drain = new ShutdownCoordinator(registry, this::stopAccepting, metrics.registry());
-    this.health = new HealthServer(metrics, () -> connector, () -> drain.isStopping());
+        new AdminAccess(() -> settings().adminUsers(), new AdminConsole(admin)), cache);
+    this.listener = new ClientListener(acceptor, workers, new ClientChannelInitializer(context));
+    this.drain = new ShutdownCoordinator(registry, listener::close, metrics.registry());
+    this.shutdown = new ShutdownOnce(drain, this::stop);
+    this.health = new HealthServer(metrics, reload::connector, () -> drain.isStopping());
   }
 
   /** Fleet-wide cancel when a fleet secret is configured; the peers' port is ours (one Deployment). */
@@ -123,55 +124,20 @@ public final class ProxyServer implements AutoCloseable {
         new FleetCancelMetrics(metrics.registry())));
   }
 
-  /**
-   * Reads the settings again and applies what can change while running: users, pool sizes and
-   * timers, pool mode and reset query for new sessions, the upstream and its credentials. Sessions
-   * stay. When the upstream changed, the pools retire their old connections (idle ones now, held ones
-   * as clients release them). Settings that need a restart
-   * (ports, TLS files) are logged as such.
-   */
-  public CompletionStage<Void> reload() {
-    if (reloadSource == null) {
-      return CompletableFuture.failedFuture(new ConfigException("nothing to reload: the proxy was started without a"
-          + " configuration source"));
-    }
-    ProxySettings next;
-    try {
-      next = reloadSource.get();
-    } catch (ConfigException e) {
-      LOG.atWarn().addKeyValue("reason", e.getMessage()).log("reload rejected, keeping the running configuration");
-      return CompletableFuture.failedFuture(e);
-    }
-    ProxySettings previous = settings;
-    boolean upstreamChanged = !Objects.equals(previous.upstream(), next.upstream());
-    UpstreamConnector nextConnector = null;
-    if (upstreamChanged) {
-      try {
-        nextConnector = new UpstreamConnector(next.upstream(), UpstreamTlsContext.create(next.upstream()), metrics);
-      } catch (ConfigException e) {
-        LOG.atWarn().addKeyValue("reason", e.getMessage()).log("reload rejected, keeping the running configuration");
-        return CompletableFuture.failedFuture(e);
-      }
-    }
-    settings = next;
+  // A reload's new settings: users and session settings for new logins, sizes and mode for the pools.
+  private void applySettings(ProxySettings next) {
     context.reload(next, new ClientUsers(next.clientUsers()));
     cache.update(next.cache());
     servers.update(next.pool().mode(), next.pool().perPool(), next.pool().limits(), next.pool().serverResetQuery());
-    if (upstreamChanged) {
-      // New connections go to the new upstream; old ones close when idle or released, sessions stay.
-      connector = nextConnector;
-      servers.updateUpstream(nextConnector);
-      LOG.atInfo().addKeyValue("upstream", next.upstream().url()).log("upstream changed, pools drain their old"
-          + " connections");
-    }
-    if (previous.port() != next.port() || previous.httpPort() != next.httpPort()
-        || !previous.listenHost().equals(next.listenHost()) || !previous.clientTls().equals(next.clientTls())
-        || !previous.fleet().toString().equals(next.fleet().toString())) {
-      LOG.atWarn().log("listen address, ports, TLS files and fleet peers change only with a restart");
-    }
-    LOG.atInfo().addKeyValue("pool_mode", next.pool().mode()).addKeyValue("pool_size", next.pool().perPool().size())
-        .log("configuration reloaded");
-    return CompletableFuture.completedFuture(null);
+  }
+
+  private void applyUpstream(UpstreamConnector next) {
+    servers.updateUpstream(next);
+  }
+
+  /** Reads the settings again and applies what can change while running (see {@link ConfigReload}). */
+  public CompletionStage<Void> reload() {
+    return reload.reload();
   }
 
   /** Reload for SIGHUP and a changed file: the outcome goes to the log (reload() logs a rejection). */
@@ -180,13 +146,14 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   public ProxySettings settings() {
-    return settings;
+    return reload.settings();
   }
 
   /** Binds both ports; returns once clients can connect. */
   public ProxyServer start() throws InterruptedException {
+    ProxySettings settings = settings();
     try {
-      bind();
+      bind(settings);
     } catch (Exception e) { // a taken port surfaces here as an undeclared BindException
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -195,7 +162,7 @@ public final class ProxyServer implements AutoCloseable {
     LOG.atInfo().addKeyValue("address", address).addKeyValue("http", httpAddress.map(String::valueOf).orElse("off"))
         .addKeyValue("upstream", settings.upstream().url()).addKeyValue("sslmode", settings.upstream().sslMode().text())
         .addKeyValue("transport", Transport.selected().name()).log("pgml-proxy listening");
-    if (settings.clientAuthMethod() == org.postgresml.proxy.config.ClientAuthMethod.TRUST) {
+    if (settings.clientAuthMethod() == ClientAuthMethod.TRUST) {
       LOG.atWarn().addKeyValue("address", address).addKeyValue("allow_trust_on_network", settings.allowTrustOnNetwork())
           .log("client auth is trust: whoever reaches this address logs in as any configured user without a"
               + " password; the admin console takes only loopback clients");
@@ -203,22 +170,8 @@ public final class ProxyServer implements AutoCloseable {
     return this;
   }
 
-  private void bind() throws InterruptedException {
-    listener = new ServerBootstrap().group(acceptor, workers).channel(Transport.selected().serverChannel())
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
-        // Bounded buffering per direction: past 1 MB pending, the other side stops reading.
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast("negotiation", new NegotiationHandler(context))
-                .addLast("session", new ClientSession(context));
-          }
-        })
-        .bind(settings.listenHost(), settings.port()).sync().channel();
-    address = (InetSocketAddress) listener.localAddress();
+  private void bind(ProxySettings settings) throws InterruptedException {
+    address = listener.bind(settings.listenHost(), settings.port());
     settings.configFile().ifPresent(file -> configWatcher = new ConfigFileWatcher(file, this::reloadLogged)
         .start(acceptor, CONFIG_CHECK_MILLIS));
     // Warm connections of the URL's own pool open before any client arrives (the WAN win).
@@ -251,7 +204,7 @@ public final class ProxyServer implements AutoCloseable {
     return keys;
   }
 
-    public int activeSessions() {
+  public int activeSessions() {
     return registry.size();
   }
 
@@ -260,7 +213,8 @@ public final class ProxyServer implements AutoCloseable {
    * its own; returns at once. {@link #stopped()} completes when it is over.
    */
   public void shutdownInBackground() {
-    new Thread(() -> shutdown(settings.shutdownGrace(), settings.shutdownTimeout()), "pgml-proxy-shutdown").start();
+    new Thread(() -> shutdown(settings().shutdownGrace(), settings().shutdownTimeout()), "pgml-proxy-shutdown")
+        .start();
   }
 
   /** Stops accepting at once (no grace), then as {@link #shutdown(Duration, Duration)}. */
@@ -274,29 +228,12 @@ public final class ProxyServer implements AutoCloseable {
    * threads (see {@link ShutdownCoordinator}). Returns when stopped; a second call waits for the first.
    */
   public void shutdown(Duration grace, Duration timeout) {
-    if (!stopping.compareAndSet(false, true)) {
-      stopped.join(); // the admin SHUTDOWN and then SIGTERM: one drain, both return when it is done
-      return;
-    }
-    try {
-      drain.drain(grace, timeout);
-      stop();
-      stopped.complete(null);
-    } catch (RuntimeException | Error e) {
-      stopped.completeExceptionally(e);
-      throw e;
-    }
+    shutdown.run(grace, timeout);
   }
 
   /** Completes once a shutdown has stopped everything. */
   public CompletableFuture<Void> stopped() {
-    return stopped;
-  }
-
-  private void stopAccepting() {
-    if (listener != null) {
-      listener.close().syncUninterruptibly();
-    }
+    return shutdown.stopped();
   }
 
   private void stop() {

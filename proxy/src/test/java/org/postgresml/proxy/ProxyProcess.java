@@ -38,10 +38,18 @@ public final class ProxyProcess implements AutoCloseable {
    * Without a {@code --shutdown-grace} among the flags it gets 0s, so that closing it takes no grace.
    */
   public static ProxyProcess launch(int port, Map<String, String> env, List<String> args) throws IOException {
+    return launch(port, env, List.of(), args);
+  }
+
+  /** As {@link #launch(int, Map, List)}, with JVM options (system properties) before {@code -jar}. */
+  public static ProxyProcess launch(int port, Map<String, String> env, List<String> jvmOptions, List<String> args)
+      throws IOException {
     int httpPort = FreePorts.next();
     Path stderr = Files.createTempFile("pgml-proxy-", ".err");
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-Dio.netty.leakDetection.level=paranoid", "-jar", JAR.toString(), "--listen-host", "127.0.0.1", "--port",
+        "-XX:TieredStopAtLevel=1", "-Dio.netty.leakDetection.level=paranoid"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", JAR.toString(), "--listen-host", "127.0.0.1", "--port",
         Integer.toString(port), "--http-port", Integer.toString(httpPort)));
     command.addAll(args);
     if (!args.contains("--shutdown-grace")) {

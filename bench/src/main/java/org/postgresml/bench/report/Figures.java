@@ -13,6 +13,7 @@ public final class Figures {
 
   private final Map<String, Comparison> comparisons = new LinkedHashMap<>();
   private final Map<Duration, Double> measuredRoundTripMs = new LinkedHashMap<>();
+  private final Map<String, Double> values = new LinkedHashMap<>();
 
   public synchronized void put(String key, Comparison comparison) {
     comparisons.put(key, comparison);
@@ -20,6 +21,28 @@ public final class Figures {
 
   public synchronized Optional<Comparison> get(String key) {
     return Optional.ofNullable(comparisons.get(key));
+  }
+
+  /** A single figure of one target (say, KiB of RSS per idle connection), filed under a key. */
+  public synchronized void value(String key, double value) {
+    values.put(key, value);
+  }
+
+  public synchronized java.util.OptionalDouble value(String key) {
+    Double value = values.get(key);
+    return value == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(value);
+  }
+
+  public static String idleKib(String target) {
+    return "idle KiB per connection " + target;
+  }
+
+  public static String copyHeapMib(String target) {
+    return "copy heap MiB " + target;
+  }
+
+  public static String copyRssMib(String target) {
+    return "copy RSS MiB " + target;
   }
 
   public synchronized void roundTrip(Duration configured, double measuredMs) {

@@ -9,6 +9,15 @@ public record Goal(String text, double bound, boolean atMost) {
     return new Goal(String.format(Locale.ROOT, "≤ %.2f× %s", bound, of), bound, true);
   }
 
+  /** An absolute bound on pgml-proxy's own figure (say ≤ 4 KiB per idle connection). */
+  public static Goal absoluteAtMost(double bound, String unit) {
+    return new Goal(String.format(Locale.ROOT, "≤ %s %s", trim(bound), unit), bound, true);
+  }
+
+  private static String trim(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  }
+
   public static Goal atLeast(double bound, String of) {
     return new Goal(String.format(Locale.ROOT, "≥ %.2f× %s", bound, of), bound, false);
   }

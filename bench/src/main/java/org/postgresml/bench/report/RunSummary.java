@@ -71,7 +71,34 @@ public final class RunSummary {
             Optional.of(Goal.atLeast(1.1, "PgBouncer's transaction mode")), versusTransaction));
       });
     }
+    valueRow("idle client connection, KiB RSS each (transaction mode)", Figures::idleKib, 2,
+        Goal.absoluteAtMost(4, "KiB")).ifPresent(rows::add);
+    valueRow("large COPY (1 GiB in a full or profile run), peak heap growth MiB", Figures::copyHeapMib, 1, Goal.absoluteAtMost(32, "MiB"))
+        .ifPresent(rows::add);
+    valueRow("large COPY, peak RSS growth MiB", Figures::copyRssMib, 1, null).ifPresent(rows::add);
     return rows;
+  }
+
+  /** A row of single figures (one per target, no rounds): ratios of the values, the goal on pgml-proxy's own. */
+  private Optional<SummaryRow> valueRow(String figure, java.util.function.Function<String, String> key, int decimals,
+      Goal goal) {
+    java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+    boolean any = false;
+    for (String target : targets) {
+      java.util.OptionalDouble value = figures.value(key.apply(target));
+      any |= value.isPresent();
+      values.put(target, value.isPresent() ? String.format(Locale.ROOT, "%." + decimals + "f", value.getAsDouble())
+          : "–");
+    }
+    if (!any) {
+      return Optional.empty();
+    }
+    double proxy = figures.value(key.apply(PROXY)).orElse(Double.NaN);
+    Stats versusPgBouncer = single(proxy / figures.value(key.apply(PGBOUNCER)).orElse(Double.NaN));
+    Stats versusBaseline = baseline.map(name -> single(proxy / figures.value(key.apply(name)).orElse(Double.NaN)))
+        .orElse(Stats.of(List.of()));
+    return Optional.of(new SummaryRow(figure, values, versusPgBouncer, versusBaseline, Optional.ofNullable(goal),
+        proxy));
   }
 
   private SummaryRow row(String figure, Comparison comparison, boolean latency, int decimals, Optional<Goal> goal,

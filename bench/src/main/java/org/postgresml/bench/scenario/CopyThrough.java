@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 import org.postgresml.bench.BenchContext;
 import org.postgresml.bench.TargetSet;
+import org.postgresml.bench.report.Figures;
 import org.postgresml.bench.report.Section;
 import org.postgresml.bench.run.HeapSampler;
 import org.postgresml.bench.run.ProcStat;
@@ -42,7 +43,7 @@ public final class CopyThrough implements Scenario {
         "| target | MiB copied | MiB/s | peak RSS growth MiB | peak heap growth MiB |\n|---|---:|---:|---:|---:|\n");
     try (TargetSet set = context.targets(context.poolerSettings(PoolMode.SESSION), Duration.ZERO)) {
       for (Target target : set.targets()) {
-        table.append(measure(target, sql)).append('\n');
+        table.append(measure(context, target, sql)).append('\n');
       }
       set.skipped().forEach((name, reason) -> table.append("| ").append(name).append(" | skipped: ")
           .append(reason.replace("|", "/")).append(" | | | |\n"));
@@ -50,13 +51,14 @@ public final class CopyThrough implements Scenario {
     section.text("`" + sql + "` read with pgjdbc's CopyManager into a counting sink.\n\n" + table);
   }
 
-  private static String measure(Target target, String sql) {
+  private static String measure(BenchContext context, Target target, String sql) {
     Long pid = target.pid().isPresent() ? target.pid().getAsLong() : null;
     if (pid != null) {
       resetPeakRss(pid);
     }
     long rssBefore = pid == null ? 0 : ProcStat.rssKib(pid);
-    HeapSampler heap = PgmlProxy.NAME.equals(target.name()) && pid != null ? HeapSampler.start(pid) : null;
+    // Every pgml-proxy jar (the "before" one too) is a JVM whose heap can be sampled.
+    HeapSampler heap = target.name().startsWith(PgmlProxy.NAME) && pid != null ? HeapSampler.start(pid) : null;
     CountingSink sink = new CountingSink();
     long start = System.nanoTime();
     try (Connection connection = Probe.connect(target.endpoint())) {
@@ -70,13 +72,18 @@ public final class CopyThrough implements Scenario {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    String rss = pid == null ? "–"
-        : String.format(Locale.ROOT, "%.1f", (ProcStat.peakRssKib(pid) - rssBefore) / 1024.0);
+    String rss = "–";
+    if (pid != null) {
+      double rssMib = (ProcStat.peakRssKib(pid) - rssBefore) / 1024.0;
+      context.figures().value(Figures.copyRssMib(target.name()), rssMib);
+      rss = String.format(Locale.ROOT, "%.1f", rssMib);
+    }
     String heapGrowth = "–";
     if (heap != null) {
       OptionalDouble growth = heap.growthKib();
       heap.close();
       heapGrowth = growth.isPresent() ? String.format(Locale.ROOT, "%.1f", growth.getAsDouble() / 1024) : "no samples";
+      growth.ifPresent(kib -> context.figures().value(Figures.copyHeapMib(target.name()), kib / 1024));
     }
     return String.format(Locale.ROOT, "| %s | %d | %.0f | %s | %s |", target.name(), sink.bytes >> 20,
         sink.bytes / seconds / (1 << 20), rss, heapGrowth);

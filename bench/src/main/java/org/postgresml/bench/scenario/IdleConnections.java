@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.postgresml.bench.BenchContext;
 import org.postgresml.bench.TargetSet;
+import org.postgresml.bench.report.Figures;
 import org.postgresml.bench.report.Section;
 import org.postgresml.bench.run.ProcStat;
 import org.postgresml.bench.target.PoolMode;
@@ -42,7 +43,7 @@ public final class IdleConnections implements Scenario {
     PoolerSettings settings = new PoolerSettings(base.mode(), base.poolSize(), base.minPoolSize(), wanted + 100);
     try (TargetSet set = context.targets(settings, Duration.ZERO)) {
       for (Target pooler : set.poolers()) {
-        table.append(measure(pooler, wanted, limit)).append('\n');
+        table.append(measure(context, pooler, wanted, limit)).append('\n');
       }
       set.skipped().forEach((name, reason) -> table.append("| ").append(name).append(" | skipped: ")
           .append(reason.replace("|", "/")).append(" | | | |\n"));
@@ -51,7 +52,7 @@ public final class IdleConnections implements Scenario {
         + limit.toSeconds() + " s; RSS from /proc/<pid>/status.\n\n" + table);
   }
 
-  private static String measure(Target pooler, int wanted, Duration limit) {
+  private static String measure(BenchContext context, Target pooler, int wanted, Duration limit) {
     long pid = pooler.pid().orElseThrow();
     long before = ProcStat.rssKib(pid);
     List<Connection> held = new ArrayList<>(wanted);
@@ -64,6 +65,9 @@ public final class IdleConnections implements Scenario {
       long after = ProcStat.rssKib(pid);
       if (held.size() < wanted) {
         stop = " (time limit reached)";
+      }
+      if (!held.isEmpty()) {
+        context.figures().value(Figures.idleKib(pooler.name()), (after - before) / (double) held.size());
       }
       return String.format(Locale.ROOT, "| %s | %d%s | %.1f | %.1f | %.2f |", pooler.name(), held.size(), stop,
           before / 1024.0, after / 1024.0, held.isEmpty() ? Double.NaN : (after - before) / (double) held.size());

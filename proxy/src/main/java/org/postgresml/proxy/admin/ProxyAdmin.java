@@ -16,6 +16,7 @@ import org.postgresml.proxy.pool.PoolTraffic;
 import org.postgresml.proxy.pool.Pool;
 import org.postgresml.proxy.pool.PoolKey;
 import org.postgresml.proxy.pool.PoolStats;
+import org.postgresml.proxy.pool.PooledServer;
 import org.postgresml.proxy.pool.ServerPools;
 import org.postgresml.proxy.session.ClientSession;
 import org.postgresml.proxy.session.ClientSnapshot;
@@ -57,7 +58,7 @@ public final class ProxyAdmin implements AdminContext {
       }
     }
     List<PoolInfo> pools = new ArrayList<>();
-    for (Map.Entry<PoolKey, Pool<ServerConnection>> entry : servers.pools().pools()) {
+    for (Map.Entry<PoolKey, Pool<PooledServer>> entry : servers.pools().pools()) {
       PoolStats stats = entry.getValue().stats();
       int[] counts = clients.getOrDefault(entry.getKey(), new int[2]);
       pools.add(new PoolInfo(entry.getKey().database(), entry.getKey().user(), counts[0], counts[1], stats.active(),

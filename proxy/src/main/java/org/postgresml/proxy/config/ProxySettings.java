@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.postgresml.proxy.config.model.Setting;
-import org.postgresml.proxy.pool.PoolLimits;
-import org.postgresml.proxy.pool.PoolSettings;
 
 /** The resolved configuration the proxy runs with: flags over environment over file over defaults. */
 public record ProxySettings(

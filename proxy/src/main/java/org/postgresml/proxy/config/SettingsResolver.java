@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.postgresml.proxy.config.model.Setting;
-import org.postgresml.proxy.pool.PoolLimits;
-import org.postgresml.proxy.pool.PoolSettings;
 
 /**
  * Merges flags, environment, YAML file and defaults into {@link ProxySettings}, checking each value.

@@ -8,9 +8,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.postgresml.proxy.upstream.UpstreamEvents;
 
 /** The proxy's meters, exposed in Prometheus format on /metrics. One place names them all. */
-public final class ProxyMetrics {
+public final class ProxyMetrics implements UpstreamEvents {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger activeClients = new AtomicInteger();
@@ -64,15 +65,18 @@ public final class ProxyMetrics {
     authFailures.increment();
   }
 
+  @Override
   public void upstreamConnected(long nanos) {
     upstreamConnect.record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  @Override
   public void upstreamConnectFailed() {
     upstreamConnectFailures.increment();
   }
 
   /** An ErrorResponse seen on its way to a client, counted by SQLSTATE class. */
+  @Override
   public void error(String sqlStateClass) {
     Counter.builder("pgml_proxy_errors").tag("sqlstate_class", sqlStateClass)
         .description("ErrorResponses sent to clients, by SQLSTATE class").register(registry).increment();

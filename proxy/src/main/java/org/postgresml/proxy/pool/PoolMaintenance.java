@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.postgresml.proxy.config.PoolSettings;
 
 /**
  * A pool's maintenance: every half second a round trims idle connections past their idle timeout

@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.postgresml.proxy.config.PoolLimits;
+import org.postgresml.proxy.config.PoolSettings;
 
 /**
  * The pools of a proxy, one per {@link PoolKey}, created when the first client of a key arrives

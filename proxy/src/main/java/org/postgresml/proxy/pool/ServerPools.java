@@ -21,10 +21,10 @@ import org.postgresml.proxy.pool.Pool;
 import org.postgresml.proxy.pool.PoolClosedException;
 import org.postgresml.proxy.pool.PoolExhaustedException;
 import org.postgresml.proxy.pool.PoolKey;
-import org.postgresml.proxy.pool.PoolLimits;
+import org.postgresml.proxy.config.PoolLimits;
 import org.postgresml.proxy.pool.TooManyPoolsException;
 import org.postgresml.proxy.pool.PoolManager;
-import org.postgresml.proxy.pool.PoolSettings;
+import org.postgresml.proxy.config.PoolSettings;
 import org.postgresml.proxy.pool.PoolStats;
 import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.protocol.SqlState;
@@ -43,7 +43,7 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
 
   private volatile UpstreamConnector connector;
   private final EventLoopGroup loops;
-  private final PoolManager<ServerConnection> pools;
+  private final PoolManager<PooledServer> pools;
   private final Map<ServerConnection, Ownership> owners = new ConcurrentHashMap<>();
   /** Per pool, created with the pool or by its first client, whichever comes first; gone with the pool. */
   private final Map<PoolKey, PoolExtras> extras = new ConcurrentHashMap<>();
@@ -126,10 +126,10 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
     return pools.find(key).map(Pool::stats).orElse(PoolStats.EMPTY);
   }
 
-  private ConnectionFactory<ServerConnection> factory(PoolKey key) {
+  private ConnectionFactory<PooledServer> factory(PoolKey key) {
     return new ConnectionFactory<>() {
       @Override
-      public CompletableFuture<ServerConnection> connect(Object affinity) {
+      public CompletableFuture<PooledServer> connect(Object affinity) {
         return open(key, affinity);
       }
 
@@ -140,8 +140,8 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
     };
   }
 
-  private CompletableFuture<ServerConnection> open(PoolKey key, Object affinity) {
-    CompletableFuture<ServerConnection> opened = new CompletableFuture<>();
+  private CompletableFuture<PooledServer> open(PoolKey key, Object affinity) {
+    CompletableFuture<PooledServer> opened = new CompletableFuture<>();
     // On the waiting client's event loop, so that relaying never hops between threads.
     EventLoop loop = affinity instanceof EventLoop clientLoop ? clientLoop : loops.next();
     UpstreamConnector origin = connector;
@@ -151,7 +151,8 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
         return;
       }
       ServerConnection connection = (ServerConnection) done.getNow();
-      owners.put(connection, new Ownership(key, origin));
+      PooledServer pooled = new PooledServer(connection);
+      owners.put(connection, new Ownership(key, origin, pooled));
       if (origin == connector) {
         extras.computeIfPresent(key, (k, pool) -> pool.withServerDefaults(connection.startupParameters()));
       }
@@ -159,12 +160,12 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
       // A connection that dies while idle (upstream restart) leaves the pool at once, which refills.
       connection.channel().closeFuture().addListener(closed -> {
         owners.remove(connection);
-        pools.find(key).ifPresent(pool -> pool.discard(connection, CloseReason.SERVER_GONE));
+        pools.find(key).ifPresent(pool -> pool.discard(pooled, CloseReason.SERVER_GONE));
       });
       // Keep reading while idle: a server that goes away (restart, pg_terminate_backend) must be
       // noticed at once, not by the next client the connection is handed to.
       connection.setAutoRead(true);
-      opened.complete(connection);
+      opened.complete(pooled);
     });
     return opened;
   }
@@ -174,7 +175,7 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
     pools.pin(key);
   }
 
-  public PoolManager<ServerConnection> pools() {
+  public PoolManager<PooledServer> pools() {
     return pools;
   }
 
@@ -211,21 +212,21 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
   public Future<ServerConnection> acquire(EventLoop loop, StartupMessage client) {
     Promise<ServerConnection> result = loop.newPromise();
     PoolKey key = keyOf(client);
-    CompletableFuture<ServerConnection> acquired;
+    CompletableFuture<PooledServer> acquired;
     try {
       acquired = pools.acquire(key, loop);
     } catch (TooManyPoolsException | PoolClosedException e) {
       return result.setFailure(translate(e));
     }
-    acquired.whenComplete((connection, failure) -> {
+    acquired.whenComplete((pooled, failure) -> {
       if (failure != null) {
         Throwable cause = translate(failure);
         if (cause instanceof UpstreamException upstream && upstream.isMissingDatabase()) {
           pools.removeIfQuiet(key); // a made-up database name leaves no pool behind
         }
         result.tryFailure(cause);
-      } else if (!result.trySuccess(connection)) {
-        release(connection, true);
+      } else if (!result.trySuccess(pooled.server())) {
+        release(pooled.server(), true);
       }
     });
     return result;
@@ -272,23 +273,24 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
       connection.close(); // its channel closed already, or it never belonged to a pool
       return;
     }
-    Pool<ServerConnection> pool = pools.find(ownership.pool()).orElse(null);
+    Pool<PooledServer> pool = pools.find(ownership.pool()).orElse(null);
     if (pool == null) {
       connection.close();
       return;
     }
     if (!clean || !connection.isUsable()) {
-      pool.release(connection, false);
+      pool.release(ownership.pooled(), false);
       return;
     }
     connection.setAutoRead(true); // the last client may have paused it (backpressure)
     if (mode == PoolMode.SESSION) {
-      resetForNextClient(connection, pool);
+      resetForNextClient(ownership.pooled(), pool);
     }
-    pool.release(connection, true);
+    pool.release(ownership.pooled(), true);
   }
 
-  private void resetForNextClient(ServerConnection connection, Pool<ServerConnection> pool) {
+  private void resetForNextClient(PooledServer pooled, Pool<PooledServer> pool) {
+    ServerConnection connection = pooled.server();
     connection.clientSettings().clear();
     connection.startupParameters().forEach(connection::expectParameter);
     if (resetQuery.trim().equalsIgnoreCase("DISCARD ALL")) {
@@ -298,7 +300,7 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
       if (error.isPresent()) {
         // Never hand on a connection whose reset failed; whoever got it meanwhile sees it close.
         connection.markBroken();
-        pool.discard(connection, CloseReason.DIRTY);
+        pool.discard(pooled, CloseReason.DIRTY);
       }
     });
   }
@@ -320,10 +322,10 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
   }
 
   /**
-   * Whose a server connection is: its pool, and the connector that opened it (its cancels go there,
-   * even after a reload changed the upstream).
+   * Whose a server connection is: its pool, the connector that opened it (its cancels go there,
+   * even after a reload changed the upstream), and the pool's handle on it.
    */
-  private record Ownership(PoolKey pool, UpstreamConnector origin) {}
+  private record Ownership(PoolKey pool, UpstreamConnector origin, PooledServer pooled) {}
 
   /**
    * What a pool has besides its connections. The meters live as long as the pool; the rest is what

@@ -1,5 +1,7 @@
 package org.postgresml.proxy.pool;
 
+import org.postgresml.proxy.config.PoolLimits;
+
 /** A client needs a new pool while {@link PoolLimits#maxPools} are open. */
 public final class TooManyPoolsException extends RuntimeException {
 

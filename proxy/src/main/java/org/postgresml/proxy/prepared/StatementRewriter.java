@@ -32,6 +32,10 @@ import org.postgresml.proxy.protocol.frontend.TargetKind;
  */
 public final class StatementRewriter {
 
+  /** Command tags after which the server holds no prepared statement of the connection. */
+  private static final byte[] DISCARD_ALL = "DISCARD ALL".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DEALLOCATE_ALL = "DEALLOCATE ALL".getBytes(StandardCharsets.US_ASCII);
+
   private StatementRewriter() {}
 
   /**
@@ -170,10 +174,22 @@ public final class StatementRewriter {
     } else if (type == MessageType.ERROR_RESPONSE && StalePlan.is(ErrorResponse.decode(Codec.body(frame)))) {
       server.staleReported();
     }
-    if (type == MessageType.COMMAND_COMPLETE && frame.readableBytes() < 64) {
-      String tag = Codec.body(frame).toString(StandardCharsets.UTF_8);
-      if (tag.startsWith("DISCARD ALL") || tag.startsWith("DEALLOCATE ALL")) {
-        server.allDropped();
+    if (type == MessageType.COMMAND_COMPLETE && (tagStartsWith(frame, DISCARD_ALL) || tagStartsWith(frame, DEALLOCATE_ALL))) {
+      server.allDropped();
+    }
+    return true;
+  }
+
+
+  // Every transaction ends in a CommandComplete: compared in place, with no String or slice per frame.
+  private static boolean tagStartsWith(ByteBuf frame, byte[] prefix) {
+    int tagAt = frame.readerIndex() + 5; // type byte and length
+    if (frame.readableBytes() - 5 < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (frame.getByte(tagAt + i) != prefix[i]) {
+        return false;
       }
     }
     return true;

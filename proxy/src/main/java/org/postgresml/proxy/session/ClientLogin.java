@@ -81,18 +81,24 @@ final class ClientLogin {
       return refuse(new StartupCheck.Refusal(SqlState.INVALID_PASSWORD,
           "password authentication failed for user \"" + startup.user() + "\""));
     }
-    if (step.reply() != null) {
-      channel.writeAndFlush(step.reply());
+    if (step.reply() != null && step.authenticated()) {
+      // SASL's final message goes out with AuthenticationOk and the rest of the greeting (or the
+      // error that ends the login), which every path from a login flushes: one write, one wake-up.
+      channel.write(step.reply(), channel.voidPromise());
+    } else if (step.reply() != null) {
+      channel.writeAndFlush(step.reply(), channel.voidPromise());
     }
     return step.authenticated() ? loggedIn() : Progress.PASSWORD_ASKED;
   }
 
   private Progress loggedIn() {
     events.authenticated();
+    authenticator = null; // the exchange's nonces and messages: nothing an idle session needs to hold
     return Progress.LOGGED_IN;
   }
 
   private Progress refuse(StartupCheck.Refusal why) {
+    authenticator = null;
     refusal = why;
     return Progress.REFUSED;
   }

@@ -88,6 +88,9 @@ final class ClientParameters {
    * transaction, so a refused value leaves the connection as it was.
    */
   String applyTo(ServerConnection connection) {
+    if (isAppliedTo(connection.clientSettings())) {
+      return ""; // the common case in transaction mode (the last holder was alike): nothing built per transaction
+    }
     StringBuilder sql = new StringBuilder();
     // Transaction mode hands connections on without DISCARD ALL: what an earlier client set and this
     // one did not ask for goes back to the server's default, or it would leak to this client.
@@ -109,6 +112,19 @@ final class ClientParameters {
       }
     });
     return sql.toString();
+  }
+
+  /** Whether the connection holds exactly this client's settings already (nothing to set, nothing to reset). */
+  private boolean isAppliedTo(Map<String, String> applied) {
+    if (applied.size() != requested.size()) {
+      return false;
+    }
+    for (Map.Entry<String, Setting> setting : requested.entrySet()) {
+      if (!setting.getValue().value().equals(applied.get(setting.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

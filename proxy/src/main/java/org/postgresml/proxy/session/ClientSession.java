@@ -196,7 +196,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (local) {
       // Its own handler answers from now on, ahead of this one; this one keeps the lifecycle.
       state = State.SERVED_LOCALLY;
-      loginTimeout.cancel(false);
+      cancelLoginTimeout();
       clientKey = context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this);
       channel.pipeline().addBefore(channel.pipeline().context(this).name(), "local",
           context.localDatabase().serve(clientKey));
@@ -212,7 +212,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     catalog = context.servers().catalog(startup);
     acceptedSettings = context.servers().acceptedSettings(startup);
     // Logged in: a wait for a server connection from here on is bounded by queryWaitTimeout instead.
-    loginTimeout.cancel(false);
+    cancelLoginTimeout();
     Optional<Map<String, String>> serverDefaults = mode == PoolMode.TRANSACTION
         ? context.servers().serverDefaults(startup) : Optional.empty();
     if (serverDefaults.isPresent() && acceptedSettings.covers(clientParameters.beyondDriverSettings())) {
@@ -224,6 +224,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     acquireServer();
+  }
+
+  // Cancelled and dropped: an idle session holds no timer task.
+  private void cancelLoginTimeout() {
+    if (loginTimeout != null) {
+      loginTimeout.cancel(false);
+      loginTimeout = null;
+    }
   }
 
   private void acquireServer() {
@@ -608,9 +616,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.CLOSED;
-    if (loginTimeout != null) {
-      loginTimeout.cancel(false);
-    }
+    cancelLoginTimeout();
     for (ByteBuf frame = early.poll(); frame != null; frame = early.poll()) {
       frame.release();
     }

@@ -6,13 +6,9 @@ import io.netty.channel.ChannelFutureListener;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.postgresml.proxy.async.EventLoops;
-import org.postgresml.proxy.pool.CloseReason;
-import org.postgresml.proxy.pool.PooledConnection;
 import org.postgresml.proxy.prepared.ServerStatements;
 import org.postgresml.proxy.protocol.backend.BackendKeyData;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
@@ -25,7 +21,7 @@ import org.postgresml.proxy.protocol.frontend.Terminate;
  * may live on other event loops; attach, detach and the proxy's own queries run on this
  * connection's loop, in the order they were asked for.
  */
-public final class ServerConnection implements PooledConnection {
+public final class ServerConnection {
 
   /** Prepared statements a pool keeps per server connection in transaction mode. */
   private static final int MAX_PREPARED_STATEMENTS = 1000;
@@ -89,12 +85,7 @@ public final class ServerConnection implements PooledConnection {
     });
   }
 
-  @Override
-  public Object affinity() {
-    return channel.eventLoop();
-  }
-
-  @Override
+  /** False once the socket closed or the connection was marked broken. */
   public boolean isUsable() {
     return channel.isActive() && !broken;
   }
@@ -119,18 +110,6 @@ public final class ServerConnection implements PooledConnection {
   /** Never hand this connection out again (a reset failed, a protocol state is unknown). */
   public void markBroken() {
     broken = true;
-  }
-
-  @Override
-  public CompletionStage<Boolean> checkHealth() {
-    CompletableFuture<Boolean> healthy = new CompletableFuture<>();
-    runInternal("", error -> healthy.complete(error.isEmpty()));
-    return healthy;
-  }
-
-  @Override
-  public void close(CloseReason reason) {
-    close();
   }
 
   /** The answer cache cannot vouch for this connection's settings (see {@link #settingsUnknown}). */
@@ -190,10 +169,6 @@ public final class ServerConnection implements PooledConnection {
   /** Backpressure: stop or resume reading from the upstream. */
   public void setAutoRead(boolean autoRead) {
     channel.config().setAutoRead(autoRead);
-  }
-
-  public boolean isOpen() {
-    return channel.isActive();
   }
 
   /** Says goodbye to the server (Terminate), then closes. */

@@ -8,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.function.Consumer;
-import org.postgresml.proxy.observe.ProxyMetrics;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.MessageType;
@@ -24,7 +23,7 @@ import org.postgresml.proxy.protocol.backend.ParameterStatus;
  */
 final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
 
-  private final ProxyMetrics metrics;
+  private final UpstreamEvents metrics;
   private final Queue<ByteBuf> unattached = new ArrayDeque<>();
   /** The proxy's own queries in flight, oldest first; each takes the replies up to its ReadyForQuery. */
   private final Queue<InternalQuery> internal = new ArrayDeque<>();
@@ -32,7 +31,7 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
   private ServerListener listener;
   private boolean closed;
 
-  ServerRelayHandler(ProxyMetrics metrics) {
+  ServerRelayHandler(UpstreamEvents metrics) {
     this.metrics = metrics;
   }
 

@@ -26,7 +26,6 @@ import org.postgresml.proxy.net.Transport;
 import org.postgresml.proxy.auth.UpstreamAuthenticator;
 import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.proxy.config.SslMode;
-import org.postgresml.proxy.observe.ProxyMetrics;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.backend.BackendKeyData;
@@ -44,11 +43,11 @@ public final class UpstreamConnector {
 
   private final ProxySettings.Upstream settings;
   private final Optional<SslContext> tls;
-  private final ProxyMetrics metrics;
+  private final UpstreamEvents metrics;
   /** Whether a server can log in now, from every login this connector makes (for /readyz). */
   private final UpstreamReadiness readiness = new UpstreamReadiness(this::probeLogin, System::nanoTime);
 
-  public UpstreamConnector(ProxySettings.Upstream settings, Optional<SslContext> tls, ProxyMetrics metrics) {
+  public UpstreamConnector(ProxySettings.Upstream settings, Optional<SslContext> tls, UpstreamEvents metrics) {
     this.settings = settings;
     this.tls = tls;
     this.metrics = metrics;

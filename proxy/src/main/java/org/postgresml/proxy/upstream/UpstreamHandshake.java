@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.postgresml.proxy.auth.AuthenticationFailedException;
 import org.postgresml.proxy.auth.UpstreamAuthenticator;
-import org.postgresml.proxy.observe.ProxyMetrics;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.MessageType;
@@ -30,13 +29,13 @@ final class UpstreamHandshake extends ChannelInboundHandlerAdapter {
   private final StartupMessage startup;
   private final UpstreamAuthenticator authenticator;
   private final String address;
-  private final ProxyMetrics metrics;
+  private final UpstreamEvents metrics;
   private final Promise<ServerConnection> result;
   private final Map<String, String> parameters = new LinkedHashMap<>();
   private BackendKeyData backendKey;
 
   UpstreamHandshake(StartupMessage startup, UpstreamAuthenticator authenticator, String address,
-                    ProxyMetrics metrics, Promise<ServerConnection> result) {
+                    UpstreamEvents metrics, Promise<ServerConnection> result) {
     this.startup = startup;
     this.authenticator = authenticator;
     this.address = address;

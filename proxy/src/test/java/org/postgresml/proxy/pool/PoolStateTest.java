@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.postgresml.proxy.config.PoolSettings;
 
 /**
  * Every rule of the pool as a plain call on its locked state: no timer, no thread, no socket; the
@@ -184,6 +185,37 @@ class PoolStateTest {
     assertThat(held("loop-a")).isSameAs(a2);
     assertThat(held("loop-c")).as("no match: the most recent").isSameAs(b);
     assertThat(held(null)).isSameAs(a1);
+  }
+
+  @Test
+  void aFreeConnectionIsTakenAtOnceWithoutAWaiterByTheSameRules() {
+    state(settings(3, 0));
+    Conn a = held("loop-a");
+    Conn b = held("loop-b");
+    Conn gone = held("loop-a");
+    state.release(a, true, now);
+    state.release(b, true, now);
+    state.release(gone, true, now);
+    gone.usable = false;
+    assertThat(state.takeAtOnce("loop-a", now)).as("its loop's most recent usable one").isSameAs(a);
+    assertThat(closed(state.decided())).as("the gone one closed on the way").containsExactly(CloseReason.SERVER_GONE);
+    assertThat(state.stats(now)).isEqualTo(new PoolStats(1, 1, 0, 0, 0, 0, 0, false));
+
+    advance(IDLE_CHECK.plusSeconds(1));
+    assertThat(state.takeAtOnce(null, now)).as("a stale one is checked, not handed out").isNull();
+    assertThat(state.decided().checks).hasSize(1);
+  }
+
+  @Test
+  void nothingIsTakenAtOnceWhilePausedOrClosed() {
+    state(settings(2, 0));
+    Conn connection = held(null);
+    state.release(connection, true, now);
+    state.pause(new CompletableFuture<>());
+    assertThat(state.takeAtOnce(null, now)).isNull();
+    state.resume(now);
+    state.close();
+    assertThat(state.takeAtOnce(null, now)).isNull();
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.postgresml.proxy.config.PoolSettings;
 
 /** The pool's rules with in-memory connections; the relay's use of it is tested against PostgreSQL. */
 class PoolTest {

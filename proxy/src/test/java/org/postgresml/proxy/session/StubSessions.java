@@ -24,6 +24,7 @@ import org.postgresml.proxy.pool.ServerConnectionProvider;
 import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
+import org.postgresml.proxy.tls.ClientTlsContext;
 import org.postgresml.proxy.upstream.ServerConnection;
 import org.postgresml.proxy.upstream.UpstreamException;
 
@@ -53,7 +54,7 @@ public final class StubSessions {
         new PrintWriter(new StringWriter()), new PrintWriter(errors)).settings()
         .orElseThrow(() -> new IllegalArgumentException(errors.toString()));
     AdminConsole console = new AdminConsole(new org.postgresml.proxy.admin.StubAdminContext());
-    return new StubSessions(new SessionContext(settings, Optional.empty(), new ClientUsers(settings.clientUsers()),
+    return new StubSessions(new SessionContext(settings, settings.clientTls().map(ClientTlsContext::create), new ClientUsers(settings.clientUsers()),
         new CancelDispatch(new CancelKeys(), Optional.empty()), new UnreachableUpstream(), new SessionRegistry(),
         new ProxyMetrics(), new AdminAccess(settings::adminUsers, console)));
   }
@@ -66,6 +67,11 @@ public final class StubSessions {
   /** The same, allocating from the ledger (so a test can tell that every buffer was released). */
   public EmbeddedChannel connect(org.postgresml.proxy.MemoryLedger ledger) {
     return ledger.channel(new NegotiationHandler(context), new ClientSession(context));
+  }
+
+  /** What the sessions share (cancel keys, settings), for tests of one handler. */
+  SessionContext context() {
+    return context;
   }
 
   /** Clients connected now (a closed connection leaves the registry). */

@@ -1,4 +1,4 @@
-package org.postgresml.proxy.pool;
+package org.postgresml.proxy.config;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,0 +1,78 @@
+package org.postgresml.proxy;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The proxy's packages and the direction of their arrows. Each layer may use the layers below it,
+ * never one above; packages of one layer may use each other, but no package graph may have a cycle.
+ * A new package fails {@link #layers} until it is placed in {@link #LAYERS}: decide where it sits
+ * by what it holds and what it needs.
+ */
+@AnalyzeClasses(packages = "org.postgresml.proxy", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  private static final String ROOT = "org.postgresml.proxy";
+
+  /** Bottom first. */
+  private static final List<Layer> LAYERS = List.of(
+      // The wire format (one class per message), the settings, sockets and event-loop helpers:
+      // everything else builds on them, and they know no other part of the proxy.
+      new Layer("foundation", "protocol", "config", "net", "async"),
+      // Single-purpose parts over the foundation: TLS contexts, SCRAM/md5 for both roles, the
+      // prepared-statement bookkeeping of transaction mode, where the fleet's peers are.
+      new Layer("parts", "tls", "auth", "prepared", "fleet"),
+      // One server connection and its login. It reports upward only through interfaces of its own
+      // (UpstreamEvents, ServerListener).
+      new Layer("upstream", "upstream"),
+      // Pools of server connections (locked state, sweeps, connect attempts) and ServerPools, the
+      // adapter sessions get their server connection from. Reports through PoolListener.
+      new Layer("pool", "pool"),
+      // HTTP health and the process meters: implements the interfaces the layers below report to.
+      new Layer("observe", "observe"),
+      // What a session calls besides its pool: cancel routing (local and fleet-wide), the AI-call cache.
+      new Layer("services", "cancel", "cache"),
+      // The client session state machine, transaction pooling and the server lease beside it.
+      new Layer("session", "session"),
+      // The admin console: its wire side (a handler a session login swaps in) and its commands.
+      new Layer("admin", "admin"),
+      // Main and ProxyServer: composition, the channel initializer, reload and drain.
+      new Layer("server", ""));
+
+  @ArchTest
+  static final ArchRule layers = layered();
+
+  @ArchTest
+  static final ArchRule noCycles = slices().matching(ROOT + ".(*)..").should().beFreeOfCycles();
+
+  private static LayeredArchitecture layered() {
+    LayeredArchitecture architecture = layeredArchitecture().consideringOnlyDependenciesInLayers()
+        .ensureAllClassesAreContainedInArchitecture();
+    for (Layer layer : LAYERS) {
+      architecture = architecture.layer(layer.name()).definedBy(layer.packageIdentifiers());
+    }
+    for (int i = 0; i < LAYERS.size(); i++) {
+      String[] above = LAYERS.subList(i + 1, LAYERS.size()).stream().map(Layer::name).toArray(String[]::new);
+      architecture = above.length == 0 ? architecture.whereLayer(LAYERS.get(i).name()).mayNotBeAccessedByAnyLayer()
+          : architecture.whereLayer(LAYERS.get(i).name()).mayOnlyBeAccessedByLayers(above);
+    }
+    return architecture;
+  }
+
+  /** A layer and its packages below {@link #ROOT} ("" is the root package itself, without its subpackages). */
+  private record Layer(String name, String... packages) {
+
+    String[] packageIdentifiers() {
+      return Arrays.stream(packages).map(name -> name.isEmpty() ? ROOT : ROOT + "." + name + "..")
+          .toArray(String[]::new);
+    }
+  }
+}
