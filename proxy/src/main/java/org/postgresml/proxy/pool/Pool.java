@@ -90,23 +90,34 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
    * (the client's event loop), and opening new ones there.
    */
   public CompletableFuture<C> acquire(Object affinity) {
-    CompletableFuture<C> result = new CompletableFuture<>();
     PoolActions<C> actions;
+    C free;
+    CompletableFuture<C> result;
     synchronized (lock) {
       if (state.isClosed()) {
-        result.completeExceptionally(new PoolClosedException(name));
-        return result;
+        return CompletableFuture.failedFuture(new PoolClosedException(name));
       }
       long now = nanoClock.getAsLong();
-      PoolWaiter<C> waiter = new PoolWaiter<>(result, now, affinity);
-      actions = state.acquire(waiter, now);
-      if (!waiter.served) {
-        // Only a client that has to wait gets a timer, on its own event loop when it has one: the
-        // common case (a warm connection is free) schedules nothing and wakes no other thread. It is
-        // set under the lock, so whoever serves the waiter later sees it and cancels it.
-        long timeout = state.settings().queryWaitTimeout().toNanos();
-        waiter.timeout = timerFor(affinity).schedule(() -> expire(waiter), timeout, TimeUnit.NANOSECONDS);
+      free = state.takeAtOnce(affinity, now);
+      if (free != null) {
+        // The common case, once per transaction in transaction mode: a warm connection is free. No
+        // waiter, no timer, and (but for a refill of the warm minimum) nothing else decided.
+        actions = state.decided();
+        result = CompletableFuture.completedFuture(free);
+      } else {
+        result = new CompletableFuture<>();
+        PoolWaiter<C> waiter = new PoolWaiter<>(result, now, affinity);
+        actions = state.acquire(waiter, now);
+        if (!waiter.served) {
+          // Only a client that has to wait gets a timer, on its own event loop when it has one. It is
+          // set under the lock, so whoever serves the waiter later sees it and cancels it.
+          long timeout = state.settings().queryWaitTimeout().toNanos();
+          waiter.timeout = timerFor(affinity).schedule(() -> expire(waiter), timeout, TimeUnit.NANOSECONDS);
+        }
       }
+    }
+    if (free != null) {
+      listener.acquired(Duration.ZERO);
     }
     carryOut(actions);
     return result;

@@ -65,6 +65,38 @@ final class PoolState<C extends PooledConnection> {
     return dispatched(now);
   }
 
+  /**
+   * The per-transaction fast path: the connection a client gets at once, or null when it has to
+   * queue ({@link #acquire}, in the same lock hold). It is the decision {@link #acquire} would make
+   * for a waiter at the head of an empty queue, without making the waiter: gone idle connections
+   * close and stale ones go to be checked on the way, and what else is decided (a connect for the warm
+   * minimum) is left for {@link #decided()}.
+   */
+  C takeAtOnce(Object affinity, long now) {
+    if (closed || paused || !waiters.isEmpty()) {
+      return null;
+    }
+    lastClientNanos = now;
+    IdleConnections<C> idle = connections.idle();
+    long idleCheck = settings.serverIdleCheck().toNanos();
+    while (!idle.isEmpty()) {
+      PoolEntry<C> entry = idle.takeFor(affinity);
+      Verdict verdict = connections.beforeServing(entry, now, idleCheck);
+      if (verdict == Verdict.KEEP) {
+        connections.hand(entry);
+        dispatch(now);
+        return entry.connection;
+      }
+      checkOrRemove(entry, verdict);
+    }
+    return null;
+  }
+
+  /** What was decided since the last step handed its actions out (after {@link #takeAtOnce}); null when nothing. */
+  PoolActions<C> decided() {
+    return take();
+  }
+
   /** A client asks for a connection; {@code waiter.served} says whether it got one at once. */
   PoolActions<C> acquire(PoolWaiter<C> waiter, long now) {
     lastClientNanos = now;

@@ -188,6 +188,37 @@ class PoolStateTest {
   }
 
   @Test
+  void aFreeConnectionIsTakenAtOnceWithoutAWaiterByTheSameRules() {
+    state(settings(3, 0));
+    Conn a = held("loop-a");
+    Conn b = held("loop-b");
+    Conn gone = held("loop-a");
+    state.release(a, true, now);
+    state.release(b, true, now);
+    state.release(gone, true, now);
+    gone.usable = false;
+    assertThat(state.takeAtOnce("loop-a", now)).as("its loop's most recent usable one").isSameAs(a);
+    assertThat(closed(state.decided())).as("the gone one closed on the way").containsExactly(CloseReason.SERVER_GONE);
+    assertThat(state.stats(now)).isEqualTo(new PoolStats(1, 1, 0, 0, 0, 0, 0, false));
+
+    advance(IDLE_CHECK.plusSeconds(1));
+    assertThat(state.takeAtOnce(null, now)).as("a stale one is checked, not handed out").isNull();
+    assertThat(state.decided().checks).hasSize(1);
+  }
+
+  @Test
+  void nothingIsTakenAtOnceWhilePausedOrClosed() {
+    state(settings(2, 0));
+    Conn connection = held(null);
+    state.release(connection, true, now);
+    state.pause(new CompletableFuture<>());
+    assertThat(state.takeAtOnce(null, now)).isNull();
+    state.resume(now);
+    state.close();
+    assertThat(state.takeAtOnce(null, now)).isNull();
+  }
+
+  @Test
   void aNewConnectionOpensWhereTheWaiterItWillServeLives() {
     state(settings(4, 0));
     assertThat(state.acquire(waiter("loop-a"), now).connects).containsExactly("loop-a");
