@@ -181,12 +181,19 @@ public record CacheableCall(String function, String canonical) {
       return sql.substring(start, at).toLowerCase(java.util.Locale.ROOT);
     }
 
+    // ASCII letters only, as PostgreSQL folds keywords (String.regionMatches would take U+017F for s).
     private boolean keyword(String word) {
-      if (sql.regionMatches(true, at, word, 0, word.length())) {
-        at += word.length();
-        return true;
+      if (at + word.length() > sql.length()) {
+        return false;
       }
-      return false;
+      for (int i = 0; i < word.length(); i++) {
+        char c = sql.charAt(at + i);
+        if ((c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c) != word.charAt(i)) {
+          return false;
+        }
+      }
+      at += word.length();
+      return true;
     }
 
     private boolean take(char c) {

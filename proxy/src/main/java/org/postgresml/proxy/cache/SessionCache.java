@@ -42,6 +42,8 @@ public final class SessionCache {
   private static final Set<String> OUTPUT_SETTINGS = Set.of("client_encoding", "datestyle", "intervalstyle",
       "timezone", "standard_conforming_strings");
   private static final byte[] READY_IDLE = {MessageType.READY_FOR_QUERY, 0, 0, 0, 5, 'I'};
+  /** Longer statements are not cacheable: reading one would cost a copy of it per query. */
+  private static final int MAX_STATEMENT_BYTES = 1024 * 1024;
 
   /** What the session does with the Query it offered. */
   public enum Step {
@@ -188,7 +190,7 @@ public final class SessionCache {
     } else if (usable && !isCacheable(frame)) {
       usable = false;
     }
-    if (!usable && server != null) {
+    if (!usable && server != null && !server.settingsUnknown()) {
       server.markSettingsUnknown();
     }
   }
@@ -301,11 +303,15 @@ public final class SessionCache {
     channel.writeAndFlush(Unpooled.wrappedBuffer(READY_IDLE), channel.voidPromise());
   }
 
-  /** The query string of a Query frame, when it is valid UTF-8 with its one terminating NUL. */
+  /**
+   * The query string of a Query frame, when it is valid UTF-8 with its one terminating NUL and no
+   * longer than {@link #MAX_STATEMENT_BYTES} (a longer one is not decoded at all, and not cached).
+   */
   private static Optional<String> text(ByteBuf frame) {
     int start = frame.readerIndex() + 5;
     int end = frame.writerIndex() - 1;
-    if (end < start || frame.getByte(end) != 0 || frame.indexOf(start, end, (byte) 0) >= 0) {
+    if (end < start || end - start > MAX_STATEMENT_BYTES || frame.getByte(end) != 0
+        || frame.indexOf(start, end, (byte) 0) >= 0) {
       return Optional.empty();
     }
     ByteBuffer bytes = frame.nioBuffer(start, end - start);

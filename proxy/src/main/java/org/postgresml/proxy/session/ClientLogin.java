@@ -93,10 +93,12 @@ final class ClientLogin {
 
   private Progress loggedIn() {
     events.authenticated();
+    authenticator = null; // the exchange's nonces and messages: nothing an idle session needs to hold
     return Progress.LOGGED_IN;
   }
 
   private Progress refuse(StartupCheck.Refusal why) {
+    authenticator = null;
     refusal = why;
     return Progress.REFUSED;
   }

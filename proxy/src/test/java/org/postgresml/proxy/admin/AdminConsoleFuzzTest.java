@@ -18,7 +18,8 @@ class AdminConsoleFuzzTest {
 
   private static final Set<String> LEVERS = Set.of("RELOAD", "PAUSE", "RESUME", "SHUTDOWN");
   private static final Set<String> COMMANDS = Set.of("SHOW POOLS", "SHOW CLIENTS", "SHOW SERVERS", "SHOW STATS",
-      "SHOW CONFIG", "SHOW VERSION", "SHOW HELP", "RELOAD", "PAUSE", "RESUME", "SHUTDOWN");
+      "SHOW CONFIG", "SHOW VERSION", "SHOW CACHE", "CACHE CLEAR", "SHOW HELP", "RELOAD", "PAUSE", "RESUME",
+      "SHUTDOWN");
 
   @FuzzTest
   void onlyExactCommandsRunAndEverythingElseIsAnErrorThatSaysSo(FuzzedDataProvider data) {

@@ -115,6 +115,7 @@ class CacheableCallTest {
       "SELECT pgml.embed('m', 't')\u000b",
       "SELECT pgml.embed('m', 't')\u00a0",
       "SELECT pgml.embéd('m', 't')",
+      "\u017FELECT pgml.embed('m', 't')",
       "",
       " ",
       ";",

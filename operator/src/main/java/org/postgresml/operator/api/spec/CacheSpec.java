@@ -46,6 +46,8 @@ public class CacheSpec {
 
   @Default("1h")
   @Pattern(Durations.PATTERN)
+  // Bounds the CEL rule's estimated cost (the API server refuses a CRD whose rules may cost too much).
+  @Size(max = 32)
   @JsonPropertyDescription("How long a result is served after it was fetched (30s, 10m, 1h).")
   public String ttl = "1h";
 
