@@ -87,7 +87,7 @@ public record BenchSettings(
     String runName = String.join("+", names) + (quick ? " quick" : "");
     if (quick) {
       return new BenchSettings(true, runName, Set.copyOf(scenarios), 1, Duration.ofSeconds(1), Duration.ofSeconds(1),
-          List.of(1, 16, 64, 256), 1, 32, 16, 300, 20, ONE_RTT_10, ONE_RTT_20, List.of(1, 8), 6,
+          List.of(1, 16, 64, 256), 1, 8, 16, 300, 20, ONE_RTT_10, ONE_RTT_20, List.of(1, 8), 6,
           ONE_RTT_20.get(0), List.of(0, 50, 90), List.of(1, 8), 20, 1,
           300, 100L << 20, List.of(50), 4, 20, 300, 0, proxyJar, resultsDir, workDir, only);
     }

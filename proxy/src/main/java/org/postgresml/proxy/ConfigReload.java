@@ -1,11 +1,13 @@
 package org.postgresml.proxy;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.postgresml.proxy.config.ConfigException;
 import org.postgresml.proxy.config.ProxySettings;
+import org.postgresml.proxy.config.SettingValues;
 import org.postgresml.proxy.tls.UpstreamTlsContext;
 import org.postgresml.proxy.upstream.UpstreamConnector;
 import org.postgresml.proxy.upstream.UpstreamEvents;
@@ -16,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * The running settings and upstream, and their reload (RELOAD, SIGHUP, a changed file): reads the
  * settings again and hands the running proxy what can change while it runs (users, pool sizes and
  * timers, pool mode and reset query for new sessions, the upstream and its credentials). Sessions
- * stay. A rejected reload keeps everything as it was; settings that need a restart (ports, TLS
- * files, fleet peers) are logged as such.
+ * stay. A rejected reload keeps everything as it was; settings that need a restart (the settings
+ * table's restart-only ones: ports, TLS files, fleet peers) are logged by name.
  */
 final class ConfigReload {
 
@@ -98,10 +100,10 @@ final class ConfigReload {
       LOG.atInfo().addKeyValue("upstream", next.upstream().url()).log("upstream changed, pools drain their old"
           + " connections");
     }
-    if (previous.port() != next.port() || previous.httpPort() != next.httpPort()
-        || !previous.listenHost().equals(next.listenHost()) || !previous.clientTls().equals(next.clientTls())
-        || !previous.fleet().toString().equals(next.fleet().toString())) {
-      LOG.atWarn().log("listen address, ports, TLS files and fleet peers change only with a restart");
+    List<String> restartOnly = SettingValues.restartNeeded(previous, next);
+    if (!restartOnly.isEmpty()) {
+      LOG.atWarn().addKeyValue("settings", String.join(",", restartOnly))
+          .log("these settings change only with a restart");
     }
     LOG.atInfo().addKeyValue("pool_mode", next.pool().mode()).addKeyValue("pool_size", next.pool().perPool().size())
         .log("configuration reloaded");

@@ -61,9 +61,9 @@ public final class CachedEmbed implements Scenario {
         + " *SHOW CACHE's* = the proxy's own (Δ hits + Δ coalesced) / calls."
         + " pgml-proxy+cache runs with `--config` holding `" + PgmlProxy.CACHE_DESCRIPTION + "`.");
     context.callerSide();
-    Optional<UpstreamCalls> counter = UpstreamCalls.install(context.postgres(), context.upstream().database());
+    Optional<UpstreamCalls> counter = UpstreamCalls.open(context.postgres(), context.upstream().database());
     if (counter.isEmpty()) {
-      section.text("The upstream has no `pgml.embed(text, text)` to count: measured hit ratios are left out.");
+      section.text("The upstream's stand-in counts no calls (no `pgml.embed_calls`): measured hit ratios are left out.");
     }
     try {
       int comparisonIndex = 0;

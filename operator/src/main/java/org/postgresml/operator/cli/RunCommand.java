@@ -16,6 +16,7 @@ import org.postgresml.operator.api.spec.Durations;
 import org.postgresml.operator.config.OperatorSettings;
 import org.postgresml.operator.observe.HealthServer;
 import org.postgresml.operator.observe.ReconciliationMetrics;
+import org.postgresml.proxy.config.model.ConfigWords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -51,7 +52,7 @@ public final class RunCommand implements Callable<Integer> {
       description = "Port of /healthz, /readyz and /metrics (default ${DEFAULT-VALUE}).")
   int httpPort;
 
-  @Option(names = "--http-host", defaultValue = "0.0.0.0", paramLabel = "ADDRESS",
+  @Option(names = "--http-host", defaultValue = ConfigWords.ALL_ADDRESSES, paramLabel = "ADDRESS",
       description = "Address /healthz, /readyz and /metrics listen on (default ${DEFAULT-VALUE}: every interface).")
   String httpHost;
 

@@ -87,17 +87,17 @@ class CacheRenderingTest {
   @Test
   void theProxysModelReadsTheRenderedSection() throws Exception {
     String yaml = ProxyConfigRenderer.render(org.postgresml.operator.testing.Specimens.allFeatures("p"), "pgml");
-    org.postgresml.proxy.config.ConfigFile file = new com.fasterxml.jackson.databind.ObjectMapper(
+    org.postgresml.proxy.config.model.ConfigFile file = new com.fasterxml.jackson.databind.ObjectMapper(
         new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
         .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .readValue(yaml, org.postgresml.proxy.config.ConfigFile.class);
+        .readValue(yaml, org.postgresml.proxy.config.model.ConfigFile.class);
 
-    assertThat(file.cache.functions).extracting(f -> f.name, f -> f.shared)
+    assertThat(file.cache().functions()).extracting(f -> f.name(), f -> f.shared())
         .containsExactly(org.assertj.core.groups.Tuple.tuple("pgml.embed", true),
             org.assertj.core.groups.Tuple.tuple("pgml.transform", false));
-    assertThat(file.cache.maxSize).isEqualTo("128MB");
-    assertThat(file.cache.ttl).isEqualTo("30m");
-    assertThat(file.cache.generation).isEqualTo(2L);
+    assertThat(file.cache().maxSize()).isEqualTo("128MB");
+    assertThat(file.cache().ttl()).isEqualTo("30m");
+    assertThat(file.cache().generation()).isEqualTo(2L);
   }
 
   /** Each cache setting, changed on a fleet that caches pgml.embed. */

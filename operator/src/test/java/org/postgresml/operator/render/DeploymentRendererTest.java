@@ -20,8 +20,8 @@ import org.postgresml.operator.api.spec.SecretKeyRef;
 import org.postgresml.operator.api.spec.SecretRef;
 import org.postgresml.operator.api.spec.TlsSpec;
 import org.postgresml.operator.testing.Fixtures;
-import org.postgresml.proxy.config.ConfigFile;
 import org.postgresml.proxy.config.DurationText;
+import org.postgresml.proxy.config.model.ConfigFile;
 
 class DeploymentRendererTest {
 
@@ -130,9 +130,9 @@ class DeploymentRendererTest {
     String configYaml = ProxyConfigRenderer.render(proxy, INPUTS.clientUsername());
     Deployment deployment = DeploymentRenderer.render(proxy, INPUTS);
     ConfigFile.Timeouts proxyTimeouts = new ObjectMapper(new YAMLFactory())
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(configYaml, ConfigFile.class).timeouts;
-    Duration grace = DurationText.parse("grace", proxyTimeouts.shutdownGrace);
-    Duration timeout = DurationText.parse("timeout", proxyTimeouts.shutdown);
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(configYaml, ConfigFile.class).timeouts();
+    Duration grace = DurationText.parse("grace", proxyTimeouts.shutdownGrace());
+    Duration timeout = DurationText.parse("timeout", proxyTimeouts.shutdown());
 
     assertThat(grace).isEqualTo(Duration.ofSeconds(8));
     assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.postgresml.proxy.config.model.ConfigFile;
 import org.postgresml.proxy.config.model.Setting;
 
 /** Checks the {@code cache:} section of the YAML file into {@link CacheSettings}. */
@@ -26,30 +27,30 @@ final class CacheSettingsResolver {
       return CacheSettings.OFF;
     }
     Map<String, Boolean> functions = new LinkedHashMap<>();
-    List<ConfigFile.CacheFunction> listed = cache.functions == null ? List.of() : cache.functions;
+    List<ConfigFile.CacheFunction> listed = cache.functions() == null ? List.of() : cache.functions();
     for (int i = 0; i < listed.size(); i++) {
       ConfigFile.CacheFunction function = listed.get(i);
       String key = "cache.functions[" + i + "].name";
-      if (function == null || function.name == null || function.name.isBlank()) {
+      if (function == null || function.name() == null || function.name().isBlank()) {
         throw new ConfigException(key + ": missing (a schema-qualified function such as pgml.embed)");
       }
-      if (!FUNCTION_NAME.matcher(function.name).matches()) {
-        throw new ConfigException(key + ": '" + function.name + "' is not a schema-qualified function name in lower"
+      if (!FUNCTION_NAME.matcher(function.name()).matches()) {
+        throw new ConfigException(key + ": '" + function.name() + "' is not a schema-qualified function name in lower"
             + " case without quotes (for example pgml.embed)");
       }
-      if (functions.put(function.name, function.shared != null && function.shared) != null) {
-        throw new ConfigException(key + ": " + function.name + " is listed twice");
+      if (functions.put(function.name(), function.shared() != null && function.shared()) != null) {
+        throw new ConfigException(key + ": " + function.name() + " is listed twice");
       }
     }
-    long maxSize = ByteSizeText.parseLong("cache.maxSize", cache.maxSize == null
-        ? Setting.CACHE_MAX_SIZE.defaultText() : cache.maxSize, MIN_SIZE, MAX_SIZE);
-    Duration ttl = DurationText.parse("cache.ttl", cache.ttl == null ? Setting.CACHE_TTL.defaultText() : cache.ttl);
+    long maxSize = ByteSizeText.parseLong("cache.maxSize", cache.maxSize() == null
+        ? Setting.CACHE_MAX_SIZE.defaultText() : cache.maxSize(), MIN_SIZE, MAX_SIZE);
+    Duration ttl = DurationText.parse("cache.ttl", cache.ttl() == null ? Setting.CACHE_TTL.defaultText() : cache.ttl());
     if (ttl.isZero()) {
       throw new ConfigException("cache.ttl must be above 0 (to turn the cache off, list no functions)");
     }
     // Any int64: only a change matters (the operator bumps it).
-    long generation = cache.generation == null ? Long.parseLong(Setting.CACHE_GENERATION.defaultText())
-        : cache.generation;
+    long generation = cache.generation() == null ? Long.parseLong(Setting.CACHE_GENERATION.defaultText())
+        : cache.generation();
     return new CacheSettings(functions, maxSize, ttl, generation);
   }
 }

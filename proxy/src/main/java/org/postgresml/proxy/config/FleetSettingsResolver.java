@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.postgresml.proxy.config.model.ConfigFile;
 
 /** The {@code fleet:} part of the settings: flags over environment over file; the secret only from a file. */
 final class FleetSettingsResolver {
@@ -19,7 +20,7 @@ final class FleetSettingsResolver {
   }
 
   FleetSettings resolve() {
-    List<String> peerTexts = cli.fleetPeers != null ? cli.fleetPeers : file.peers != null ? file.peers : List.of();
+    List<String> peerTexts = cli.fleetPeers != null ? cli.fleetPeers : file.peers() != null ? file.peers() : List.of();
     List<java.net.InetSocketAddress> peers;
     try {
       peers = FleetSettings.parsePeers(peerTexts.stream().map(String::trim).filter(text -> !text.isEmpty()).toList());
@@ -28,11 +29,11 @@ final class FleetSettingsResolver {
     }
     Optional<String> dns = Optional.ofNullable(cli.fleetPeersDns != null ? cli.fleetPeersDns
         : env.get(SettingsResolver.ENV_FLEET_PEERS_DNS) != null ? env.get(SettingsResolver.ENV_FLEET_PEERS_DNS)
-        : file.peersDns).map(String::trim).filter(name -> !name.isEmpty());
+        : file.peersDns()).map(String::trim).filter(name -> !name.isEmpty());
     Optional<Path> secretFile = Optional.ofNullable(cli.fleetSecretFile != null ? cli.fleetSecretFile
         : env.get(SettingsResolver.ENV_FLEET_SECRET_FILE) != null
             ? Path.of(env.get(SettingsResolver.ENV_FLEET_SECRET_FILE))
-            : file.peerSecretFile != null ? Path.of(file.peerSecretFile) : null);
+            : file.peerSecretFile() != null ? Path.of(file.peerSecretFile()) : null);
     Optional<byte[]> secret = secretFile.map(FleetSettingsResolver::readSecret);
     if (secret.isEmpty() && (!peers.isEmpty() || dns.isPresent())) {
       throw new ConfigException("fleet peers need a shared secret: --fleet-secret-file FILE");

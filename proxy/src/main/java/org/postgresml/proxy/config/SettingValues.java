@@ -31,6 +31,21 @@ public final class SettingValues {
     return rows;
   }
 
+  /**
+   * The settings a reload read anew but cannot apply (the table says which): their keys, for the
+   * log line that says a restart is needed.
+   */
+  public static List<String> restartNeeded(ProxySettings previous, ProxySettings next) {
+    List<String> keys = new ArrayList<>();
+    for (Setting setting : Setting.values()) {
+      if (!setting.reloadable() && setting.key().isPresent()
+          && !value(setting, previous).equals(value(setting, next))) {
+        keys.add(setting.yamlKey());
+      }
+    }
+    return keys;
+  }
+
   /** The default as a value of the same kind is shown: durations as values are (PT30S), sizes as 64MB. */
   static String shownDefault(Setting setting) {
     return setting.defaultValue().map(text -> switch (setting.kind()) {

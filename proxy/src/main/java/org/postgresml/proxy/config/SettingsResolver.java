@@ -1,14 +1,8 @@
 package org.postgresml.proxy.config;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.postgresml.proxy.config.model.ConfigFile;
 import org.postgresml.proxy.config.model.Setting;
 
 /**
@@ -32,7 +27,7 @@ public final class SettingsResolver {
   public static final String ENV_FLEET_SECRET_FILE = Setting.FLEET_PEER_SECRET_FILE.env().orElseThrow();
 
   /**
-   * Pools keep a connection's server lifetime within 10% below {@code pool.serverLifetime}, so a fleet
+   * Pools keep a connection's server lifetime within 10% below {@code pool.serverLifetime()}, so a fleet
    * spreads its reconnects; not a setting.
    */
   static final double LIFETIME_JITTER = 0.1;
@@ -47,27 +42,28 @@ public final class SettingsResolver {
 
   public ProxySettings resolve() {
     Path configPath = first(cli.config, () -> Optional.ofNullable(env.get(ENV_CONFIG)).map(Path::of).orElse(null));
-    ConfigFile file = configPath == null ? new ConfigFile() : load(configPath);
+    ConfigFile read = configPath == null ? ConfigFile.EMPTY : ConfigFileReader.read(configPath);
+    ConfigFile file = read.withEmptySections();
 
-    String urlText = first(cli.databaseUrl, () -> first(env.get(ENV_DATABASE_URL), () -> file.upstream.url));
+    String urlText = first(cli.databaseUrl, () -> first(env.get(ENV_DATABASE_URL), () -> file.upstream().url()));
     if (urlText == null) {
       throw new ConfigException("no upstream: give --database-url, DATABASE_URL or upstream.url in --config");
     }
     DatabaseUrl url = DatabaseUrl.parse(urlText);
     SslMode sslMode = SslMode.parse(first(cli.upstreamSslMode,
-        () -> first(file.upstream.sslMode, () -> url.parameter("sslmode").orElse(Setting.UPSTREAM_SSL_MODE.defaultText()))));
+        () -> first(file.upstream().sslMode(), () -> url.parameter("sslmode").orElse(Setting.UPSTREAM_SSL_MODE.defaultText()))));
     Optional<Path> rootCert = Optional.ofNullable(first(cli.upstreamSslRootCert,
-        () -> Optional.ofNullable(first(file.upstream.sslRootCert, () -> url.parameter("sslrootcert").orElse(null)))
+        () -> Optional.ofNullable(first(file.upstream().sslRootCert(), () -> url.parameter("sslrootcert").orElse(null)))
             .map(Path::of).orElse(null)));
     rootCert.ifPresent(path -> requireReadable("upstream sslrootcert", path));
     if (sslMode.verifiesCertificate() && rootCert.isEmpty()) {
       throw new ConfigException("upstream sslmode " + sslMode.text() + " needs a root CA: --upstream-sslrootcert FILE");
     }
     ProxySettings.Upstream upstream = new ProxySettings.Upstream(url, sslMode, rootCert,
-        duration(Setting.UPSTREAM_CONNECT_TIMEOUT, file.upstream.connectTimeout));
+        duration(Setting.UPSTREAM_CONNECT_TIMEOUT, file.upstream().connectTimeout()));
 
-    Path certFile = first(cli.tlsCert, () -> path(file.tls.certFile));
-    Path keyFile = first(cli.tlsKey, () -> path(file.tls.keyFile));
+    Path certFile = first(cli.tlsCert, () -> path(file.tls().certFile()));
+    Path keyFile = first(cli.tlsKey, () -> path(file.tls().keyFile()));
     if ((certFile == null) != (keyFile == null)) {
       throw new ConfigException("client TLS needs both --tls-cert and --tls-key");
     }
@@ -77,26 +73,26 @@ public final class SettingsResolver {
       requireReadable("tls key", keyFile);
       clientTls = Optional.of(new ProxySettings.ClientTls(certFile, keyFile));
     }
-    boolean tlsRequired = first(cli.tlsRequired, () -> first(file.tls.required, () -> bool(Setting.TLS_REQUIRED)));
+    boolean tlsRequired = first(cli.tlsRequired, () -> first(file.tls().required(), () -> bool(Setting.TLS_REQUIRED)));
     if (tlsRequired && clientTls.isEmpty()) {
       throw new ConfigException("--tls-required needs --tls-cert and --tls-key");
     }
 
     ClientAuthMethod clientAuth = ClientAuthMethod.parse(first(cli.clientAuth,
-        () -> first(file.clientAuth.method, Setting.CLIENT_AUTH_METHOD::defaultText)));
+        () -> first(file.clientAuth().method(), Setting.CLIENT_AUTH_METHOD::defaultText)));
     List<ProxySettings.ClientUser> users = clientUsers(file, url, clientAuth);
-    List<String> adminUsers = file.adminUsers != null ? List.copyOf(file.adminUsers)
+    List<String> adminUsers = file.adminUsers() != null ? List.copyOf(file.adminUsers())
         : users.stream().map(ProxySettings.ClientUser::name).toList();
 
     String replicaText = env.get(ENV_REPLICA_ID);
     Integer replicaId = first(cli.replicaId, () -> first(replicaText == null ? null : integer(ENV_REPLICA_ID, replicaText),
-        () -> first(file.fleet.replicaId, SettingsResolver::replicaIdFromHostName)));
+        () -> first(file.fleet().replicaId(), SettingsResolver::replicaIdFromHostName)));
     if (replicaId < 0 || replicaId > 255) {
       throw new ConfigException("replica id must be between 0 and 255, not " + replicaId);
     }
 
-    String listenHost = first(cli.listenHost, () -> first(file.listen.host, Setting.LISTEN_HOST::defaultText));
-    boolean trustOnNetwork = first(cli.allowTrustOnNetwork, () -> first(file.clientAuth.allowTrustOnNetwork,
+    String listenHost = first(cli.listenHost, () -> first(file.listen().host(), Setting.LISTEN_HOST::defaultText));
+    boolean trustOnNetwork = first(cli.allowTrustOnNetwork, () -> first(file.clientAuth().allowTrustOnNetwork(),
         () -> bool(Setting.CLIENT_AUTH_ALLOW_TRUST_ON_NETWORK)));
     if (clientAuth == ClientAuthMethod.TRUST && !trustOnNetwork && !isLoopback(listenHost)) {
       throw new ConfigException("--client-auth trust lets anyone who reaches " + listenHost + " log in without a"
@@ -114,72 +110,72 @@ public final class SettingsResolver {
 
     return new ProxySettings(
         listenHost,
-        port("--port", first(cli.port, () -> first(file.listen.port, () -> number(Setting.LISTEN_PORT))), true),
-        port("--http-port", first(cli.httpPort, () -> first(file.http.port, () -> number(Setting.HTTP_PORT))), true),
+        port("--port", first(cli.port, () -> first(file.listen().port(), () -> number(Setting.LISTEN_PORT))), true),
+        port("--http-port", first(cli.httpPort, () -> first(file.http().port(), () -> number(Setting.HTTP_PORT))), true),
         upstream, clientTls, tlsRequired, clientAuth, trustOnNetwork,
-        users, adminUsers, pool(file.pool, upstream), limits(file.limits),
-        duration(Setting.TIMEOUTS_CLIENT_LOGIN, file.timeouts.clientLogin),
-        duration(Setting.TIMEOUTS_SHUTDOWN, file.timeouts.shutdown),
+        users, adminUsers, pool(file.pool(), upstream), limits(file.limits()),
+        duration(Setting.TIMEOUTS_CLIENT_LOGIN, file.timeouts().clientLogin()),
+        duration(Setting.TIMEOUTS_SHUTDOWN, file.timeouts().shutdown()),
         cli.shutdownGrace != null ? DurationText.parse("--shutdown-grace", cli.shutdownGrace)
-            : duration(Setting.TIMEOUTS_SHUTDOWN_GRACE, file.timeouts.shutdownGrace),
-        LogFormat.parse(first(cli.logFormat, () -> first(env.get(ENV_LOG_FORMAT), () -> first(file.log.format,
+            : duration(Setting.TIMEOUTS_SHUTDOWN_GRACE, file.timeouts().shutdownGrace()),
+        LogFormat.parse(first(cli.logFormat, () -> first(env.get(ENV_LOG_FORMAT), () -> first(file.log().format(),
             Setting.LOG_FORMAT::defaultText)))),
-        first(cli.logConnections, () -> first(file.log.connections, () -> bool(Setting.LOG_CONNECTIONS))),
-        replicaId, new FleetSettingsResolver(cli, env, file.fleet).resolve(), cancel(file.cancel),
-        CacheSettingsResolver.resolve(file.cache), Optional.ofNullable(configPath));
+        first(cli.logConnections, () -> first(file.log().connections(), () -> bool(Setting.LOG_CONNECTIONS))),
+        replicaId, new FleetSettingsResolver(cli, env, file.fleet()).resolve(), cancel(file.cancel()),
+        CacheSettingsResolver.resolve(read.cache()), Optional.ofNullable(configPath));
   }
 
   private ProxySettings.Pooling pool(ConfigFile.Pool pool, ProxySettings.Upstream upstream) {
-    int size = positive("--pool-size", first(cli.poolSize, () -> first(pool.size, () -> number(Setting.POOL_SIZE))));
-    int minSize = first(cli.minPoolSize, () -> first(pool.minSize, () -> number(Setting.POOL_MIN_SIZE)));
+    int size = positive("--pool-size", first(cli.poolSize, () -> first(pool.size(), () -> number(Setting.POOL_SIZE))));
+    int minSize = first(cli.minPoolSize, () -> first(pool.minSize(), () -> number(Setting.POOL_MIN_SIZE)));
     if (minSize < 0 || minSize > size) {
       throw new ConfigException("--min-pool-size must be between 0 and the pool size " + size + ", not " + minSize);
     }
     PoolSettings perPool = new PoolSettings(size, minSize,
-        duration(Setting.POOL_QUERY_WAIT_TIMEOUT, pool.queryWaitTimeout),
-        duration(Setting.POOL_SERVER_IDLE_TIMEOUT, pool.serverIdleTimeout),
-        duration(Setting.POOL_SERVER_LIFETIME, pool.serverLifetime),
+        duration(Setting.POOL_QUERY_WAIT_TIMEOUT, pool.queryWaitTimeout()),
+        duration(Setting.POOL_SERVER_IDLE_TIMEOUT, pool.serverIdleTimeout()),
+        duration(Setting.POOL_SERVER_LIFETIME, pool.serverLifetime()),
         LIFETIME_JITTER,
-        duration(Setting.POOL_SERVER_IDLE_CHECK, pool.serverIdleCheck),
+        duration(Setting.POOL_SERVER_IDLE_CHECK, pool.serverIdleCheck()),
         upstream.connectTimeout());
     PoolLimits limits = new PoolLimits(
-        positive("--max-pools", first(cli.maxPools, () -> first(pool.maxPools, () -> number(Setting.POOL_MAX_POOLS)))),
+        positive("--max-pools", first(cli.maxPools, () -> first(pool.maxPools(), () -> number(Setting.POOL_MAX_POOLS)))),
         first(cli.poolIdleTimeout == null ? null : DurationText.parse("--pool-idle-timeout", cli.poolIdleTimeout),
-            () -> duration(Setting.POOL_IDLE_TIMEOUT, pool.poolIdleTimeout)));
+            () -> duration(Setting.POOL_IDLE_TIMEOUT, pool.poolIdleTimeout())));
     return new ProxySettings.Pooling(
-        PoolMode.parse(first(cli.poolMode, () -> first(pool.mode, Setting.POOL_MODE::defaultText))),
+        PoolMode.parse(first(cli.poolMode, () -> first(pool.mode(), Setting.POOL_MODE::defaultText))),
         perPool, limits,
-        positive("--max-client-conn", first(cli.maxClientConn, () -> first(pool.maxClientConn,
+        positive("--max-client-conn", first(cli.maxClientConn, () -> first(pool.maxClientConn(),
             () -> number(Setting.POOL_MAX_CLIENT_CONN)))),
-        first(pool.serverResetQuery, Setting.POOL_SERVER_RESET_QUERY::defaultText),
-        positive("--max-logins-in-progress", first(cli.maxLoginsInProgress, () -> first(pool.maxLoginsInProgress,
+        first(pool.serverResetQuery(), Setting.POOL_SERVER_RESET_QUERY::defaultText),
+        positive("--max-logins-in-progress", first(cli.maxLoginsInProgress, () -> first(pool.maxLoginsInProgress(),
             () -> number(Setting.POOL_MAX_LOGINS_IN_PROGRESS)))),
-        positive("--admin-connections", first(cli.adminConnections, () -> first(pool.adminConnections,
+        positive("--admin-connections", first(cli.adminConnections, () -> first(pool.adminConnections(),
             () -> number(Setting.POOL_ADMIN_CONNECTIONS)))));
   }
 
   private ProxySettings.Limits limits(ConfigFile.Limits limits) {
-    String messageSize = first(cli.maxMessageSize, () -> first(limits.maxMessageSize,
+    String messageSize = first(cli.maxMessageSize, () -> first(limits.maxMessageSize(),
         Setting.LIMITS_MAX_MESSAGE_SIZE::defaultText));
     return new ProxySettings.Limits(
         // Below 64kB not even a login fits; 1GB stands for PostgreSQL's MaxAllocSize, one byte less.
         Math.min(ByteSizeText.parse("limits.maxMessageSize", messageSize, 64 * 1024, 1 << 30), 0x3fffffff),
         positive("--max-prepared-statements", first(cli.maxPreparedStatements,
-            () -> first(limits.maxPreparedStatements, () -> number(Setting.LIMITS_MAX_PREPARED_STATEMENTS)))));
+            () -> first(limits.maxPreparedStatements(), () -> number(Setting.LIMITS_MAX_PREPARED_STATEMENTS)))));
   }
 
   private static ProxySettings.Cancel cancel(ConfigFile.Cancel cancel) {
-    double rate = first(cancel.failuresPerSecond,
+    double rate = first(cancel.failuresPerSecond(),
         () -> Double.parseDouble(Setting.CANCEL_FAILURES_PER_SECOND.defaultText()));
     if (!(rate > 0)) {
       throw new ConfigException("cancel.failuresPerSecond must be above 0, not " + rate);
     }
-    return new ProxySettings.Cancel(rate, positive("cancel.failureBurst", first(cancel.failureBurst,
-        () -> number(Setting.CANCEL_FAILURE_BURST))), duration(Setting.CANCEL_LOG_INTERVAL, cancel.logInterval));
+    return new ProxySettings.Cancel(rate, positive("cancel.failureBurst", first(cancel.failureBurst(),
+        () -> number(Setting.CANCEL_FAILURE_BURST))), duration(Setting.CANCEL_LOG_INTERVAL, cancel.logInterval()));
   }
 
   private static List<ProxySettings.ClientUser> clientUsers(ConfigFile file, DatabaseUrl url, ClientAuthMethod defaultMethod) {
-    if (file.clientAuth.users == null || file.clientAuth.users.isEmpty()) {
+    if (file.clientAuth().users() == null || file.clientAuth().users().isEmpty()) {
       if (url.password().isEmpty() && defaultMethod != ClientAuthMethod.TRUST) {
         throw new ConfigException("the database URL has no password, so clients cannot log in with "
             + defaultMethod.text() + " as its user " + url.user() + ": use --client-auth trust, or list users in"
@@ -189,54 +185,33 @@ public final class SettingsResolver {
     }
     List<ProxySettings.ClientUser> users = new ArrayList<>();
     java.util.Set<String> names = new java.util.HashSet<>();
-    for (ConfigFile.User user : file.clientAuth.users) {
-      if (user.name == null || user.name.isBlank()) {
+    for (ConfigFile.User user : file.clientAuth().users()) {
+      if (user.name() == null || user.name().isBlank()) {
         throw new ConfigException("clientAuth.users: a user without a name");
       }
-      String key = "clientAuth.users." + user.name;
-      if (!names.add(user.name)) {
+      String key = "clientAuth.users." + user.name();
+      if (!names.add(user.name())) {
         throw new ConfigException(key + ": listed twice (one entry per user)");
       }
-      Optional<ClientAuthMethod> method = Optional.ofNullable(user.method)
+      Optional<ClientAuthMethod> method = Optional.ofNullable(user.method())
           .map(text -> EnumText.parse(ClientAuthMethod.class, key + ".method", text));
       boolean trust = method.orElse(defaultMethod) == ClientAuthMethod.TRUST;
-      if (user.password != null && user.passwordFile != null) {
+      if (user.password() != null && user.passwordFile() != null) {
         throw new ConfigException(key + ": give one of password, passwordFile, not both");
       }
-      if (user.password == null && user.passwordFile == null && !trust) {
+      if (user.password() == null && user.passwordFile() == null && !trust) {
         throw new ConfigException(key + ": give one of password, passwordFile (or method: trust)");
       }
-      String password = user.password != null ? user.password
-          : user.passwordFile != null ? SecretFile.read("password file", Path.of(user.passwordFile)) : "";
+      String password = user.password() != null ? user.password()
+          : user.passwordFile() != null ? SecretFile.read("password file", Path.of(user.passwordFile())) : "";
       if (password.isEmpty() && !trust) {
         throw new ConfigException(key + ": " + method.orElse(defaultMethod).text() + " needs a non-empty password");
       }
-      Optional<ClientNetwork> address = Optional.ofNullable(user.address)
+      Optional<ClientNetwork> address = Optional.ofNullable(user.address())
           .map(text -> ClientNetwork.parse(key + ".address", text));
-      users.add(new ProxySettings.ClientUser(user.name, password, method, address));
+      users.add(new ProxySettings.ClientUser(user.name(), password, method, address));
     }
     return List.copyOf(users);
-  }
-
-  static ConfigFile load(Path path) {
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    try {
-      ConfigFile file = yaml.readValue(path.toFile(), ConfigFile.class);
-      return file == null ? new ConfigFile() : file;
-    } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException("config file " + path + ": unknown key '" + e.getPropertyName() + "' at line "
-          + e.getLocation().getLineNr(), e);
-    } catch (JsonMappingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      throw new ConfigException("config file " + path + ": invalid value" + where + " ("
-          + e.getOriginalMessage().lines().findFirst().orElse("") + ")", e);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("config file " + path + " does not exist", e);
-    } catch (IOException e) {
-      throw new ConfigException("cannot read config file " + path + ": "
-          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
-    }
   }
 
   private static void requireReadable(String what, Path path) {

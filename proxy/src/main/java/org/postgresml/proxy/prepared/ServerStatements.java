@@ -68,8 +68,12 @@ public final class ServerStatements implements Conversation.SkippedStatements {
         || prepared.contains(proxyName);
   }
 
-  /** A Sync went to the server: the next messages are a new batch, which an error before it cannot skip. */
-  void syncSent() {
+  /**
+   * A Sync went to the server (the session's {@link Conversation} says so): the next messages are a
+   * new batch, which an error before it cannot skip.
+   */
+  @Override
+  public void syncSent() {
     syncs++;
   }
 

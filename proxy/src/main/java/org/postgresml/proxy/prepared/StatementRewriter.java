@@ -57,10 +57,6 @@ public final class StatementRewriter {
   private static List<ByteBuf> rewrite(ByteBuf frame, ClientStatements client, ServerStatements server,
       ByteBufAllocator alloc) {
     byte type = FrameDecoder.type(frame);
-    if (type == MessageType.SYNC) {
-      server.syncSent();
-      return List.of(frame);
-    }
     if (type == MessageType.PARSE) {
       return parse(frame, client, server, alloc);
     }

@@ -15,20 +15,39 @@ import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
  * message pipelined into a COPY, CopyBoth) makes the connection one never to hand on.
  *
  * <p>Feed it every frame sent to the server (after any rewriting) and every frame the server
- * sends (before any is swallowed). One instance per client session, on its event loop; the hot
- * path allocates nothing (a ring of message constants, grown when a client pipelines deeply).
+ * sends (before any is swallowed). It is the one reader that pairs Query, FunctionCall and Sync
+ * with their ReadyForQuery, for everyone who needs that: the session (may the connection go?), the
+ * traffic clock ({@link Answers}), the statement record's batches ({@link SkippedStatements}). One
+ * instance per client session, on its event loop; the hot path allocates nothing (a ring of
+ * message constants, grown when a client pipelines deeply).
  */
 public final class Conversation {
 
   /**
-   * Told of each Parse, Bind and Close the server skipped after an error, and of the one that failed:
-   * their replies never come.
+   * What a server connection's record of its prepared statements must hear (transaction mode's
+   * {@code ServerStatements}): each Parse, Bind and Close the server skipped after an error, and the
+   * one that failed (their replies never come); each Sync sent (the batches an error can skip).
    */
   @FunctionalInterface
   public interface SkippedStatements {
     SkippedStatements NONE = message -> { };
 
     void skipped(FrontendMessage message);
+
+    /** A Sync went to the server: messages after it are a new batch. */
+    default void syncSent() {}
+  }
+
+  /** Told of each ReadyForQuery that settles a Query, FunctionCall or Sync (the session's traffic clock). */
+  @FunctionalInterface
+  public interface Answers {
+    Answers NONE = (status, moreOwed) -> { };
+
+    /**
+     * @param status the transaction status it reported
+     * @param moreOwed another Query, FunctionCall or Sync sent behind it still awaits its ReadyForQuery
+     */
+    void answered(TransactionStatus status, boolean moreOwed);
   }
 
   /** Messages sent and not yet settled, oldest first (a ring; CopyDone/CopyFail kept as markers). */
@@ -51,6 +70,16 @@ public final class Conversation {
   private boolean lost;
   private TransactionStatus status = TransactionStatus.IDLE;
   private SkippedStatements skippedStatements = SkippedStatements.NONE;
+  private final Answers answers;
+
+  public Conversation() {
+    this(Answers.NONE);
+  }
+
+  /** A conversation that tells {@code answers} of every ReadyForQuery that settles something. */
+  public Conversation(Answers answers) {
+    this.answers = answers;
+  }
 
   /** A fresh server connection (or a fresh client): nothing owed. */
   public void reset(SkippedStatements statements) {
@@ -75,6 +104,9 @@ public final class Conversation {
     FrontendMessage message = FrontendMessage.of(type);
     if (message == null || !message.relayable()) {
       return false;
+    }
+    if (message == FrontendMessage.SYNC) {
+      skippedStatements.syncSent(); // every Sync, also one a COPY reads as data: a batch's number only grows
     }
     switch (message.answer()) {
       case NOTHING -> { } // Flush, Terminate
@@ -147,6 +179,7 @@ public final class Conversation {
     status = reported;
     endCopy(); // a COPY in a Query that failed ends with it
     pop();
+    answers.answered(reported, readiesOwed > 0);
     return true;
   }
 

@@ -12,24 +12,12 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Deque;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.postgresml.proxy.async.EventLoops;
 import org.postgresml.proxy.cache.SessionCache;
 import org.postgresml.proxy.cancel.CancelTarget;
-import org.postgresml.proxy.config.PoolMode;
-import org.postgresml.proxy.config.ProxySettings;
-import org.postgresml.proxy.pool.AcceptedSettings;
-import org.postgresml.proxy.pool.ServerConnectionProvider;
-import org.postgresml.proxy.prepared.ClientStatements;
-import org.postgresml.proxy.prepared.PrepareOnlyBatch;
-import org.postgresml.proxy.prepared.PreparedCatalog;
-import org.postgresml.proxy.prepared.StatementRewriter;
-import org.postgresml.proxy.protocol.Conversation;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.FrontendMessage;
 import org.postgresml.proxy.protocol.LimitExceededException;
@@ -40,18 +28,17 @@ import org.postgresml.proxy.protocol.backend.BackendKeyData;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;
-import org.postgresml.proxy.upstream.ServerListener;
 import org.postgresml.proxy.upstream.UpstreamException;
 
 /**
- * One client, from its StartupMessage to its last byte: login against the proxy's users, a server
- * connection from the {@link ServerConnectionProvider}, then the relay of untouched frames both ways
- * with backpressure. Session mode holds one server connection until the client leaves; transaction
- * mode gives it back at every ReadyForQuery that leaves no transaction open and takes one again at
- * the client's next message. The session's state lives on the client channel's event loop; server
- * callbacks from another loop hop onto it.
+ * One client, from its StartupMessage to its last byte: the Netty lifecycle and the session's state
+ * machine. The login's checks and password are {@link ClientLogin}'s; the server connection held is
+ * a {@link ServerLease}; what the pool mode changes (how long a connection is held, statement
+ * renaming) is a {@link Pooling}; what the connection still owes is the {@link Conversation}'s to
+ * say. Frames pass untouched both ways with backpressure. The session's state lives on the client
+ * channel's event loop; server callbacks from another loop hop onto it.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter implements ServerListener, CancelTarget {
+public final class ClientSession extends ChannelInboundHandlerAdapter implements CancelTarget {
 
   /** Where the session stands; each state accepts only its own messages. */
   enum State {
@@ -80,33 +67,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private final SessionContext context;
   private final SessionEvents events;
+  /** The login half: startup checks and the password exchange. */
+  private final ClientLogin login;
   /** Frames a client sent before its server connection was ready (clients rarely pipeline that early). */
   private final Deque<ByteBuf> early = new ArrayDeque<>();
   private volatile State state = State.AWAITING_STARTUP;
   private Channel channel;
   private volatile StartupMessage startup;
-  /** The login half: startup checks and the password exchange. */
-  private final ClientLogin login;
-  private volatile ServerConnection server;
+  private ScheduledFuture<?> loginTimeout;
   /** The key this client got; it maps back to this session for CancelRequests. */
   private BackendKeyData clientKey;
-  private ScheduledFuture<?> loginTimeout;
-  /** The pool mode this session was born with (a reload changes it for new sessions only). */
-  private PoolMode mode = PoolMode.SESSION;
-  /** The settings the client's startup packet asked for, applied to every server connection it gets. */
-  private ClientParameters clientParameters;
-  /** The startup settings this client's pool has seen accepted; others are verified before the login is answered. */
-  private AcceptedSettings acceptedSettings = AcceptedSettings.NONE;
-  /** Transaction mode: the client's prepared statements, which outlive server connections (bounded from login on). */
-  private ClientStatements statements = new ClientStatements();
-  /** Transaction mode: a PQprepare between transactions, answered without a server when the pool knows it. */
-  private final PrepareOnlyBatch prepareOnly = new PrepareOnlyBatch();
-  /** Transaction mode: the statements this client's pool has parsed before. */
-  private PreparedCatalog catalog = PreparedCatalog.NONE;
-  /** What the server connection held still owes this client: whether it may go to someone else. */
-  private final Conversation conversation = new Conversation();
-  /** Feeds SHOW STATS and the pool's transaction and query meters. */
-  private TrafficClock clock;
+  /** What follows the password: the connection slot, the pool, the greeting. */
+  private final LoginEnd loginEnd;
+  /** The traffic with server connections, from the login on (its pool mode is fixed then; a reload changes it for new sessions only). */
+  private volatile Relay relay;
   /** This session's side of the answer cache; the state it returns to after a CACHE_WAIT. */
   private SessionCache cache = SessionCache.NONE;
   private State beforeCacheWait;
@@ -115,6 +89,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     this.context = context;
     this.events = new SessionEvents(() -> context.settings().logConnections());
     this.login = new ClientLogin(context, events);
+    this.loginEnd = new LoginEnd(context, events);
   }
 
   @Override
@@ -150,10 +125,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private void proceed(ClientLogin.Progress progress) {
     switch (progress) {
       case PASSWORD_ASKED -> state = State.AUTHENTICATING;
-      case LOGGED_IN -> {
-        clientParameters = login.parameters();
-        loggedIn();
-      }
+      case LOGGED_IN -> loggedIn();
       case REFUSED -> refused(login.refusal());
     }
   }
@@ -180,50 +152,26 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void loggedIn() {
-    // Logged in: the client may send messages as long as the operator allows, no longer the login's few bytes.
-    ProxySettings.Limits limits = context.settings().limits();
-    FrameDecoder frames = channel.pipeline().get(FrameDecoder.class);
-    if (frames != null) {
-      frames.limit(limits.maxMessageSize());
-    }
-    statements = new ClientStatements(limits.maxPreparedStatements(), limits.maxMessageSize());
-    boolean local = context.localDatabase().serves(startup.database());
-    Optional<String> full = context.connectionLimits().loggedIn(this, local);
-    if (full.isPresent()) {
-      fatal(SqlState.TOO_MANY_CONNECTIONS, full.get());
+    LoginEnd.Joined joined = loginEnd.join(this, channel, startup, login.parameters());
+    if (joined == LoginEnd.Joined.REFUSED) {
+      fatal(SqlState.TOO_MANY_CONNECTIONS, loginEnd.refusal());
       return;
     }
-    if (local) {
-      // Its own handler answers from now on, ahead of this one; this one keeps the lifecycle.
-      state = State.SERVED_LOCALLY;
-      cancelLoginTimeout();
-      clientKey = context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this);
-      channel.pipeline().addBefore(channel.pipeline().context(this).name(), "local",
-          context.localDatabase().serve(clientKey));
-      return;
-    }
-    Optional<String> noPool = context.servers().admit(startup);
-    if (noPool.isPresent()) {
-      fatal(SqlState.TOO_MANY_CONNECTIONS, noPool.get());
-      return;
-    }
-    mode = context.servers().mode();
-    clock = new TrafficClock(context.servers().meters(startup));
-    catalog = context.servers().catalog(startup);
-    acceptedSettings = context.servers().acceptedSettings(startup);
     // Logged in: a wait for a server connection from here on is bounded by queryWaitTimeout instead.
     cancelLoginTimeout();
-    Optional<Map<String, String>> serverDefaults = mode == PoolMode.TRANSACTION
-        ? context.servers().serverDefaults(startup) : Optional.empty();
-    if (serverDefaults.isPresent() && acceptedSettings.covers(clientParameters.beyondDriverSettings())) {
-      // Transaction mode, a pool that has logged in before (and seen any setting beyond the drivers'
-      // usual ones accepted): the login needs no server connection (as PgBouncer answers from its
-      // cached server parameters), so it never waits for a free one.
-      greetTransactionMode(serverDefaults.get());
-      state = State.IDLE;
-      return;
+    relay = loginEnd.relay();
+    switch (joined) {
+      case SERVED_LOCALLY -> {
+        // Its own handler answers from now on, ahead of this one; this one keeps the lifecycle.
+        state = State.SERVED_LOCALLY;
+        clientKey = loginEnd.serveLocally(channel, this);
+      }
+      case GREETED -> {
+        clientKey = loginEnd.greet(channel, this, null);
+        state = State.IDLE;
+      }
+      default -> acquireServer();
     }
-    acquireServer();
   }
 
   // Cancelled and dropped: an idle session holds no timer task.
@@ -236,27 +184,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void acquireServer() {
     state = state == State.IDLE ? State.ACQUIRING : State.CONNECTING;
-    Future<ServerConnection> acquired = context.servers().acquire(channel.eventLoop(), startup);
-    if (!acquired.isDone()) {
-      // A wait: read nothing more until a connection comes (what arrived meanwhile waits in early).
-      // A warm connection handed out at once needs no pause, and no two epoll_ctl calls per transaction.
-      channel.config().setAutoRead(false);
-    }
+    Future<ServerConnection> acquired = relay.acquire(startup);
     acquired.addListener(done -> {
       if (done.isSuccess()) {
-        serverReady(acquired.getNow());
+        serverReady(acquired.getNow(), false);
       } else if (state != State.CLOSED) {
         Throwable cause = done.cause();
-        String sqlState = cause instanceof UpstreamException upstream ? upstream.sqlState() : SqlState.UNABLE_TO_CONNECT;
         events.upstreamFailed(cause);
-        fatal(sqlState, cause instanceof UpstreamException ? cause.getMessage()
-            : "could not connect to upstream " + context.servers().describe());
+        fatal(cause instanceof UpstreamException upstream ? upstream.sqlState() : SqlState.UNABLE_TO_CONNECT,
+            cause instanceof UpstreamException ? cause.getMessage() : "could not connect to upstream " + relay.upstream());
       }
     });
-  }
-
-  private void serverReady(ServerConnection connection) {
-    serverReady(connection, false);
   }
 
   /** @param settingsVerified the client's startup settings were just applied and accepted on this connection */
@@ -265,16 +203,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       context.servers().release(connection, true);
       return;
     }
-    if (state == State.CONNECTING && !settingsVerified && !acceptedSettings.covers(clientParameters.settings())) {
-      verifySettings(connection);
-      return;
-    }
     if (state == State.CONNECTING) {
-      greet(connection);
-      if (mode == PoolMode.TRANSACTION && early.isEmpty()) {
+      if (!settingsVerified && loginEnd.needsVerifying()) {
+        verifySettings(connection);
+        return;
+      }
+      clientKey = loginEnd.greet(channel, this, connection);
+      if (early.isEmpty() && relay.releaseAfterLogin(connection)) {
         // The connection only lent its parameters to the login; the first transaction takes one again.
         state = State.IDLE;
-        context.servers().release(connection, true);
         channel.config().setAutoRead(true);
         return;
       }
@@ -285,7 +222,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   // PostgreSQL refuses a bad startup setting before the login ends: so does the proxy, the first time
   // its pool sees the setting (a round trip); later logins with it send it ahead of their first message.
   private void verifySettings(ServerConnection connection) {
-    SettingsVerification.run(connection, clientParameters, acceptedSettings, refused -> onLoop(() -> {
+    loginEnd.verify(connection, refused -> onLoop(() -> {
       if (refused.isPresent()) {
         context.servers().release(connection, true); // rolled back: the connection is as it was
         fatal(refused.get().asFatal());
@@ -295,32 +232,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }));
   }
 
-  // The login's end: what the server reported (with the client's own settings), the cancel key, ReadyForQuery.
-  private void greet(ServerConnection connection) {
-    if (mode == PoolMode.TRANSACTION) {
-      greetTransactionMode(connection.startupParameters());
-      return;
-    }
-    // Session mode: the real backend pid, as clients use it (pg_terminate_backend, pg_stat_activity).
-    clientKey = context.cancelKeys().register(connection.backendKey().processId(), this);
-    Map<String, String> reported = clientParameters.reported(connection.startupParameters(), acceptedSettings);
-    openCache(reported);
-    LoginGreeting.send(channel, reported, clientKey);
-    events.sessionStarted(connection.upstreamAddress(), connection.backendKey().processId());
-  }
-
-  // Transaction mode: no backend is this client's for long, so the pid in its key is the proxy's own.
-  private void greetTransactionMode(Map<String, String> serverDefaults) {
-    clientKey = context.cancelKeys().register(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE), this);
-    Map<String, String> reported = clientParameters.reported(serverDefaults, acceptedSettings);
-    openCache(reported);
-    LoginGreeting.send(channel, reported, clientKey);
-    events.sessionStarted(context.servers().describe(), null);
-  }
-
-  private void openCache(Map<String, String> reported) {
+  /** The login's answer is about to go out, with these parameters: the answer cache opens for them. */
+  void openCache(Map<String, String> reported) {
     cache = SessionCache.open(context.cache(), channel, startup.database(), startup.user(), reported,
-        clientParameters.values());
+        login.parameters().values());
+    relay.answersTo(cache);
   }
 
   /**
@@ -367,10 +283,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       }
     }
     if (state == State.RELAYING) {
-      server.flush();
+      relay.flushToServer();
     }
     if (state == State.RELAYING || state == State.IDLE) {
-      channel.config().setAutoRead(state == State.IDLE || server.isWritable());
+      channel.config().setAutoRead(state == State.IDLE || relay.isServerWritable());
     }
     if (state == State.IDLE) {
       atTransactionBoundary();
@@ -378,21 +294,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void attachServer(ServerConnection connection) {
-    server = connection;
-    conversation.reset(mode == PoolMode.TRANSACTION ? connection.statements() : Conversation.SkippedStatements.NONE);
-    String settings = clientParameters.applyTo(connection);
-    if (!settings.isEmpty()) {
-      // Sent ahead of the client's own messages: no round trip; a refused value ends the session.
-      connection.runInternal(settings, error -> error.ifPresent(refused -> onLoop(() -> {
-        if (server == connection) {
-          server = null;
-          context.servers().release(connection, false);
-        }
-        fatal(refused.sqlState(), refused.message());
-      })));
-    }
     state = State.RELAYING;
-    connection.attach(this);
+    relay.attach(connection);
     while (state == State.RELAYING && !early.isEmpty()) {
       relayToServer(early.poll());
     }
@@ -408,69 +311,61 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     channel.config().setAutoRead(connection.isWritable());
   }
 
-  /** Transaction mode: the transaction ended; the server connection goes back to its pool. */
-  private void releaseServer() {
-    ServerConnection connection = server;
-    server = null;
-    state = State.IDLE;
-    connection.detach();
-    context.servers().release(connection, true);
-    channel.config().setAutoRead(true);
-    atTransactionBoundary();
+  /** The server refused a startup setting sent ahead of the client's messages: the session ends. */
+  void settingsRefused(ErrorResponse refused) {
+    fatal(refused.sqlState(), refused.message());
   }
 
   private void relayToServer(ByteBuf frame) {
     if (state != State.RELAYING) {
       frame.release(); // an earlier frame of the same read ended the session
-      return;
-    }
-    byte type = FrameDecoder.type(frame);
-    if (type == MessageType.TERMINATE) {
-      frame.release();
-      state = State.CLOSED;
-      channel.close();
-      return;
-    }
-    if (!isRelayable(frame)) {
-      return;
-    }
-    // Session mode holds its server; transaction mode asked the cache before it acquired one (startTransaction).
-    if (type == MessageType.QUERY && mode == PoolMode.SESSION && conversation.isReusable() && answeredByCache(frame)) {
-      return;
-    }
-    cache.beforeRelay(frame, server);
-    context.metrics().bytesFromClient(frame.readableBytes());
-    clock.clientSent(frame.readableBytes());
-    if (mode == PoolMode.TRANSACTION) {
-      List<ByteBuf> rewritten;
+    } else if (isRelayable(frame)) {
+      // Session mode holds its server; transaction mode asked the cache before it acquired one (startTransaction).
+      if (FrameDecoder.type(frame) == MessageType.QUERY && relay.pooling().asksCacheWhileHolding()
+          && relay.isReusable() && answeredByCache(frame)) {
+        return;
+      }
       try {
-        rewritten = StatementRewriter.toServer(frame, statements, server.statements(), channel.alloc());
+        relay.toServer(frame);
       } catch (ProtocolException e) {
         // Handled here, not in exceptionCaught: frames queued while acquiring are relayed from a
-        // future's listener, where a thrown exception would only be logged. The rewriter released the frame.
+        // future's listener, where a thrown exception would only be logged. The frame was released.
         fatal(SqlState.PROTOCOL_VIOLATION, e.getMessage());
-        return;
       } catch (LimitExceededException e) {
         fatal(SqlState.PROGRAM_LIMIT_EXCEEDED, e.getMessage());
-        return;
       }
-      for (ByteBuf out : rewritten) {
-        conversation.clientSent(FrameDecoder.type(out));
-        server.write(out);
-      }
-    } else {
-      conversation.clientSent(type);
-      server.write(frame);
+    }
+  }
+
+  /** A client frame while no server connection is held (between transactions): the next transaction begins. */
+  private void startTransaction(ByteBuf frame) {
+    if (isRelayable(frame) && !(FrameDecoder.type(frame) == MessageType.QUERY && relay.holdsNothing()
+        && answeredByCache(frame))) {
+      startTransactionUncached(frame);
+    }
+  }
+
+  private void startTransactionUncached(ByteBuf frame) {
+    switch (relay.betweenTransactions(frame, early)) {
+      case MORE -> { } // the rest of the batch decides
+      case ANSWERED -> atTransactionBoundary();
+      case NEEDS_SERVER -> acquireServer();
     }
   }
 
   /**
-   * A type PostgreSQL does not define (or a login message after the login) is refused as the server
-   * would refuse it, never forwarded: nobody could say what it is owed.
+   * Terminate ends the session here. A type PostgreSQL does not define (or a login message after the
+   * login) is refused as the server would refuse it, never forwarded: nobody could say what it is owed.
    */
   private boolean isRelayable(ByteBuf frame) {
     byte type = FrameDecoder.type(frame);
     FrontendMessage message = FrontendMessage.of(type);
+    if (type == MessageType.TERMINATE) {
+      frame.release();
+      state = State.CLOSED;
+      channel.close();
+      return false;
+    }
     if (message != null && message.relayable()) {
       return true;
     }
@@ -479,43 +374,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     return false;
   }
 
-  /** A client frame in transaction mode with no server connection held: the next transaction begins. */
-  private void startTransaction(ByteBuf frame) {
-    if (FrameDecoder.type(frame) == MessageType.TERMINATE) {
-      frame.release();
-      prepareOnly.release();
-      state = State.CLOSED;
-      channel.close();
-      return;
-    }
-    if (!isRelayable(frame)) {
-      return;
-    }
-    if (FrameDecoder.type(frame) == MessageType.QUERY && prepareOnly.isEmpty() && answeredByCache(frame)) {
-      return;
-    }
-    startTransactionUncached(frame);
-  }
-
-  private void startTransactionUncached(ByteBuf frame) {
-    switch (prepareOnly.offer(frame, statements, catalog)) {
-      case MORE -> { } // the rest of the batch decides
-      case ANSWERED -> {
-        prepareOnly.answer(statements, channel.alloc()).forEach(reply -> channel.write(reply, channel.voidPromise()));
-        channel.flush();
-        atTransactionBoundary();
-      }
-      case NEEDS_SERVER -> {
-        early.addAll(prepareOnly.takeFrames());
-        acquireServer();
-      }
-    }
-  }
-
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (state == State.RELAYING) {
-      server.flush();
+      relay.flushToServer();
     }
     ctx.fireChannelReadComplete();
   }
@@ -524,86 +386,37 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     // The client reads slower than the upstream sends: pause the upstream until it catches up.
     if (state == State.RELAYING) {
-      server.setAutoRead(ctx.channel().isWritable());
+      relay.clientWritable(ctx.channel().isWritable());
     }
     ctx.fireChannelWritabilityChanged();
   }
 
-  @Override
-  public void onServerFrame(ByteBuf frame) {
-    if (!channel.eventLoop().inEventLoop()) {
-      channel.eventLoop().execute(() -> onServerFrame(frame));
-      return;
-    }
-    if (!serverAttached()) {
-      frame.release();
-      return;
-    }
-    // The statements first (an error at a Bind is the oldest unanswered one's, before the
-    // conversation counts it skipped); every frame counts, also replies to the proxy's own messages.
-    boolean forClient = mode != PoolMode.TRANSACTION || StatementRewriter.toClient(frame, server.statements());
-    boolean answered = conversation.serverSent(frame);
-    if (!forClient) {
-      frame.release(); // the reply to the proxy's own Parse or Close
-      return;
-    }
-    if (answered) {
-      cache.answered(conversation.status(), server);
-    } else {
-      cache.fromServer(frame);
-    }
-    context.metrics().bytesToClient(frame.readableBytes());
-    clock.serverSent(frame.readableBytes());
-    if (answered) {
-      clock.answered(conversation.status(), conversation.owesReady());
-    }
-    channel.write(frame, channel.voidPromise());
-    boolean transactionDone = answered && conversation.isReusable();
-    if (transactionDone && mode == PoolMode.TRANSACTION) {
-      // Flush now: the read-complete that would flush comes from the server connection, which is
-      // no longer this session's once released (and on a shared loop is detached at once).
-      channel.flush();
-      releaseServer();
-    } else if (transactionDone) {
-      atTransactionBoundary();
-    }
-  }
-
-  @Override
-  public void onServerReadComplete() {
-    onLoop(channel::flush);
-  }
-
-  @Override
-  public void onServerWritabilityChanged(boolean writable) {
-    onLoop(() -> {
-      if (state == State.RELAYING) {
-        channel.config().setAutoRead(writable);
-      }
-    });
+  boolean isRelaying() {
+    return state == State.RELAYING;
   }
 
   /** Relaying, or (session mode) holding its server connection while a cacheable call waits. */
-  private boolean serverAttached() {
+  boolean serverAttached() {
     return state == State.RELAYING || (state == State.CACHE_WAIT && beforeCacheWait == State.RELAYING);
   }
 
-  private void onLoop(Runnable task) {
-    EventLoops.run(channel.eventLoop(), task);
+  /** The held connection owes this client nothing and holds no transaction. */
+  void transactionEnded() {
+    if (relay.releaseBetweenTransactions()) {
+      state = State.IDLE;
+    }
+    atTransactionBoundary();
   }
 
-  @Override
-  public void onServerClosed() {
-    if (!channel.eventLoop().inEventLoop()) {
-      channel.eventLoop().execute(this::onServerClosed);
-      return;
-    }
-    // The server's own FATAL (pg_terminate_backend, shutdown) has been relayed already; end the client too.
-    // A server that vanished without one (killed backend, dropped link) gets the client an 08006 of ours.
+  /**
+   * The server connection ended. Its own FATAL (pg_terminate_backend, shutdown) has been relayed
+   * already; end the client too. One that vanished without (killed backend, dropped link) gets the
+   * client an 08006 of ours.
+   */
+  void serverClosed(ServerConnection lost) {
     if (serverAttached()) {
       state = State.CLOSED;
       events.upstreamClosed();
-      ServerConnection lost = server;
       ByteBuf goodbye = lost == null || lost.sentFatal() ? Unpooled.EMPTY_BUFFER
           : ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, lost.lostMessage()).encode(channel.alloc());
       if (goodbye.isReadable()) {
@@ -613,6 +426,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
+  private void onLoop(Runnable task) {
+    EventLoops.run(channel.eventLoop(), task);
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.CLOSED;
@@ -620,14 +437,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     for (ByteBuf frame = early.poll(); frame != null; frame = early.poll()) {
       frame.release();
     }
-    prepareOnly.release();
     cache.close();
     if (clientKey != null) {
       context.cancelKeys().remove(clientKey);
     }
-    if (server != null) {
-      context.servers().release(server, conversation.isReusable());
-      server = null;
+    if (relay != null) {
+      relay.end();
     }
     context.registry().remove(this);
     context.connectionLimits().left(this);
@@ -689,8 +504,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    */
   boolean isBetweenTransactions() {
     return switch (state) {
-      case IDLE -> early.isEmpty() && prepareOnly.isEmpty();
-      case RELAYING -> conversation.isReusable();
+      case IDLE -> early.isEmpty() && relay.holdsNothing();
+      case RELAYING -> relay.isReusable();
       case SERVED_LOCALLY -> true;
       default -> false;
     };
@@ -732,12 +547,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   /** This session as a line of SHOW CLIENTS (read from another thread: a snapshot, maybe a moment old). */
   public ClientSnapshot describe() {
-    return ClientSnapshot.of(this, channel, startup, state, server, events.connectedAt().toString());
+    return ClientSnapshot.of(this, channel, startup, state, heldServer(), events.connectedAt().toString());
   }
 
   /** The server connection this session holds now, if any. */
   public ServerConnection heldServer() {
-    return server;
+    Relay current = relay;
+    return current == null ? null : current.held();
   }
 
   public String database() {
@@ -759,9 +575,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   public void cancelRunningQuery() {
     channel.eventLoop().execute(() -> {
       // Only while a query of this client runs: a late cancel must not hit what the backend runs next.
-      if (server != null && state == State.RELAYING && conversation.isBusy()) {
+      if (state == State.RELAYING && relay.cancelRunningQuery()) {
         events.cancelForwarded();
-        context.servers().cancel(channel.eventLoop(), server);
       }
     });
   }

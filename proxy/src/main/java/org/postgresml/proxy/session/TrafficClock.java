@@ -2,6 +2,7 @@ package org.postgresml.proxy.session;
 
 import java.util.function.LongSupplier;
 import org.postgresml.proxy.pool.PoolMetrics;
+import org.postgresml.proxy.protocol.Conversation;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
 
 /**
@@ -9,9 +10,9 @@ import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
  * query is a simple Query, a FunctionCall or an extended-protocol batch up to its Sync, ending at
  * its ReadyForQuery; a transaction runs from the first message after the connection was idle to
  * the ReadyForQuery that leaves it idle again. Which ReadyForQuery settles what is the session's
- * {@link org.postgresml.proxy.protocol.Conversation}'s to say. Runs on the client's event loop only.
+ * {@link Conversation}'s to say: it tells the clock. Runs on the client's event loop only.
  */
-final class TrafficClock {
+final class TrafficClock implements Conversation.Answers {
 
   private final PoolMetrics meters;
   private final LongSupplier nanoClock;
@@ -52,7 +53,8 @@ final class TrafficClock {
    *
    * @param moreOwed another one sent behind it still awaits its ReadyForQuery (a pipeline)
    */
-  void answered(TransactionStatus status, boolean moreOwed) {
+  @Override
+  public void answered(TransactionStatus status, boolean moreOwed) {
     long now = nanoClock.getAsLong();
     meters.query(now - queryStarted);
     queryStarted = moreOwed ? now : 0; // a pipelined next query starts where this one ended

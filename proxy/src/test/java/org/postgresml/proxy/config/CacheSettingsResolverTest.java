@@ -19,7 +19,7 @@ class CacheSettingsResolverTest {
   private CacheSettings resolve(String cacheYaml) throws IOException {
     Path file = Files.writeString(directory.resolve("proxy.yaml"),
         "upstream: {url: 'postgres://u:p@127.0.0.1:5432/db'}\n" + cacheYaml);
-    return CacheSettingsResolver.resolve(SettingsResolver.load(file).cache);
+    return CacheSettingsResolver.resolve(ConfigFileReader.read(file).cache());
   }
 
   @Test

@@ -80,6 +80,16 @@ class SettingValuesTest {
   }
 
   @Test
+  void aReloadNamesTheSettingsOnlyARestartApplies() {
+    Map<String, String> env = Map.of("DATABASE_URL", "postgres://u:p@h/db");
+    ProxySettings running = resolve(env);
+    assertThat(SettingValues.restartNeeded(running, resolve(env, "--pool-size", "3", "--max-pools", "7")))
+        .isEmpty();
+    assertThat(SettingValues.restartNeeded(running, resolve(env, "--port", "7000", "--pool-size", "3",
+        "--listen-host", "127.0.0.1", "--log-format", "json"))).containsExactly("listen.host", "listen.port", "log.format");
+  }
+
+  @Test
   void neitherThePasswordNorTheFleetSecretIsShown() throws IOException {
     Path secret = dir.resolve("fleet-secret");
     Files.writeString(secret, "a-fleet-secret-of-32-characters!\n");

@@ -113,6 +113,16 @@ class SettingsResolverTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'prot'").hasMessageContaining("line 2");
   }
 
+  /** The model is records, built once a section is read: the line is still the unknown key's own. */
+  @Test
+  void unknownKeysInsideAListEntryNameTheirLine() throws IOException {
+    Path file = dir.resolve("proxy.yaml");
+    Files.writeString(file, "clientAuth:\n  users:\n    - name: app\n      pasword: x\n    - name: b\n");
+    assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--config", file.toString()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'pasword'")
+        .hasMessageContaining("line 4");
+  }
+
   @Test
   void invalidValuesNameTheProblem() {
     assertThatThrownBy(() -> resolve(Map.of(), "--database-url", "postgres://u:p@h/db", "--upstream-sslmode", "sure"))

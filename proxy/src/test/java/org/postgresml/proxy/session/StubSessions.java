@@ -46,6 +46,11 @@ public final class StubSessions {
 
   /** Sessions with the given proxy flags (besides a stub upstream URL for {@link #USER}). */
   public static StubSessions withFlags(String... flags) {
+    return withServers(new UnreachableUpstream(), flags);
+  }
+
+  /** The same, with server connections from {@code servers}. */
+  public static StubSessions withServers(ServerConnectionProvider servers, String... flags) {
     List<String> args = new ArrayList<>(List.of("--database-url",
         "postgres://" + USER + ":" + PASSWORD + "@127.0.0.1:9/app?sslmode=disable"));
     args.addAll(List.of(flags));
@@ -54,8 +59,9 @@ public final class StubSessions {
         new PrintWriter(new StringWriter()), new PrintWriter(errors)).settings()
         .orElseThrow(() -> new IllegalArgumentException(errors.toString()));
     AdminConsole console = new AdminConsole(new org.postgresml.proxy.admin.StubAdminContext());
-    return new StubSessions(new SessionContext(settings, settings.clientTls().map(ClientTlsContext::create), new ClientUsers(settings.clientUsers()),
-        new CancelDispatch(new CancelKeys(), Optional.empty()), new UnreachableUpstream(), new SessionRegistry(),
+    return new StubSessions(new SessionContext(settings, settings.clientTls().map(ClientTlsContext::create),
+        new ClientUsers(settings.clientUsers()), new CancelDispatch(new CancelKeys(), Optional.empty()), servers,
+        new SessionRegistry(),
         new ProxyMetrics(), new AdminAccess(settings::adminUsers, console)));
   }
 

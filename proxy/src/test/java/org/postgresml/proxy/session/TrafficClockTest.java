@@ -30,7 +30,8 @@ class TrafficClockTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final PoolMetrics meters = new PoolMetrics(registry, new PoolKey("u", "db"), () -> PoolStats.EMPTY);
   private final TrafficClock clock = new TrafficClock(meters, now::get);
-  private final Conversation conversation = new Conversation();
+  /** As a session wires them: the conversation tells the clock of each ReadyForQuery that settles something. */
+  private final Conversation conversation = new Conversation(clock);
 
   @Test
   void simpleQueryIsOneQueryAndOneTransaction() {
@@ -106,7 +107,7 @@ class TrafficClockTest {
     assertThat(totals.queryMicros()).isEqualTo(3000);
   }
 
-  /** As ClientSession does: the conversation says which ReadyForQuery settles a query. */
+  /** As a session's Relay does: the conversation says which ReadyForQuery settles a query. */
   private void client(byte type, int bytes) {
     clock.clientSent(bytes);
     conversation.clientSent(type);
@@ -115,9 +116,7 @@ class TrafficClockTest {
   private void server(ByteBuf frame) {
     try {
       clock.serverSent(frame.readableBytes());
-      if (conversation.serverSent(frame)) {
-        clock.answered(conversation.status(), conversation.owesReady());
-      }
+      conversation.serverSent(frame);
     } finally {
       frame.release();
     }

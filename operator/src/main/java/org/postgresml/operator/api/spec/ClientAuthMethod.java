@@ -1,11 +1,12 @@
 package org.postgresml.operator.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.postgresml.proxy.config.model.ConfigWords;
 
 /** How the proxy checks its clients' passwords. */
 public enum ClientAuthMethod {
-  @JsonProperty("scram-sha-256") SCRAM_SHA_256("scram-sha-256"),
-  @JsonProperty("md5") MD5("md5");
+  @JsonProperty(ConfigWords.SCRAM_SHA_256) SCRAM_SHA_256(ConfigWords.SCRAM_SHA_256),
+  @JsonProperty(ConfigWords.MD5) MD5(ConfigWords.MD5);
 
   private final String value;
 

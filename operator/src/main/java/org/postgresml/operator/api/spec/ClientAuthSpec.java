@@ -6,12 +6,13 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import java.util.ArrayList;
 import java.util.List;
+import org.postgresml.proxy.config.model.ConfigWords;
 
 /** Who may connect to the proxy (YAML section {@code clientAuth}). */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class ClientAuthSpec {
 
-  @Default("scram-sha-256")
+  @Default(ConfigWords.SCRAM_SHA_256)
   @JsonPropertyDescription("Password check of clients: scram-sha-256 or md5.")
   public ClientAuthMethod method = ClientAuthMethod.SCRAM_SHA_256;
 

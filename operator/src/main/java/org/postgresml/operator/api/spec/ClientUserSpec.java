@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
+import org.postgresml.proxy.config.model.ConfigWords;
 
 /** One entry of {@code clientAuth.users}: a user with its own login method, as a pg_hba.conf line. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -20,7 +21,7 @@ public class ClientUserSpec {
   @JsonPropertyDescription("User name clients log in with.")
   public String name;
 
-  @Default("scram-sha-256")
+  @Default(ConfigWords.SCRAM_SHA_256)
   @JsonPropertyDescription("This user's login method: scram-sha-256, md5 or trust (no password).")
   public ClientUserMethod method = ClientUserMethod.SCRAM_SHA_256;
 

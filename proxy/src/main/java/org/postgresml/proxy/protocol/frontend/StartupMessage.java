@@ -5,6 +5,9 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.ProtocolException;
 
@@ -20,6 +23,20 @@ public final class StartupMessage {
   public StartupMessage(int protocolVersion, Map<String, String> parameters) {
     this.protocolVersion = protocolVersion;
     this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+  }
+
+  /**
+   * The names and values nearly every driver sends: a session keeps its startup packet for its
+   * whole life, so ten thousand idle clients share these instead of holding ten thousand copies each.
+   */
+  private static final Map<String, String> COMMON = Stream.of("user", "database", "options", "replication",
+      "application_name", "client_encoding", "DateStyle", "TimeZone", "extra_float_digits", "search_path",
+      "IntervalStyle", "lc_messages", "fallback_application_name", "UTF8", "ISO", "ISO, MDY", "UTC", "Etc/UTC",
+      "GMT", "1", "2", "3", "on", "off", "true", "false", "PostgreSQL JDBC Driver", "psql", "pgbench", "dblink",
+      "postgres_fdw").collect(Collectors.toUnmodifiableMap(Function.identity(), Function.identity()));
+
+  private static String shared(String text) {
+    return COMMON.getOrDefault(text, text);
   }
 
   /** PostgreSQL's complaint about every malformed parameter list (ProcessStartupPacket). */
@@ -46,11 +63,11 @@ public final class StartupMessage {
         return new StartupMessage(version, parameters);
       }
       try {
-        String name = Codec.readCString(body);
+        String name = shared(Codec.readCString(body));
         if (!body.isReadable()) {
           throw new ProtocolException(LAYOUT_ERROR); // a name without its value
         }
-        parameters.put(name, Codec.readCString(body));
+        parameters.put(name, shared(Codec.readCString(body)));
       } catch (ProtocolException e) {
         throw new ProtocolException(LAYOUT_ERROR);
       }

@@ -1,0 +1,130 @@
+package org.postgresml.proxy.session;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.postgresml.proxy.config.PoolMode;
+import org.postgresml.proxy.pool.AcceptedSettings;
+import org.postgresml.proxy.pool.PoolKey;
+import org.postgresml.proxy.pool.PoolMetrics;
+import org.postgresml.proxy.pool.PoolStats;
+import org.postgresml.proxy.pool.ServerConnectionProvider;
+import org.postgresml.proxy.prepared.PreparedCatalog;
+import org.postgresml.proxy.protocol.frontend.StartupMessage;
+import org.postgresml.proxy.upstream.EmbeddedServer;
+import org.postgresml.proxy.upstream.ServerConnection;
+
+/**
+ * A pool of {@link EmbeddedServer}s: hands them out in order, takes back the clean ones (a client
+ * waits when none is free), and records every release. A failure set with {@link #failWith} fails
+ * the next acquire. Everything on the test's thread (embedded channels run their tasks inline).
+ */
+final class FakeServers implements ServerConnectionProvider {
+
+  private final PoolMode mode;
+  private final Deque<ServerConnection> free = new ArrayDeque<>();
+  private final Deque<Promise<ServerConnection>> waiting = new ArrayDeque<>();
+  private final Map<ServerConnection, EmbeddedServer> servers = new IdentityHashMap<>();
+  /** Each release, in order: the backend pid and whether it was clean ("41 clean", "41 dirty"). */
+  final List<String> releases = new ArrayList<>();
+  /** Backend pids a cancel was sent for. */
+  final List<Integer> cancels = new ArrayList<>();
+  private final PoolMetrics meters = new PoolMetrics(new SimpleMeterRegistry(), new PoolKey("app", "app"),
+      () -> PoolStats.EMPTY);
+  private Throwable failure;
+
+  FakeServers(PoolMode mode) {
+    this.mode = mode;
+  }
+
+  /** A new idle server connection in the pool. */
+  EmbeddedServer add(int backendPid) {
+    EmbeddedServer server = EmbeddedServer.loggedIn(backendPid);
+    servers.put(server.connection(), server);
+    free.add(server.connection());
+    return server;
+  }
+
+  void failWith(Throwable next) {
+    failure = next;
+  }
+
+  @Override
+  public Future<ServerConnection> acquire(EventLoop loop, StartupMessage client) {
+    if (failure != null) {
+      Throwable cause = failure;
+      failure = null;
+      return loop.newFailedFuture(cause);
+    }
+    ServerConnection connection = free.poll();
+    if (connection != null) {
+      return loop.newSucceededFuture(connection);
+    }
+    Promise<ServerConnection> promise = loop.newPromise();
+    waiting.add(promise);
+    return promise;
+  }
+
+  @Override
+  public void release(ServerConnection connection, boolean clean) {
+    releases.add(connection.backendKey().processId() + (clean ? " clean" : " dirty"));
+    if (!clean) {
+      servers.get(connection).closes();
+      return;
+    }
+    Promise<ServerConnection> next = waiting.poll();
+    if (next != null) {
+      next.setSuccess(connection);
+    } else {
+      free.add(connection);
+    }
+  }
+
+  /** The connections that were handed out, closed (dirty) or never used, all released. */
+  void finish() {
+    servers.values().forEach(EmbeddedServer::finish);
+  }
+
+  @Override
+  public String describe() {
+    return "127.0.0.1:5432";
+  }
+
+  @Override
+  public PoolMode mode() {
+    return mode;
+  }
+
+  @Override
+  public PoolMetrics meters(StartupMessage client) {
+    return meters;
+  }
+
+  @Override
+  public AcceptedSettings acceptedSettings(StartupMessage client) {
+    return AcceptedSettings.NONE;
+  }
+
+  @Override
+  public PreparedCatalog catalog(StartupMessage client) {
+    return PreparedCatalog.NONE;
+  }
+
+  @Override
+  public Optional<Map<String, String>> serverDefaults(StartupMessage client) {
+    return Optional.empty();
+  }
+
+  @Override
+  public void cancel(EventLoop loop, ServerConnection connection) {
+    cancels.add(connection.backendKey().processId());
+  }
+}
