@@ -1,9 +1,9 @@
 package org.postgresml.proxy.pool;
 
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.postgresml.proxy.async.Failures;
 
 /**
  * How a pool opens its connections: each attempt asks the {@link ConnectionFactory} (which bounds
@@ -72,7 +72,7 @@ final class ConnectAttempts<C extends PooledConnection> {
   }
 
   private void failed(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = Failures.cause(failure);
     outcomes.failed(cause, factory.isPermanent(cause));
   }
 }

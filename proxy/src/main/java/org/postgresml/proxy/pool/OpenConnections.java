@@ -2,6 +2,8 @@ package org.postgresml.proxy.pool;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
+import org.postgresml.proxy.config.PoolSettings;
 
 /**
  * The connections a pool holds open (idle, held by a client, out for a health check) with the
@@ -9,6 +11,8 @@ import java.util.Map;
  */
 final class OpenConnections<C extends PooledConnection> {
 
+  /** Where each connection's lifetime jitter comes from (uniform in [0, 1)); fixed in tests. */
+  private final DoubleSupplier random;
   /** Every open connection, by identity: release and discard find theirs here. */
   private final Map<C, PoolEntry<C>> entries = new IdentityHashMap<>();
   /** The ones ready to serve, most recently released first. */
@@ -17,6 +21,10 @@ final class OpenConnections<C extends PooledConnection> {
   private int checking;
   /** Bumped by drain and close: a connection of an older generation is retired, not reused. */
   private int generation;
+
+  OpenConnections(DoubleSupplier random) {
+    this.random = random;
+  }
 
   IdleConnections<C> idle() {
     return idle;
@@ -45,11 +53,17 @@ final class OpenConnections<C extends PooledConnection> {
     generation++;
   }
 
-  /** A new connection joins, idle and first to be handed out. */
-  void add(C connection, long now, long lifetimeNanos) {
-    PoolEntry<C> entry = new PoolEntry<>(connection, now, lifetimeNanos, generation);
+  /** A new connection joins, idle and first to be handed out, with a lifetime of its own. */
+  void add(C connection, long now, PoolSettings settings) {
+    PoolEntry<C> entry = new PoolEntry<>(connection, now, lifetimeNanos(settings), generation);
     entries.put(connection, entry);
     idle.push(entry);
+  }
+
+  /** server_lifetime less a random share of up to lifetime_jitter, drawn per connection. */
+  long lifetimeNanos(PoolSettings settings) {
+    double jitter = settings.lifetimeJitter() * random.getAsDouble();
+    return (long) (settings.serverLifetime().toNanos() * (1 - jitter));
   }
 
   /** Its entry, or null when the pool does not hold it (any more). */

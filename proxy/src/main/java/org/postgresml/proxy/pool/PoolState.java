@@ -22,10 +22,8 @@ final class PoolState<C extends PooledConnection> {
 
   /** The pool's name, for the errors clients get. */
   private final String name;
-  /** Where each connection's lifetime jitter comes from (uniform in [0, 1)); fixed in tests. */
-  private final DoubleSupplier random;
   /** The open connections: idle, held, being checked. */
-  private final OpenConnections<C> connections = new OpenConnections<>();
+  private final OpenConnections<C> connections;
   /** Clients waiting for a connection, first come first served. */
   private final Waiters<C> waiters = new Waiters<>();
   /** PAUSE requests waiting for the last held connection to come back. */
@@ -48,7 +46,7 @@ final class PoolState<C extends PooledConnection> {
   PoolState(String name, PoolSettings settings, long nowNanos, DoubleSupplier random) {
     this.name = name;
     this.settings = settings;
-    this.random = random;
+    this.connections = new OpenConnections<>(random);
     this.lastClientNanos = nowNanos;
   }
 
@@ -131,9 +129,8 @@ final class PoolState<C extends PooledConnection> {
     return connections.afterCheck(entry, healthy, closed);
   }
 
-  /** What the pool knows of a connection; null when it does not hold it. */
-  PoolEntry<C> entry(C connection) {
-    return connections.find(connection);
+  OpenConnections<C> connections() {
+    return connections;
   }
 
   /** A connection that died or must not be used again, held, idle or being checked. */
@@ -201,15 +198,9 @@ final class PoolState<C extends PooledConnection> {
     if (closed || connectGeneration != connections.generation()) {
       actions().closeStray(connection, closed ? CloseReason.SHUTDOWN : CloseReason.DRAINED);
     } else {
-      connections.add(connection, now, lifetimeNanos());
+      connections.add(connection, now, settings);
     }
     return dispatched(now);
-  }
-
-  /** server_lifetime less a random share of up to lifetime_jitter, drawn per connection. */
-  long lifetimeNanos() {
-    double jitter = settings.lifetimeJitter() * random.getAsDouble();
-    return (long) (settings.serverLifetime().toNanos() * (1 - jitter));
   }
 
   /** A connect failed: back-off grows; every waiter gets a permanent failure, those past the connect timeout another. */

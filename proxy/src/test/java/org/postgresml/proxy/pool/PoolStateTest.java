@@ -63,7 +63,7 @@ class PoolStateTest {
   }
 
   private PoolEntry<Conn> entryOf(Conn connection) {
-    return state.entry(connection);
+    return state.connections().find(connection);
   }
 
   private static List<PoolWaiter<Conn>> served(PoolActions<Conn> actions) {
@@ -311,7 +311,7 @@ class PoolStateTest {
   void aConnectionPastItsJitteredLifetimeClosesOnRelease() {
     state(settings(2, 0, 0.1)); // jitter draw 0.5: this connection's lifetime is 95% of an hour
     Conn connection = held(null);
-    assertThat(state.lifetimeNanos()).isEqualTo((long) (LIFETIME.toNanos() * 0.95));
+    assertThat(state.connections().lifetimeNanos(state.settings())).isEqualTo((long) (LIFETIME.toNanos() * 0.95));
     advance(Duration.ofMinutes(56)); // 93%
     assertThat(state.releaseVerdict(entryOf(connection), true, now)).isEqualTo(Verdict.KEEP);
     advance(Duration.ofMinutes(2)); // 96.7%
@@ -588,7 +588,7 @@ class PoolStateTest {
     }
 
     boolean isOpenIn(PoolState<Conn> state) {
-      return state.entry(this) != null;
+      return state.connections().find(this) != null;
     }
 
     @Override
