@@ -42,6 +42,12 @@ public final class SessionCache {
   private static final Set<String> OUTPUT_SETTINGS = Set.of("client_encoding", "datestyle", "intervalstyle",
       "timezone", "standard_conforming_strings");
   private static final byte[] READY_IDLE = {MessageType.READY_FOR_QUERY, 0, 0, 0, 5, 'I'};
+  /**
+   * Back to the session defaults: RESET ALL leaves role and session_authorization alone
+   * (GUC_NO_RESET_ALL), so they are reset first; DISCARD ALL would also drop the server's prepared
+   * statements, which transaction mode shares between clients.
+   */
+  static final String RESET_SETTINGS = "SET SESSION AUTHORIZATION DEFAULT;RESET ROLE;RESET ALL;";
   /** Longer statements are not cacheable: reading one would cost a copy of it per query. */
   private static final int MAX_STATEMENT_BYTES = 1024 * 1024;
 
@@ -193,6 +199,25 @@ public final class SessionCache {
     if (!usable && server != null && !server.settingsUnknown()) {
       server.markSettingsUnknown();
     }
+  }
+
+  /**
+   * What goes ahead of this session's traffic on {@code server}: nothing, or, when this session
+   * still answers from the cache but the connection carried another client's traffic since its
+   * last reset (transaction mode hands connections on without DISCARD ALL), the statements that
+   * bring it back to the server's defaults. Without them such a connection would never fill the
+   * cache again, and in a busy pool soon none would; with them this session gets what a fresh
+   * connection would give it (its own startup settings follow, see ClientParameters). Clears the
+   * connection's applied client settings, which the reset undoes, and marks it known again.
+   */
+  public String resetBeforeUse(ServerConnection server) {
+    if (cache == null || !usable || !switchedOn || !server.settingsUnknown()
+        || cache.settings().functions().isEmpty()) {
+      return "";
+    }
+    server.clientSettings().clear();
+    server.settingsReset();
+    return RESET_SETTINGS;
   }
 
   private boolean isCacheable(ByteBuf frame) {

@@ -74,7 +74,8 @@ final class Relay implements ServerListener {
   /** Holds the connection: its frames come here, the client's startup settings go ahead of the client's. */
   void attach(ServerConnection connection) {
     conversation.reset(pooling.statementsOn(connection));
-    lease.attach(connection, this, parameters.applyTo(connection));
+    String reset = cache.resetBeforeUse(connection);
+    lease.attach(connection, this, reset + parameters.applyTo(connection));
   }
 
   /**
