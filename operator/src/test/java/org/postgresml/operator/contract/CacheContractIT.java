@@ -3,12 +3,8 @@ package org.postgresml.operator.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,14 +25,9 @@ import org.postgresml.operator.api.spec.CacheFunctionSpec;
 import org.postgresml.operator.api.spec.CacheSpec;
 import org.postgresml.operator.api.spec.SslMode;
 import org.postgresml.operator.render.FleetNames;
-import org.postgresml.operator.render.FleetRenderer;
 import org.postgresml.operator.render.RenderInputs;
 import org.postgresml.operator.testing.Fixtures;
-import org.postgresml.operator.validation.InputsResolver;
-import org.postgresml.proxy.CommandLineParser;
 import org.postgresml.proxy.ProxyServer;
-import org.postgresml.proxy.config.ProxySettings;
-import org.postgresml.testing.FreePorts;
 import org.postgresml.testing.PgmlStandIn;
 import org.postgresml.testing.PostgresCluster;
 import org.postgresml.testing.netty.NettyLeakCheck;
@@ -81,13 +72,13 @@ class CacheContractIT {
       Map<String, Secret> secrets = new LinkedHashMap<>();
       secrets.put(Fixtures.URL_SECRET, Fixtures.urlSecret("postgres://" + UPSTREAM_USER + ":upstream-pw@127.0.0.1:"
           + upstream.port() + "/" + DATABASE));
-      RenderInputs inputs = inputs(proxy, secrets);
-      Rendered first = render(proxy, inputs);
+      RenderInputs inputs = RenderedFleet.inputs(proxy, secrets);
+      RenderedFleet.Rendered first = RenderedFleet.render(proxy, inputs, CLIENT_PASSWORD);
       secrets.putAll(first.secrets());
       assertThat(first.configFile()).contains("cache:", "- name: pgml.embed", "generation: 0");
 
       RenderedPod pod = RenderedPod.materialize(first.deployment(), secrets, dir.resolve("pod"));
-      ProxyServer server = start(pod);
+      ProxyServer server = RenderedFleet.start(pod);
       cleanup.add(() -> server.shutdown(Duration.ofSeconds(1)));
       rds.execute("postgres",
           "CREATE EXTENSION IF NOT EXISTS dblink",
@@ -104,7 +95,7 @@ class CacheContractIT {
 
       // kubectl patch ... {"spec":{"cache":{"generation":1}}}: the operator renders again.
       proxy.getSpec().cache.generation = 1L;
-      Rendered bumped = render(proxy, inputs);
+      RenderedFleet.Rendered bumped = RenderedFleet.render(proxy, inputs, CLIENT_PASSWORD);
       assertThat(SERIALIZATION.asYaml(bumped.deployment())).as("the Deployment, so no rollout")
           .isEqualTo(SERIALIZATION.asYaml(first.deployment()));
       assertThat(bumped.configFile()).isNotEqualTo(first.configFile()).contains("generation: 1");
@@ -123,43 +114,6 @@ class CacheContractIT {
         resource.close();
       }
     }
-  }
-
-  /** The Deployment, the rendered Secrets by name, and the config file's text. */
-  record Rendered(Deployment deployment, Map<String, Secret> secrets, String configFile) {
-  }
-
-  private static Rendered render(PgmlProxy proxy, RenderInputs inputs) {
-    Deployment deployment = null;
-    Map<String, Secret> secrets = new LinkedHashMap<>();
-    for (HasMetadata object : FleetRenderer.render(proxy, inputs, () -> CLIENT_PASSWORD)) {
-      if (object instanceof Secret secret) {
-        secrets.put(secret.getMetadata().getName(), secret);
-      } else if (object instanceof Deployment d) {
-        deployment = d;
-      }
-    }
-    String file = new String(java.util.Base64.getDecoder().decode(secrets.get(FleetNames.configSecret(proxy))
-        .getData().get("pgml-proxy.yaml")), java.nio.charset.StandardCharsets.UTF_8);
-    return new Rendered(deployment, secrets, file);
-  }
-
-  private static RenderInputs inputs(PgmlProxy proxy, Map<String, Secret> secrets) {
-    var resolution = new InputsResolver("unused:image").resolve(proxy,
-        name -> java.util.Optional.ofNullable(secrets.get(name)), false);
-    return ((InputsResolver.Resolved) resolution).inputs();
-  }
-
-  private static ProxyServer start(RenderedPod pod) throws Exception {
-    List<String> args = new ArrayList<>(pod.args);
-    args.addAll(List.of("--listen-host", "127.0.0.1", "--port", "0", "--http-port", Integer.toString(FreePorts.next())));
-    StringWriter errors = new StringWriter();
-    CommandLineParser.Outcome outcome = CommandLineParser.parse(args.toArray(String[]::new), pod.env,
-        new PrintWriter(new StringWriter()), new PrintWriter(errors));
-    ProxySettings settings = outcome.settings()
-        .orElseThrow(() -> new AssertionError("the proxy refused the rendered pod: " + errors));
-    // As Main starts it: a changed file (the watcher), SIGHUP and RELOAD re-read the same flags and file.
-    return new ProxyServer(settings, outcome.reloader()).start();
   }
 
   /** The blog's query: one unnamed dblink call, a new connection to the proxy each time. */

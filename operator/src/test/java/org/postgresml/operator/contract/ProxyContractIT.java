@@ -2,12 +2,8 @@ package org.postgresml.operator.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,15 +30,10 @@ import org.postgresml.operator.api.spec.SecretKeyRef;
 import org.postgresml.operator.api.spec.SecretRef;
 import org.postgresml.operator.api.spec.SslMode;
 import org.postgresml.operator.api.spec.TlsSpec;
-import org.postgresml.operator.render.FleetRenderer;
 import org.postgresml.operator.render.RenderInputs;
 import org.postgresml.operator.testing.Fixtures;
-import org.postgresml.operator.validation.InputsResolver;
-import org.postgresml.proxy.CommandLineParser;
 import org.postgresml.proxy.ProxyServer;
-import org.postgresml.proxy.config.ProxySettings;
 import org.postgresml.testing.CertificateAuthority;
-import org.postgresml.testing.FreePorts;
 import org.postgresml.testing.PgmlStandIn;
 import org.postgresml.testing.PostgresCluster;
 import org.postgresml.testing.netty.NettyLeakCheck;
@@ -95,28 +86,13 @@ class ProxyContractIT {
       secrets.put("proxy-tls", secret("proxy-tls", Map.of("tls.crt", Files.readString(proxyCert.certificateFile()),
           "tls.key", Files.readString(proxyCert.privateKeyFile()))));
 
-      var resolution = new InputsResolver("unused:image").resolve(proxy, name -> java.util.Optional.ofNullable(
-          secrets.get(name)), false);
-      RenderInputs inputs = ((InputsResolver.Resolved) resolution).inputs();
+      RenderInputs inputs = RenderedFleet.inputs(proxy, secrets);
       String clientPassword = "generated-client-pw";
-      Deployment deployment = null;
-      for (HasMetadata object : FleetRenderer.render(proxy, inputs, () -> clientPassword)) {
-        if (object instanceof Secret secret) {
-          secrets.put(secret.getMetadata().getName(), secret);
-        } else if (object instanceof Deployment d) {
-          deployment = d;
-        }
-      }
+      RenderedFleet.Rendered rendered = RenderedFleet.render(proxy, inputs, clientPassword);
+      secrets.putAll(rendered.secrets());
 
-      RenderedPod pod = RenderedPod.materialize(deployment, secrets, dir.resolve("pod"));
-      List<String> args = new ArrayList<>(pod.args);
-      // --http-port 0 would switch HTTP off, so a free port is picked for it.
-      args.addAll(List.of("--listen-host", "127.0.0.1", "--port", "0", "--http-port", Integer.toString(FreePorts.next())));
-      StringWriter errors = new StringWriter();
-      ProxySettings settings = CommandLineParser.parse(args.toArray(String[]::new), pod.env,
-              new PrintWriter(new StringWriter()), new PrintWriter(errors)).settings()
-          .orElseThrow(() -> new AssertionError("the proxy refused the rendered pod: " + errors));
-      ProxyServer server = new ProxyServer(settings).start();
+      RenderedPod pod = RenderedPod.materialize(rendered.deployment(), secrets, dir.resolve("pod"));
+      ProxyServer server = RenderedFleet.start(pod);
       cleanup.add(() -> server.shutdown(Duration.ofSeconds(1)));
 
       int port = server.address().getPort();
@@ -163,26 +139,12 @@ class ProxyContractIT {
           + upstream.port() + "/" + DATABASE));
       secrets.put("app-pw", secret("app-pw", Map.of("pw", "app-secret-pw")));
 
-      var resolution = new InputsResolver("unused:image").resolve(proxy, name -> java.util.Optional.ofNullable(
-          secrets.get(name)), false);
-      RenderInputs inputs = ((InputsResolver.Resolved) resolution).inputs();
-      Deployment deployment = null;
-      for (HasMetadata object : FleetRenderer.render(proxy, inputs, () -> "generated-client-pw")) {
-        if (object instanceof Secret secret) {
-          secrets.put(secret.getMetadata().getName(), secret);
-        } else if (object instanceof Deployment d) {
-          deployment = d;
-        }
-      }
+      RenderInputs inputs = RenderedFleet.inputs(proxy, secrets);
+      RenderedFleet.Rendered rendered = RenderedFleet.render(proxy, inputs, "generated-client-pw");
+      secrets.putAll(rendered.secrets());
 
-      RenderedPod pod = RenderedPod.materialize(deployment, secrets, dir.resolve("pod"));
-      List<String> args = new ArrayList<>(pod.args);
-      args.addAll(List.of("--listen-host", "127.0.0.1", "--port", "0", "--http-port", Integer.toString(FreePorts.next())));
-      StringWriter errors = new StringWriter();
-      ProxySettings settings = CommandLineParser.parse(args.toArray(String[]::new), pod.env,
-              new PrintWriter(new StringWriter()), new PrintWriter(errors)).settings()
-          .orElseThrow(() -> new AssertionError("the proxy refused the rendered pod: " + errors));
-      ProxyServer server = new ProxyServer(settings).start();
+      RenderedPod pod = RenderedPod.materialize(rendered.deployment(), secrets, dir.resolve("pod"));
+      ProxyServer server = RenderedFleet.start(pod);
       cleanup.add(() -> server.shutdown(Duration.ofSeconds(1)));
       String url = "jdbc:postgresql://127.0.0.1:" + server.address().getPort() + "/" + DATABASE + "?sslmode=disable";
 
