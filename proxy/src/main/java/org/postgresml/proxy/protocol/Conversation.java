@@ -51,7 +51,7 @@ public final class Conversation {
   }
 
   /** Messages sent and not yet settled, oldest first (a ring; CopyDone/CopyFail kept as markers). */
-  private FrontendMessage[] pending = new FrontendMessage[16];
+  private FrontendMessage[] pending = new FrontendMessage[4]; // grows by doubling; every idle session holds one
   private int first;
   private int size;
   /** Of those, the ones a ReadyForQuery settles. */

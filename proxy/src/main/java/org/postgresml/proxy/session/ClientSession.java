@@ -70,7 +70,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   /** The login half: startup checks and the password exchange. */
   private final ClientLogin login;
   /** Frames a client sent before its server connection was ready (clients rarely pipeline that early). */
-  private final Deque<ByteBuf> early = new ArrayDeque<>();
+  private final Deque<ByteBuf> early = new ArrayDeque<>(1); // grows in the rare case; every idle session holds it
   private volatile State state = State.AWAITING_STARTUP;
   private Channel channel;
   private volatile StartupMessage startup;
