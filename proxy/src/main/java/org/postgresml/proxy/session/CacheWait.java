@@ -86,6 +86,14 @@ final class CacheWait {
     return resumeIn == State.RELAYING;
   }
 
+  /**
+   * A CancelRequest for this client while it waits: the wait ends as PostgreSQL ends a cancelled
+   * statement (57014), the session goes back where it was; the call goes on for the others.
+   */
+  void cancel() {
+    cache.cancelWait();
+  }
+
   /** The session ends: a call it leads goes to its waiters unshared, its own wait is dropped. */
   void close() {
     cache.close();

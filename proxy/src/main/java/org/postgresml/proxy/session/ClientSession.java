@@ -278,7 +278,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       if (state == State.RELAYING && relay().cancelRunningQuery()) {
         events.cancelForwarded();
       } else if (state == State.CACHE_WAIT) {
-        cache.cancelWait(); // ends this client's wait only; the call goes on for the others
+        cacheWait.cancel(); // ends this client's wait only; the call goes on for the others
       }
     });
   }
