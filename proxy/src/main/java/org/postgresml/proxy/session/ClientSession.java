@@ -570,13 +570,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     return state == State.CONNECTING || state == State.ACQUIRING;
   }
 
-  /** A CancelRequest with this session's key arrived: cancel what its server runs. */
+  /** A CancelRequest with this session's key arrived: cancel what its server runs, or its wait for a cached call. */
   @Override
   public void cancelRunningQuery() {
     channel.eventLoop().execute(() -> {
       // Only while a query of this client runs: a late cancel must not hit what the backend runs next.
       if (state == State.RELAYING && relay.cancelRunningQuery()) {
         events.cancelForwarded();
+      } else if (state == State.CACHE_WAIT) {
+        cache.cancelWait(); // ends this client's wait only; the call goes on for the others
       }
     });
   }
