@@ -9,13 +9,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresml.testing.FreePorts;
 import org.postgresql.util.PSQLException;
@@ -26,22 +24,11 @@ import org.postgresql.util.PSQLException;
  */
 class ReloadSignalIT {
 
-  private static UpstreamDatabase upstream;
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create();
 
   @TempDir
   Path directory;
-
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
 
   @Test
   void sighupReloadsTheConfiguration() throws Exception {

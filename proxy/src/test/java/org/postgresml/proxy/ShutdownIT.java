@@ -17,10 +17,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.testing.netty.NettyLeakCheck;
@@ -35,21 +34,9 @@ class ShutdownIT {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private static UpstreamDatabase upstream;
-
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    upstream.cluster().execute(UpstreamDatabase.DATABASE,
-        "CREATE TABLE ledger (mode text, n int)", "ALTER TABLE ledger OWNER TO " + UpstreamDatabase.USER);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create()
+      .prepareAsOwner("CREATE TABLE ledger (mode text, n int)");
 
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})

@@ -1,5 +1,8 @@
 package org.postgresml.proxy;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.postgresml.testing.CertificateAuthority;
 import org.postgresml.testing.PostgresCluster;
 
@@ -49,6 +52,17 @@ public final class UpstreamDatabase implements AutoCloseable {
   public String url(String sslMode) {
     return "postgres://" + USER + ":" + password + "@" + cluster.host() + ":" + cluster.port() + "/" + DATABASE
         + "?sslmode=" + sslMode;
+  }
+
+  /** Runs statements in the database as its owner, the role the proxy logs in as (what it creates, it owns). */
+  public void executeAsOwner(String... statements) {
+    try (Connection owner = cluster.connect(DATABASE, USER, password); Statement statement = owner.createStatement()) {
+      for (String sql : statements) {
+        statement.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("SQL failed as " + USER + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -123,12 +123,24 @@ public final class RunSummary {
     return Stats.of(Double.isNaN(value) ? List.of() : List.of(value));
   }
 
-  /** One line of the physical-limit table: a pooler's dblink call against one RTT plus its own local login. */
+  /** The extra the dblink scenarios file per round: the median of that round's dblink logins. */
+  public static final String DBLINK_LOGIN = "dblink login p50 ms";
+
+  /**
+   * One line of the physical-limit table: a pooler's dblink call against one RTT plus its own local
+   * login. The local login is the one the dblink call pays (dblink_connect + dblink_disconnect timed
+   * from the same caller in the same rounds) when the run measured it, else the raw client's login.
+   */
   public record LimitRow(String mode, int callers, String target, double perCallMs, double roundTripMs,
-      double loginMs) {
+      double dblinkLoginMs, double clientLoginMs) {
+
+    /** The login the goal is judged against. */
+    public double loginMs() {
+      return Double.isNaN(dblinkLoginMs) ? clientLoginMs : dblinkLoginMs;
+    }
 
     public double limitMs() {
-      return roundTripMs + loginMs;
+      return roundTripMs + loginMs();
     }
 
     public double aboveMs() {
@@ -137,7 +149,7 @@ public final class RunSummary {
 
     /** (per call − RTT) / local login: the issue's goal is at most 1.2. */
     public double loginMultiple() {
-      return (perCallMs - roundTripMs) / loginMs;
+      return (perCallMs - roundTripMs) / loginMs();
     }
   }
 
@@ -148,14 +160,15 @@ public final class RunSummary {
       Optional<Comparison> login = figures.get(Figures.login(mode));
       for (int n : callers) {
         Optional<Comparison> dblink = figures.get(Figures.dblink(dblinkRtt, n, mode));
-        if (login.isEmpty() || dblink.isEmpty()) {
+        if (dblink.isEmpty()) {
           continue;
         }
         for (String target : targets.subList(1, targets.size())) {
           double perCall = dblink.get().latency(target).median();
-          double loginMs = login.get().latency(target).median();
-          if (!Double.isNaN(perCall) && !Double.isNaN(loginMs)) {
-            rows.add(new LimitRow(mode, n, target, perCall, rtt, loginMs));
+          double dblinkLogin = dblink.get().extra(target, DBLINK_LOGIN).median();
+          double clientLogin = login.map(l -> l.latency(target).median()).orElse(Double.NaN);
+          if (!Double.isNaN(perCall) && !(Double.isNaN(dblinkLogin) && Double.isNaN(clientLogin))) {
+            rows.add(new LimitRow(mode, n, target, perCall, rtt, dblinkLogin, clientLogin));
           }
         }
       }
@@ -170,17 +183,25 @@ public final class RunSummary {
     }
     Goal goal = Goal.atMost(1.2, "the local login");
     StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "Physical limit of a dblink call across %d ms:"
-            + " one round trip (%.2f ms %s) plus the target's own local login (its login p50 above, same mode)."
-            + " Goal: per call ≤ RTT + 1.2 × login.%n%n", dblinkRtt.toMillis(), figures.roundTripMs(dblinkRtt),
+            + " one round trip (%.2f ms %s) plus the target's own local login as the dblink call pays it (the same"
+            + " callers' dblink_connect + dblink_disconnect, same rounds; the raw client's login p50 above where"
+            + " that was not measured). Goal: per call ≤ RTT + 1.2 × login.%n%n", dblinkRtt.toMillis(),
+        figures.roundTripMs(dblinkRtt),
         figures.roundTripMeasured(dblinkRtt) ? "measured" : "configured; the relay self-check did not run"));
-    out.append("| mode | callers | target | per call p50 ms | limit ms (RTT + login) | above the limit ms"
-        + " | (per call − RTT) / login | goal |\n|---|---:|---|---:|---:|---:|---:|---|\n");
+    out.append("| mode | callers | target | per call p50 ms | dblink login p50 ms | raw login p50 ms"
+        + " | limit ms (RTT + login) | above the limit ms | (per call − RTT) / login | goal |\n"
+        + "|---|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
     for (LimitRow row : rows) {
-      out.append(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %.2f | %.2f | %.2f× | %s |%n", row.mode(),
-          row.callers(), row.target(), row.perCallMs(), row.limitMs(), row.aboveMs(), row.loginMultiple(),
+      out.append(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %s | %s | %.2f | %.2f | %.2f× | %s |%n",
+          row.mode(), row.callers(), row.target(), row.perCallMs(), millis(row.dblinkLoginMs()),
+          millis(row.clientLoginMs()), row.limitMs(), row.aboveMs(), row.loginMultiple(),
           PROXY.equals(row.target()) ? goal.verdict(row.loginMultiple()) : ""));
     }
     return out.toString();
+  }
+
+  private static String millis(double value) {
+    return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.2f", value);
   }
 
   /** Issue 18's table: calls/s and per-call times with and without the cache, beside PgBouncer. */
@@ -200,22 +221,28 @@ public final class RunSummary {
           if (out.isEmpty()) {
             out.append("| hit ratio (measured) | callers | mode | PgBouncer calls/s | pgml-proxy calls/s"
                 + " | pgml-proxy+cache calls/s | +cache × PgBouncer | +cache per call p50 ms"
-                + " | +cache repeated-text p50 ms | × its login p50 |\n"
-                + "|---|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
+                + " | +cache repeated-text p50 ms | its dblink login p50 ms | × its dblink login"
+                + " | × raw login p50 |\n"
+                + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
           }
           double repeated = c.extra(cached, "repeated texts p50 ms").median();
-          double loginMs = login.map(l -> l.latency(PROXY).median()).orElse(Double.NaN);
-          String multiple = Double.isNaN(repeated / loginMs) ? "–"
-              : String.format(Locale.ROOT, "%.2f× (%s)", repeated / loginMs,
-                  Goal.atMost(1.2, "login").verdict(repeated / loginMs));
+          double dblinkLogin = c.extra(cached, DBLINK_LOGIN).median();
+          double clientLogin = login.map(l -> l.latency(PROXY).median()).orElse(Double.NaN);
+          // Judged against the login the cached call itself pays; the raw client's login where not measured.
+          double judgedLogin = Double.isNaN(dblinkLogin) ? clientLogin : dblinkLogin;
+          String multiple = Double.isNaN(repeated / judgedLogin) ? "–"
+              : String.format(Locale.ROOT, "%.2f× (%s)", repeated / judgedLogin,
+                  Goal.atMost(1.2, "login").verdict(repeated / judgedLogin));
+          String rawMultiple = Double.isNaN(repeated / clientLogin) ? "–"
+              : String.format(Locale.ROOT, "%.2f×", repeated / clientLogin);
           c.skipped().forEach((target, reason) -> skipped.add(target + " skipped: " + reason));
           String measured = c.extra(cached, "measured hit ratio").isEmpty()
               ? (c.skipped().containsKey(cached) ? "skipped" : "–")
               : String.format(Locale.ROOT, "%.1f%%", 100 * c.extra(cached, "measured hit ratio").median());
-          out.append(String.format(Locale.ROOT, "| %d%% (%s) | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n", hit,
-              measured, n, mode, c.rate(PGBOUNCER).format(1), c.rate(PROXY).format(1),
+          out.append(String.format(Locale.ROOT, "| %d%% (%s) | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+              hit, measured, n, mode, c.rate(PGBOUNCER).format(1), c.rate(PROXY).format(1),
               c.rate(cached).format(1), c.ratio(cached, PGBOUNCER).formatRatio(), c.latency(cached).format(2),
-              Double.isNaN(repeated) ? "–" : String.format(Locale.ROOT, "%.2f", repeated), multiple));
+              millis(repeated), millis(dblinkLogin), multiple, rawMultiple));
         }
       }
     }

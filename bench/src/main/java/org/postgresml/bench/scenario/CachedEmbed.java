@@ -59,7 +59,9 @@ public final class CachedEmbed implements Scenario {
         + " rounds of " + settings.cacheCallsPerRound() + " calls with 1 caller (twice as many with more callers)."
         + " *Measured* hit ratio = 1 − calls that reached the upstream's `pgml.embed` (counted there) / calls;"
         + " *SHOW CACHE's* = the proxy's own (Δ hits + Δ coalesced) / calls."
-        + " pgml-proxy+cache runs with `--config` holding `" + PgmlProxy.CACHE_DESCRIPTION + "`.");
+        + " pgml-proxy+cache runs with `--config` holding `" + PgmlProxy.CACHE_DESCRIPTION + "`. Each round also"
+        + " times " + DblinkCalls.LOGINS_PER_CALLER + " dblink logins per caller (connect and disconnect, no"
+        + " statement): the local login a cached call is judged against.");
     context.callerSide();
     Optional<UpstreamCalls> counter = UpstreamCalls.open(context.postgres(), context.upstream().database());
     if (counter.isEmpty()) {
@@ -141,6 +143,10 @@ public final class CachedEmbed implements Scenario {
           + shownAfter.get().coalesced() - shownBefore.get().coalesced();
       extras.put(REPORTED, (double) answered / texts.size());
     }
+    Optional<String> loginFailed = calls.addLogins(target, extras);
+    if (loginFailed.isPresent()) {
+      return Measurement.failed(loginFailed.get());
+    }
     boolean[] repeats = ZipfTexts.repeats(ranks);
     List<Double> repeated = new ArrayList<>();
     List<Double> first = new ArrayList<>();
@@ -163,9 +169,9 @@ public final class CachedEmbed implements Scenario {
         .append(percent(comparison.extra(comparison.targets().isEmpty() ? "" : comparison.targets().get(0),
             SEQUENCE))).append("\n\n");
     out.append("| target | calls/s median (min–max) | per call p50 ms | p99 ms | repeated texts p50 ms"
-        + " | first texts p50 ms | measured hit ratio | SHOW CACHE's | calls/s × PgBouncer | calls/s × pgml-proxy"
+        + " | first texts p50 ms | dblink login p50 ms | measured hit ratio | SHOW CACHE's | calls/s × PgBouncer | calls/s × pgml-proxy"
         + " | note |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (String target : comparison.targets()) {
       Percentiles all = comparison.percentiles(target);
       out.append("| ").append(target)
@@ -174,6 +180,7 @@ public final class CachedEmbed implements Scenario {
           .append(" | ").append(all.format(all.p99(), 2))
           .append(" | ").append(comparison.extra(target, REPEATS).format(2))
           .append(" | ").append(comparison.extra(target, FIRSTS).format(2))
+          .append(" | ").append(comparison.extra(target, DblinkCalls.LOGIN_P50).format(2))
           .append(" | ").append(percent(comparison.extra(target, MEASURED)))
           .append(" | ").append(percent(comparison.extra(target, REPORTED)))
           .append(" | ").append(ratio(comparison, target, PgBouncer.NAME))
@@ -182,7 +189,7 @@ public final class CachedEmbed implements Scenario {
           .append(" |\n");
     }
     comparison.skipped().forEach((target, reason) -> out.append("| ").append(target)
-        .append(" | skipped | | | | | | | | | ").append(reason.replace("|", "\\|")).append(" |\n"));
+        .append(" | skipped | | | | | | | | | | ").append(reason.replace("|", "\\|")).append(" |\n"));
     return out.toString();
   }
 

@@ -27,6 +27,12 @@ final class DblinkCalls implements AutoCloseable {
 
   static final String MODEL = "intfloat/e5-small-v2";
 
+  /** The extra a round files: the median of its dblink logins (see {@link #logins}). */
+  static final String LOGIN_P50 = org.postgresml.bench.report.RunSummary.DBLINK_LOGIN;
+
+  /** Logins per caller per round: enough for a stable median, few beside the calls. */
+  static final int LOGINS_PER_CALLER = 30;
+
   /** Each call's time by its index in the batch's list of texts, and the batch's wall time. */
   record Batch(double[] millis, double wallSeconds, Optional<String> error) {
     List<Double> all() {
@@ -72,6 +78,33 @@ final class DblinkCalls implements AutoCloseable {
 
   /** Calls for every text in order, the callers taking the next text as each finishes its call. */
   Batch batch(Target target, List<String> texts) {
+    return run(texts, (caller, text) -> call(caller, target, text));
+  }
+
+  /**
+   * The local login as a dblink call pays it, {@code count} times: a named connection opened to the
+   * target through its foreign server and closed again, with no statement sent, timed from the
+   * caller's side like {@link #batch} (one statement on the caller's PostgreSQL per login).
+   */
+  Batch logins(Target target, int count) {
+    return run(java.util.Collections.nCopies(count, ""), (caller, unused) -> login(caller, target));
+  }
+
+  /** The round's dblink logins, filed as {@link #LOGIN_P50} beside its calls' figures. */
+  Optional<String> addLogins(Target target, java.util.Map<String, Double> extras) {
+    Batch logins = logins(target, LOGINS_PER_CALLER * callers.size());
+    if (logins.error().isPresent()) {
+      return logins.error();
+    }
+    extras.put(LOGIN_P50, org.postgresml.bench.report.Percentiles.of(logins.all()).p50());
+    return Optional.empty();
+  }
+
+  private interface Call {
+    void on(Connection caller, String text) throws SQLException;
+  }
+
+  private Batch run(List<String> texts, Call call) {
     double[] millis = new double[texts.size()];
     AtomicInteger next = new AtomicInteger();
     long start = System.nanoTime();
@@ -80,7 +113,7 @@ final class DblinkCalls implements AutoCloseable {
       running.add(threads.submit(() -> {
         for (int i = next.getAndIncrement(); i < texts.size(); i = next.getAndIncrement()) {
           long t0 = System.nanoTime();
-          call(caller, target, texts.get(i));
+          call.on(caller, texts.get(i));
           millis[i] = (System.nanoTime() - t0) / 1e6;
         }
         return null;
@@ -121,6 +154,17 @@ final class DblinkCalls implements AutoCloseable {
       if (!Arrays.equals(expected, got)) {
         throw new SQLException("wrong embedding through " + target.name() + " for '" + text + "': "
             + Arrays.toString(got));
+      }
+    }
+  }
+
+  static void login(Connection caller, Target target) throws SQLException {
+    // The target list is evaluated in order: connect, then disconnect, in one statement.
+    String sql = "SELECT dblink_connect('bench_login', '" + serverName(target) + "'),"
+        + " dblink_disconnect('bench_login')";
+    try (Statement statement = caller.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+      if (!rows.next() || !"OK".equals(rows.getString(1)) || !"OK".equals(rows.getString(2))) {
+        throw new SQLException("dblink_connect/dblink_disconnect did not answer OK through " + target.name());
       }
     }
   }

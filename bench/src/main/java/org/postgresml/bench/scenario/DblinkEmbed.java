@@ -41,7 +41,9 @@ public final class DblinkEmbed implements Scenario {
         + context.settings().dblinkCalls(1) + " calls per round with one caller, "
         + context.settings().dblinkCalls(8) + " with 8, " + rounds + " alternating rounds. Rate = calls/s;"
         + " latency = median per call (p99 over all rounds' calls). Each answer is checked against the stand-in's"
-        + " expected vector.");
+        + " expected vector. Each round also times " + DblinkCalls.LOGINS_PER_CALLER + " dblink logins per caller"
+        + " (`SELECT dblink_connect('bench_login', server), dblink_disconnect('bench_login')`: the local login as"
+        + " a dblink call pays it, with no statement sent), for the physical-limit table.");
     var rds = context.callerSide();
     for (Duration roundTrip : context.settings().dblinkRoundTrips()) {
       for (PoolMode mode : PoolMode.values()) {
@@ -72,6 +74,11 @@ public final class DblinkEmbed implements Scenario {
     if (batch.error().isPresent()) {
       return Measurement.failed(batch.error().get());
     }
-    return Measurement.timed(batch.all(), batch.wallSeconds(), Map.of());
+    Map<String, Double> extras = new java.util.LinkedHashMap<>();
+    java.util.Optional<String> failed = calls.addLogins(target, extras);
+    if (failed.isPresent()) {
+      return Measurement.failed(failed.get());
+    }
+    return Measurement.timed(batch.all(), batch.wallSeconds(), extras);
   }
 }

@@ -21,6 +21,7 @@ public final class AcceptedSettings {
   /** A record that knows nothing (no pools): every setting is checked. */
   public static final AcceptedSettings NONE = new AcceptedSettings(0);
 
+  /** How many settings it remembers (0: none, {@link #NONE}); bounded so clients cannot grow it without end. */
   private final int capacity;
   /** "name\0value" (name in lower case) to the value the server reported, or "" when it reports none. */
   private final Map<String, String> accepted;

@@ -19,6 +19,7 @@ public enum CloseReason {
   /** The proxy is shutting down. */
   SHUTDOWN("shutdown");
 
+  /** The metric's label value, stable across renames of the constant. */
   private final String label;
 
   CloseReason(String label) {

@@ -198,7 +198,6 @@ public final class Pool<C extends PooledConnection> implements AutoCloseable {
     return affinity instanceof ScheduledExecutorService own ? own : timer;
   }
 
-
   private void expire(PoolWaiter<C> waiter) {
     Throwable why;
     synchronized (lock) {

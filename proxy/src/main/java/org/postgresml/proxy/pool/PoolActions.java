@@ -13,9 +13,11 @@ final class PoolActions<C extends PooledConnection> {
 
   /** Waiters handed a connection, in queue order (linked through {@link PoolWaiter#next}). */
   PoolWaiter<C> firstServed;
+  /** The tail of the served list, so each waiter is appended in queue order without a walk. */
   private PoolWaiter<C> lastServed;
   /** Waiters that get an error instead (linked through {@link PoolWaiter#next}). */
   PoolWaiter<C> firstFailed;
+  /** The tail of the failed list, likewise. */
   private PoolWaiter<C> lastFailed;
   /** Connections the pool let go, each closing for its {@link PoolEntry#closeReason}. */
   List<PoolEntry<C>> closes;
@@ -25,6 +27,7 @@ final class PoolActions<C extends PooledConnection> {
    * metric: it was counted when the pool let it go, or never joined.
    */
   C stray;
+  /** Why {@link #stray} closes (drained, or the pool shut down). */
   CloseReason strayReason;
   /** Idle connections to health-check before they serve again. */
   List<PoolEntry<C>> checks;

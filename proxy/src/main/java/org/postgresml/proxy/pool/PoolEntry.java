@@ -6,6 +6,7 @@ final class PoolEntry<C> {
   /** Where the connection is: the pool's counts (idle, active, checking) follow from it. */
   enum State { IDLE, ACTIVE, CHECKING, CLOSED }
 
+  /** The connection itself: handed to clients, closed by the pool. */
   final C connection;
   /** When it logged in: its age, for server_lifetime. */
   final long createdNanos;

@@ -9,10 +9,6 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.postgresml.proxy.pool.CloseReason;
-import org.postgresml.proxy.pool.PoolKey;
-import org.postgresml.proxy.pool.PoolListener;
-import org.postgresml.proxy.pool.PoolStats;
 
 /**
  * The meters of one pool, tagged with its user and database: servers active/idle, clients
@@ -25,17 +21,29 @@ public final class PoolMetrics implements PoolListener {
   /** Every meter of a pool is named so. */
   private static final String PREFIX = "pgml_proxy_pool_";
 
+  /** Where the meters live: /metrics, and {@link #close} removes them from it again. */
   private final MeterRegistry registry;
+  /** The pool these meters describe. */
   private final PoolKey key;
+  /** user and database, on every meter, so pools can be told apart. */
   private final Tags tags;
+  /** How long clients waited for a server connection. */
   private final Timer wait;
+  /** How long a server connection took to open and log in. */
   private final Timer connect;
+  /** Connects that failed: a down or refusing upstream shows here first. */
   private final Counter connectFailures;
+  /** Clients that gave up after query_wait_timeout: a pool too small shows here. */
   private final Counter waitTimeouts;
+  /** Transactions through the pool and their duration. */
   private final Timer transactions;
+  /** Queries through the pool and their duration. */
   private final Timer queries;
+  /** Bytes clients sent their servers. */
   private final Counter bytesReceived;
+  /** Bytes servers sent their clients. */
   private final Counter bytesSent;
+  /** The same traffic as totals since start, for SHOW STATS. */
   private final PoolTraffic traffic = new PoolTraffic();
   /** After {@link #close}: meters registered on demand must not come back. */
   private volatile boolean closed;

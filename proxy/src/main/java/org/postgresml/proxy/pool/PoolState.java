@@ -1,7 +1,6 @@
 package org.postgresml.proxy.pool;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,16 +8,15 @@ import java.util.function.DoubleSupplier;
 import org.postgresml.proxy.config.PoolSettings;
 
 /**
- * The state of one {@link Pool} behind its lock, and every decision made on it: which idle
- * connection a waiter gets, whether to open another, why a connection is kept or closed, which
- * waiters give up. Each step takes the time as an argument and returns the {@link PoolActions} it
- * decided (null when none); it starts no timer, completes no future and closes no socket, so the
- * rules are tested as plain calls. Not thread-safe: the pool calls it under its lock.
+ * The state of one {@link Pool} behind its lock, and the steps taken on it. Each step takes the time
+ * as an argument and returns the {@link PoolActions} it decided (null when none); it starts no timer,
+ * completes no future and closes no socket, so the rules are tested as plain calls. The rules live in
+ * its parts: which idle connection a waiter gets and when another opens ({@link PoolDispatch},
+ * {@link ConnectDemand}), why a connection is kept or closed ({@link OpenConnections}, {@link
+ * PoolMaintenance#idleVerdict}), drain generations ({@link OpenConnections#retire}), PAUSE ({@link
+ * PauseGate}). Not thread-safe: the pool calls it under its lock.
  */
 final class PoolState<C extends PooledConnection> {
-
-  /** Whether another connection may be opened now, and if not, why. */
-  enum Open { YES, NOT_NEEDED, AT_CAP, BACKING_OFF }
 
   /** The pool's name, for the errors clients get. */
   private final String name;
@@ -26,27 +24,24 @@ final class PoolState<C extends PooledConnection> {
   private final OpenConnections<C> connections;
   /** Clients waiting for a connection, first come first served. */
   private final Waiters<C> waiters = new Waiters<>();
-  /** PAUSE requests waiting for the last held connection to come back. */
-  private final List<CompletableFuture<Void>> pauses = new ArrayList<>();
-  /** Failures in a row and the last connect error: holds connects back, and tells waiters why. */
-  private final ConnectBackoff backoff = new ConnectBackoff();
+  /** Connects under way and the back-off after failed ones. */
+  private final ConnectDemand demand = new ConnectDemand();
+  /** PAUSE: holds new acquisitions, and the requests waiting for the last held connection. */
+  private final PauseGate pause = new PauseGate();
+  /** The rule run after every step (waiters served, connects decided), and the step's actions. */
+  private final PoolDispatch<C> dispatch;
   /** Sizes and timers; replaced by a reload. */
   private PoolSettings settings;
-  /** Connects started and not finished: counted against the size, so the cap holds while they log in. */
-  private int connecting;
   /** When a client last acquired or released a connection (or the pool was made): for unused-pool removal. */
   private long lastClientNanos;
-  /** PAUSE holds new acquisitions until RESUME. */
-  private boolean paused;
   /** Closed for good: acquisitions fail, released connections close. */
   private boolean closed;
-  /** What the current step decided; made on its first decision and handed out at the step's end. */
-  private PoolActions<C> pending;
 
   PoolState(String name, PoolSettings settings, long nowNanos, DoubleSupplier random) {
     this.name = name;
     this.settings = settings;
     this.connections = new OpenConnections<>(random);
+    this.dispatch = new PoolDispatch<>(connections, waiters, demand);
     this.lastClientNanos = nowNanos;
   }
 
@@ -71,28 +66,21 @@ final class PoolState<C extends PooledConnection> {
    * minimum) is left for {@link #decided()}.
    */
   C takeAtOnce(Object affinity, long now) {
-    if (closed || paused || !waiters.isEmpty()) {
+    if (closed || pause.isPaused() || !waiters.isEmpty()) {
       return null;
     }
     lastClientNanos = now;
-    IdleConnections<C> idle = connections.idle();
-    long idleCheck = settings.serverIdleCheck().toNanos();
-    while (!idle.isEmpty()) {
-      PoolEntry<C> entry = idle.takeFor(affinity);
-      Verdict verdict = connections.beforeServing(entry, now, idleCheck);
-      if (verdict == Verdict.KEEP) {
-        connections.hand(entry);
-        dispatch(now);
-        return entry.connection;
-      }
-      checkOrRemove(entry, verdict);
+    PoolEntry<C> entry = dispatch.takeIdle(affinity, now, settings);
+    if (entry == null) {
+      return null;
     }
-    return null;
+    dispatch.run(now, settings, false);
+    return entry.connection;
   }
 
   /** What was decided since the last step handed its actions out (after {@link #takeAtOnce}); null when nothing. */
   PoolActions<C> decided() {
-    return take();
+    return dispatch.take();
   }
 
   /** A client asks for a connection; {@code waiter.served} says whether it got one at once. */
@@ -107,12 +95,12 @@ final class PoolState<C extends PooledConnection> {
     lastClientNanos = now;
     PoolEntry<C> entry = connections.find(connection);
     if (entry == null || entry.state != PoolEntry.State.ACTIVE) {
-      actions().closeStray(connection, CloseReason.DRAINED);
-      return take();
+      dispatch.actions().closeStray(connection, CloseReason.DRAINED);
+      return dispatch.take();
     }
     Verdict verdict = releaseVerdict(entry, reusable, now);
     if (verdict.closes()) {
-      remove(entry, verdict.closeReason);
+      dispatch.remove(entry, verdict.closeReason);
     } else {
       connections.makeIdle(entry, now);
     }
@@ -142,7 +130,7 @@ final class PoolState<C extends PooledConnection> {
     if (entry.state == PoolEntry.State.IDLE) {
       connections.idle().remove(entry);
     }
-    remove(entry, reason);
+    dispatch.remove(entry, reason);
     return dispatchAndCompletePauses(now);
   }
 
@@ -150,7 +138,7 @@ final class PoolState<C extends PooledConnection> {
   PoolActions<C> updateSettings(PoolSettings newSettings, long now) {
     settings = newSettings;
     while (connections.open() > settings.size() && !connections.idle().isEmpty()) {
-      remove(connections.idle().pollOldest(), CloseReason.POOL_SHRUNK);
+      dispatch.remove(connections.idle().pollOldest(), CloseReason.POOL_SHRUNK);
     }
     return dispatched(now);
   }
@@ -158,20 +146,19 @@ final class PoolState<C extends PooledConnection> {
   /** Retires the current generation: idle connections close now, held ones when released. */
   PoolActions<C> drain(long now) {
     connections.retire();
-    removeAllIdle(CloseReason.DRAINED);
+    dispatch.removeAllIdle(CloseReason.DRAINED);
     return dispatched(now);
   }
 
   /** Holds new acquisitions; {@code quiet} completes once no connection is held. */
   PoolActions<C> pause(CompletableFuture<Void> quiet) {
-    paused = true;
-    pauses.add(quiet);
+    pause.pause(quiet);
     completePausesIfQuiet();
-    return take();
+    return dispatch.take();
   }
 
   PoolActions<C> resume(long now) {
-    paused = false;
+    pause.resume();
     return dispatched(now);
   }
 
@@ -182,21 +169,20 @@ final class PoolState<C extends PooledConnection> {
     }
     closed = true;
     connections.retire();
-    removeAllIdle(CloseReason.SHUTDOWN);
-    waiters.failAll(new PoolClosedException(name), actions());
-    if (!pauses.isEmpty()) {
-      actions().completePauses(pauses);
-      pauses.clear();
+    dispatch.removeAllIdle(CloseReason.SHUTDOWN);
+    waiters.failAll(new PoolClosedException(name), dispatch.actions());
+    List<CompletableFuture<Void>> waiting = pause.takeAll();
+    if (waiting != null) {
+      dispatch.actions().completePauses(waiting);
     }
-    return take();
+    return dispatch.take();
   }
 
   /** A connect finished: the connection joins idle, or closes when the pool was drained or closed meanwhile. */
   PoolActions<C> connected(C connection, int connectGeneration, long now) {
-    connecting--;
-    backoff.succeeded();
+    demand.succeeded();
     if (closed || connectGeneration != connections.generation()) {
-      actions().closeStray(connection, closed ? CloseReason.SHUTDOWN : CloseReason.DRAINED);
+      dispatch.actions().closeStray(connection, closed ? CloseReason.SHUTDOWN : CloseReason.DRAINED);
     } else {
       connections.add(connection, now, settings);
     }
@@ -205,12 +191,11 @@ final class PoolState<C extends PooledConnection> {
 
   /** A connect failed: back-off grows; every waiter gets a permanent failure, those past the connect timeout another. */
   PoolActions<C> connectFailed(Throwable cause, boolean permanent, long now) {
-    connecting--;
-    backoff.failed(cause, now);
+    demand.failed(cause, now);
     if (permanent) {
-      waiters.failAll(cause, actions());
+      waiters.failAll(cause, dispatch.actions());
     } else {
-      failWaitersPastConnectTimeout(now);
+      dispatch.failWaitersPastConnectTimeout(now, settings);
     }
     return dispatched(now);
   }
@@ -220,14 +205,14 @@ final class PoolState<C extends PooledConnection> {
    * pending until {@link #retryFinished}: a connect failing at once inside it schedules no second one.
    */
   PoolActions<C> retryDue(long now) {
-    dispatch(now);
-    failWaitersPastConnectTimeout(now);
-    return take();
+    runDispatch(now);
+    dispatch.failWaitersPastConnectTimeout(now, settings);
+    return dispatch.take();
   }
 
   /** The retry's step and what it decided were carried out: back-off may schedule the next one. */
   void retryFinished() {
-    backoff.retryFinished();
+    demand.retryFinished();
   }
 
   /** A health check finished; {@code healthy} false when it failed, got no answer or threw. */
@@ -236,7 +221,7 @@ final class PoolState<C extends PooledConnection> {
     if (entry.state != PoolEntry.State.CLOSED) { // else discarded while its check ran
       Verdict verdict = checkVerdict(entry, healthy);
       if (verdict.closes()) {
-        remove(entry, verdict.closeReason);
+        dispatch.remove(entry, verdict.closeReason);
       } else {
         connections.makeIdle(entry, now);
       }
@@ -255,7 +240,7 @@ final class PoolState<C extends PooledConnection> {
       Verdict verdict = PoolMaintenance.idleVerdict(entry, now, settings, aboveMinimum);
       if (verdict != Verdict.KEEP) {
         it.remove();
-        checkOrRemove(entry, verdict);
+        dispatch.checkOrRemove(entry, verdict, settings);
       }
     }
     return dispatched(now);
@@ -268,24 +253,12 @@ final class PoolState<C extends PooledConnection> {
 
   /** What is true when a client waited in vain: all in use, or the last connect error, or none answered yet. */
   Throwable whyNoConnection(Duration waited) {
-    int open = connections.open();
-    if (open >= settings.size()) {
-      return new PoolExhaustedException(name, settings.size(), waited);
-    }
-    return backoff.lastFailure().orElseGet(() -> new ConnectPendingException(name, waited, open, connecting));
+    return demand.whyNoConnection(name, connections.open(), settings.size(), waited);
   }
 
   /** Whether to open another connection now: for a waiter or the warm minimum, under the cap, past back-off. */
-  Open openAnother(long now) {
-    int open = connections.open();
-    int wanted = Math.max(paused ? 0 : waiters.size() - connections.checking(), settings.minSize() - open);
-    if (connecting >= wanted) {
-      return Open.NOT_NEEDED;
-    }
-    if (open + connecting >= settings.size()) {
-      return Open.AT_CAP;
-    }
-    return backoff.remainingNanos(now) > 0 ? Open.BACKING_OFF : Open.YES;
+  ConnectDemand.Open openAnother(long now) {
+    return dispatch.openAnother(now, settings, pause.isPaused());
   }
 
   /** No client holds or waits for a connection, and none has acquired or released one for {@code quiet}. */
@@ -296,105 +269,31 @@ final class PoolState<C extends PooledConnection> {
   PoolStats stats(long now) {
     IdleConnections<C> idle = connections.idle();
     return new PoolStats(connections.held(), idle.size(), idle.dueForCheck(now, settings.serverIdleCheck().toNanos()),
-        connections.checking(), connecting, waiters.size(), waiters.longestWaitMicros(now), paused);
+        connections.checking(), demand.connecting(), waiters.size(), waiters.longestWaitMicros(now), pause.isPaused());
   }
 
-  // Hands idle connections to waiters in order (closing gone ones, checking stale ones first), then
-  // opens connections while waiters or the warm minimum need them and the cap and back-off allow.
-  private void dispatch(long now) {
-    if (closed) {
-      return;
-    }
-    IdleConnections<C> idle = connections.idle();
-    long idleCheck = settings.serverIdleCheck().toNanos();
-    while (!paused && !waiters.isEmpty() && !idle.isEmpty()) {
-      PoolEntry<C> entry = idle.takeFor(waiters.first().affinity);
-      Verdict verdict = connections.beforeServing(entry, now, idleCheck);
-      if (verdict != Verdict.KEEP) {
-        checkOrRemove(entry, verdict);
-      } else {
-        PoolWaiter<C> waiter = waiters.pollFirst();
-        waiter.served = true;
-        waiter.connection = entry.connection;
-        waiter.waitedNanos = now - waiter.sinceNanos;
-        connections.hand(entry);
-        actions().serve(waiter);
-      }
-    }
-    for (Open open = openAnother(now); open == Open.YES || open == Open.BACKING_OFF; open = openAnother(now)) {
-      if (open == Open.BACKING_OFF) {
-        long delay = backoff.claimRetry(now);
-        if (delay > 0) {
-          actions().retryAfter(delay);
-        }
-        break;
-      }
-      // A new connection opens where the waiter it will most likely serve lives.
-      Object affinity = waiters.affinityAt(connecting + connections.checking());
-      connecting++;
-      actions().connect(affinity, connections.generation(), now);
+  // The rule after every step, unless the pool is closed: nothing is handed out or opened any more.
+  private void runDispatch(long now) {
+    if (!closed) {
+      dispatch.run(now, settings, pause.isPaused());
     }
   }
 
   private PoolActions<C> dispatched(long now) {
-    dispatch(now);
-    return take();
+    runDispatch(now);
+    return dispatch.take();
   }
 
   private PoolActions<C> dispatchAndCompletePauses(long now) {
-    dispatch(now);
+    runDispatch(now);
     completePausesIfQuiet();
-    return take();
-  }
-
-  // Clients that have waited past the connect timeout while the upstream keeps refusing get its error.
-  private void failWaitersPastConnectTimeout(long now) {
-    long limit = settings.serverConnectTimeout().toNanos();
-    // The first waiter waited longest: unless it is past the limit, none is (and nothing is decided).
-    if (backoff.lastFailure().isPresent() && connections.idle().isEmpty() && !waiters.isEmpty()
-        && now - waiters.first().sinceNanos >= limit) {
-      waiters.failWaitedPast(limit, now, backoff.lastFailure().get(), actions());
-    }
-  }
-
-  // An idle connection taken out of the idle list that must not serve as it is.
-  private void checkOrRemove(PoolEntry<C> entry, Verdict verdict) {
-    if (verdict == Verdict.CHECK) {
-      connections.startCheck(entry);
-      actions().check(entry, settings.serverConnectTimeout().toNanos());
-    } else {
-      remove(entry, verdict.closeReason);
-    }
-  }
-
-  private void removeAllIdle(CloseReason reason) {
-    while (!connections.idle().isEmpty()) {
-      remove(connections.idle().pollNewest(), reason);
-    }
-  }
-
-  private void remove(PoolEntry<C> entry, CloseReason reason) {
-    connections.remove(entry, reason);
-    actions().close(entry);
+    return dispatch.take();
   }
 
   private void completePausesIfQuiet() {
-    if (paused && connections.held() == 0 && !pauses.isEmpty()) {
-      actions().completePauses(pauses);
-      pauses.clear();
+    List<CompletableFuture<Void>> quiet = pause.quietAt(connections.held());
+    if (quiet != null) {
+      dispatch.actions().completePauses(quiet);
     }
-  }
-
-  private PoolActions<C> actions() {
-    if (pending == null) {
-      pending = new PoolActions<>();
-    }
-    return pending;
-  }
-
-  private PoolActions<C> take() {
-    PoolActions<C> decided = pending;
-    pending = null;
-    return decided;
   }
 }

@@ -9,12 +9,20 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PoolTraffic {
 
+  // LongAdders: sessions on every event loop add at once, and SHOW STATS reads rarely.
+  /** Transactions finished (SHOW STATS total_xact_count). */
   private final LongAdder transactions = new LongAdder();
+  /** Queries finished (total_query_count). */
   private final LongAdder queries = new LongAdder();
+  /** Bytes clients sent their servers (total_received). */
   private final LongAdder received = new LongAdder();
+  /** Bytes servers sent their clients (total_sent). */
   private final LongAdder sent = new LongAdder();
+  /** Time spent in transactions (total_xact_time). */
   private final LongAdder transactionNanos = new LongAdder();
+  /** Time spent in queries (total_query_time). */
   private final LongAdder queryNanos = new LongAdder();
+  /** Time clients waited for a server connection (total_wait_time). */
   private final LongAdder waitNanos = new LongAdder();
 
   /** Times in microseconds, PgBouncer's unit. */

@@ -11,6 +11,7 @@ import org.postgresml.proxy.upstream.ServerConnection;
  */
 public final class PooledServer implements PooledConnection {
 
+  /** The upstream connection this handle stands for. */
   private final ServerConnection server;
 
   PooledServer(ServerConnection server) {

@@ -3,7 +3,6 @@ package org.postgresml.proxy.pool;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import org.postgresml.proxy.config.PoolMode;
-import org.postgresml.proxy.pool.PoolMetrics;
 import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;

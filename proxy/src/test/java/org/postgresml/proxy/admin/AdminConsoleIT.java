@@ -19,12 +19,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresml.proxy.ProxyOptions;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.ClientPrograms;
 import org.postgresml.testing.netty.NettyLeakCheck;
 import org.postgresql.util.PSQLException;
@@ -36,30 +38,19 @@ import org.postgresql.util.PSQLException;
 @ExtendWith(NettyLeakCheck.class)
 class AdminConsoleIT {
 
-  private static UpstreamDatabase upstream;
-  private static RunningProxy proxy;
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create().withProxy(ProxyOptions.defaults().poolSize(4));
+
   private static AdminPsql admin;
 
   @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable"), "--pool-size", "4"));
-    admin = new AdminPsql(proxy, UpstreamDatabase.USER, upstream.password());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
+  static void connectAdmin() {
+    admin = new AdminPsql(upstream.proxy(), UpstreamDatabase.USER, upstream.password());
   }
 
   @Test
   void showPoolsClientsAndServersShowAConnectedClient() throws SQLException {
-    try (Connection client = proxy.connect(UpstreamDatabase.USER, upstream.password())) {
+    try (Connection client = upstream.connect()) {
       int backendPid = backendPid(client);
 
       Map<String, String> pool = poolRow();
@@ -120,10 +111,10 @@ class AdminConsoleIT {
 
   @Test
   void aUserWhoIsNotAnAdminIsRefused() {
-    assertThatThrownBy(() -> DriverManager.getConnection(proxy.jdbcUrl(AdminConsole.DATABASE, "disable"),
+    assertThatThrownBy(() -> DriverManager.getConnection(upstream.proxy().jdbcUrl(AdminConsole.DATABASE, "disable"),
         "intruder", "whatever").close())
         .isInstanceOfSatisfying(PSQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28000"));
-    ClientPrograms.Result psql = new AdminPsql(proxy, "intruder", "whatever").run("SHOW POOLS");
+    ClientPrograms.Result psql = new AdminPsql(upstream.proxy(), "intruder", "whatever").run("SHOW POOLS");
     assertThat(psql.exitCode()).isNotZero();
     assertThat(psql.stderr()).contains("not an admin");
   }
@@ -131,7 +122,7 @@ class AdminConsoleIT {
   @Test
   void pauseWaitsForActiveServersAndResumeLetsWaitingClientsIn() throws Exception {
     CompletableFuture<ClientPrograms.Result> pause;
-    try (Connection busy = proxy.connect(UpstreamDatabase.USER, upstream.password())) {
+    try (Connection busy = upstream.connect()) {
       backendPid(busy);
       pause = CompletableFuture.supplyAsync(() -> admin.run("PAUSE"));
       // While the client holds its server connection, PAUSE does not return.
@@ -142,7 +133,7 @@ class AdminConsoleIT {
     assertThat(paused.stdout()).contains("PAUSE");
 
     CompletableFuture<Integer> newcomer = CompletableFuture.supplyAsync(() -> {
-      try (Connection late = proxy.connect(UpstreamDatabase.USER, upstream.password())) {
+      try (Connection late = upstream.connect()) {
         return backendPid(late);
       } catch (SQLException e) {
         throw new IllegalStateException(e);
@@ -160,7 +151,7 @@ class AdminConsoleIT {
     int transactions = 25;
     java.util.Properties unnamedOnly = new java.util.Properties();
     unnamedOnly.setProperty("prepareThreshold", "0"); // no describe-only round trips: one Sync per execute
-    try (Connection client = proxy.connect(UpstreamDatabase.USER, upstream.password(), unnamedOnly);
+    try (Connection client = upstream.connect(unnamedOnly);
         Statement statement = client.createStatement()) {
       statement.execute("SELECT 1");
       Map<String, String> before = statsRow();
@@ -247,7 +238,7 @@ class AdminConsoleIT {
 
   private static String metricsText() throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + proxy.httpPort() + "/metrics")).build(),
+        URI.create("http://127.0.0.1:" + upstream.proxy().httpPort() + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     return response.body();

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,15 +21,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.proxy.ProxyConfigFile;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamBackends;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.PostgresCluster;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
@@ -48,23 +47,9 @@ class RestartUnderLoadIT {
   private static final int TRANSACTIONS_PER_SESSION = 5;
   private static final Duration DEADLINE = Duration.ofSeconds(120);
 
-  private static UpstreamDatabase upstream;
-
-  @BeforeAll
-  static void start() throws SQLException {
-    upstream = UpstreamDatabase.start();
-    try (Connection owner = upstream.cluster().connect(UpstreamDatabase.DATABASE, UpstreamDatabase.USER,
-        upstream.password()); Statement statement = owner.createStatement()) {
-      statement.execute("CREATE TABLE commits (mode text, client int, n int, PRIMARY KEY (mode, client, n))");
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create()
+      .prepareAsOwner("CREATE TABLE commits (mode text, client int, n int, PRIMARY KEY (mode, client, n))");
 
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})

@@ -13,12 +13,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.postgresml.proxy.ProxyProcess;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.FreePorts;
 
 /**
@@ -29,19 +29,9 @@ import org.postgresml.testing.FreePorts;
 class TransportIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static UpstreamDatabase upstream;
 
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create();
 
   @ParameterizedTest(name = "{0}, {1} mode")
   @CsvSource({"io_uring, transaction", "io_uring, session", "epoll, transaction", "nio, session", "bogus, session"})

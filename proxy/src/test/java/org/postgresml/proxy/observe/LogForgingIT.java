@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresml.proxy.ProxyProcess;
-import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.FreePorts;
 
 /**
@@ -37,19 +37,12 @@ class LogForgingIT {
   private static final Pattern TEXT_LINE = Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S* "
       + "(TRACE|DEBUG|INFO |WARN |ERROR) .*");
 
-  private static UpstreamDatabase upstream;
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create();
 
   @BeforeAll
-  static void start() {
+  static void jarBuilt() {
     assertThat(ProxyProcess.JAR).as("built by the package phase").exists();
-    upstream = UpstreamDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
   }
 
   @Test

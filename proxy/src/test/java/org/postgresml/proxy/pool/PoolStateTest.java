@@ -105,7 +105,7 @@ class PoolStateTest {
       assertThat(connects(state.connected(new Conn(null), started.connectGeneration, now))).isZero();
     }
     assertThat(state.stats(now).idle()).isEqualTo(3);
-    assertThat(state.openAnother(now)).isEqualTo(PoolState.Open.NOT_NEEDED);
+    assertThat(state.openAnother(now)).isEqualTo(ConnectDemand.Open.NOT_NEEDED);
   }
 
   @Test
@@ -115,7 +115,7 @@ class PoolStateTest {
     assertThat(connects(state.acquire(waiter(null), now))).isOne();
     PoolActions<Conn> third = state.acquire(waiter(null), now);
     assertThat(connects(third)).isZero();
-    assertThat(state.openAnother(now)).isEqualTo(PoolState.Open.AT_CAP);
+    assertThat(state.openAnother(now)).isEqualTo(ConnectDemand.Open.AT_CAP);
     assertThat(state.stats(now)).isEqualTo(new PoolStats(0, 0, 0, 0, 2, 3, 0, false));
   }
 
@@ -459,7 +459,7 @@ class PoolStateTest {
     PoolActions<Conn> failed = state.connectFailed(refused, false, now);
     assertThat(connects(failed)).isZero();
     assertThat(failed.retryAfterNanos).isEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
-    assertThat(state.openAnother(now)).isEqualTo(PoolState.Open.BACKING_OFF);
+    assertThat(state.openAnother(now)).isEqualTo(ConnectDemand.Open.BACKING_OFF);
     assertThat(state.acquire(waiter(null), now)).as("a retry is pending already").isNull();
 
     advance(Duration.ofMillis(50));

@@ -16,18 +16,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.postgresql.PGStatement;
 import org.postgresml.proxy.Pgbench;
-import org.postgresml.proxy.RunningProxy;
-import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.ProxyOptions;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.ClientPrograms;
 import org.postgresml.testing.netty.NettyLeakCheck;
+import org.postgresql.PGStatement;
 
 /**
  * Transaction mode over a pool of two: many clients, each transaction on whichever backend is
@@ -38,26 +38,14 @@ class TransactionModeIT {
 
   private static final int POOL_SIZE = 2;
 
-  private static UpstreamDatabase upstream;
-  private static RunningProxy proxy;
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create()
+      .withProxy(ProxyOptions.defaults().poolMode("transaction").poolSize(POOL_SIZE));
 
   @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable"), "--pool-mode", "transaction",
-        "--pool-size", Integer.toString(POOL_SIZE)));
-    ClientPrograms.Result init = Pgbench.run(proxy, upstream.password(), "-i", "-s", "1", "-q");
+  static void initialisePgbench() {
+    ClientPrograms.Result init = Pgbench.run(upstream.proxy(), upstream.password(), "-i", "-s", "1", "-q");
     assertThat(init.exitCode()).as(init.stderr()).isZero();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
   }
 
   @Test
@@ -68,7 +56,7 @@ class TransactionModeIT {
   @ParameterizedTest
   @CsvSource({"extended, 2", "simple, 2"})
   void pgbenchSixteenClientsWithoutFailures(String mode, int seconds) {
-    ClientPrograms.Result run = Pgbench.run(proxy, upstream.password(), "-c", "16", "-j", "2", "-T",
+    ClientPrograms.Result run = Pgbench.run(upstream.proxy(), upstream.password(), "-c", "16", "-j", "2", "-T",
         Integer.toString(seconds), "-M", mode, "-n");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout()).contains("number of failed transactions: 0");
@@ -80,7 +68,7 @@ class TransactionModeIT {
     List<Connection> holders = new ArrayList<>();
     try {
       for (int i = 0; i < POOL_SIZE; i++) {
-        Connection holder = proxy.connect(UpstreamDatabase.USER, upstream.password(), new Properties());
+        Connection holder = upstream.connect(new Properties());
         holder.setAutoCommit(false);
         try (Statement statement = holder.createStatement()) {
           statement.execute("SELECT 1"); // BEGIN; SELECT 1: the transaction holds a server connection
@@ -95,7 +83,7 @@ class TransactionModeIT {
       loginOnly.setProperty("assumeMinServerVersion", "10");
       try {
         Future<Connection> login = client.submit(() ->
-            proxy.connect(UpstreamDatabase.USER, upstream.password(), loginOnly));
+            upstream.connect(loginOnly));
         try (Connection late = login.get(5, TimeUnit.SECONDS)) {
           Future<Integer> query = client.submit(() -> {
             try (Statement statement = late.createStatement(); ResultSet rows = statement.executeQuery("SELECT 7")) {
@@ -144,7 +132,7 @@ class TransactionModeIT {
   private static void runPrepared(int thread, int rounds, Set<Integer> backends) throws SQLException {
     Properties serverPrepared = new Properties();
     serverPrepared.setProperty("prepareThreshold", "1");
-    try (Connection connection = proxy.connect(UpstreamDatabase.USER, upstream.password(), serverPrepared);
+    try (Connection connection = upstream.connect(serverPrepared);
          PreparedStatement add = connection.prepareStatement("SELECT ?::int + ?::int, pg_backend_pid()");
          PreparedStatement balance = connection.prepareStatement(
              "SELECT abalance FROM pgbench_accounts WHERE aid = ?")) {

@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamBackends;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.PostgresCluster;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
@@ -30,19 +30,8 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 @ExtendWith(NettyLeakCheck.class)
 class UpstreamRestartIT {
 
-  private static UpstreamDatabase upstream;
-
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create();
 
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})

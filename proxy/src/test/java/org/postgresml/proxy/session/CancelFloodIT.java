@@ -21,12 +21,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresml.proxy.ProxyConfigFile;
 import org.postgresml.proxy.ProxyProcess;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.FreePorts;
 
 /**
@@ -42,19 +43,12 @@ class CancelFloodIT {
   private static final String UNMATCHED = "pgml_proxy_cancel_requests_total{outcome=\"unmatched\"}";
   private static final String LIMITED = "pgml_proxy_cancel_requests_total{outcome=\"rate_limited\"}";
 
-  private static UpstreamDatabase upstream;
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create();
 
   @BeforeAll
-  static void start() {
+  static void jarBuilt() {
     assertThat(ProxyProcess.JAR).as("built by the package phase").exists();
-    upstream = UpstreamDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
   }
 
   @Test

@@ -10,16 +10,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postgresml.proxy.RunningProxy;
+import org.postgresml.proxy.ProxyOptions;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
 /**
@@ -40,32 +39,17 @@ class ClientMemoryIT {
 
   private static final int MAX_STATEMENTS = 5;
 
-  private static UpstreamDatabase upstream;
-  private static RunningProxy proxy;
-
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable"), "--pool-mode", "transaction",
-        "--pool-size", "2", "--client-auth", "md5", "--max-prepared-statements", Integer.toString(MAX_STATEMENTS)));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create().withProxy(ProxyOptions.defaults()
+      .poolMode("transaction").poolSize(2).clientAuth("md5")
+      .with("--max-prepared-statements", Integer.toString(MAX_STATEMENTS)));
 
   @ParameterizedTest
   @ValueSource(chars = {'P', 'B', 'D', 'C'})
   void malformedStatementMessagesAreRefusedAndTheirMemoryGivenBack(char type) throws Exception {
     long before = DirectMemory.inUse();
     for (int client = 0; client < 4; client++) {
-      try (RawClient raw = Md5Login.as(proxy.port(), UpstreamDatabase.USER, upstream.password())) {
+      try (RawClient raw = Md5Login.as(upstream.proxy().port(), UpstreamDatabase.USER, upstream.password())) {
         // Inside a transaction, so the frame reaches the statement rewriter on a server connection.
         raw.send(query("BEGIN"));
         Md5Login.readUntilReady(raw);
@@ -83,7 +67,7 @@ class ClientMemoryIT {
   @Test
   void aHundredMegabyteQueryIsRefusedFromItsHeaderWithoutBeingBuffered() throws Exception {
     long before = DirectMemory.inUse();
-    try (RawClient raw = Md5Login.as(proxy.port(), UpstreamDatabase.USER, upstream.password())) {
+    try (RawClient raw = Md5Login.as(upstream.proxy().port(), UpstreamDatabase.USER, upstream.password())) {
       // The body follows in the background, as a client would stream it; the proxy must not wait for it.
       Thread writer = new Thread(() -> {
         try {
@@ -109,7 +93,7 @@ class ClientMemoryIT {
 
   @Test
   void beforeLoginAMessageIsBoundedAsPostgresBoundsAnAuthenticationToken() throws Exception {
-    try (RawClient raw = new RawClient(proxy.port())) {
+    try (RawClient raw = new RawClient(upstream.proxy().port())) {
       raw.send(RawClient.startup(java.util.Map.of("user", UpstreamDatabase.USER, "database", UpstreamDatabase.DATABASE)));
       assertThat(raw.read().type()).isEqualTo('R');
       raw.send(ByteBuffer.allocate(5).put((byte) 'p').putInt(1024 * 1024).array());
@@ -125,7 +109,7 @@ class ClientMemoryIT {
   void aClientPastItsPreparedStatementLimitIsToldSoAndOthersKeepWorking() throws SQLException {
     java.util.Properties prepareAtOnce = new java.util.Properties();
     prepareAtOnce.setProperty("prepareThreshold", "1"); // every statement a named server-side one
-    try (Connection connection = proxy.connect(UpstreamDatabase.USER, upstream.password(), prepareAtOnce)) {
+    try (Connection connection = upstream.connect(prepareAtOnce)) {
       for (int i = 1; i <= MAX_STATEMENTS; i++) {
         assertThat(selectOne(connection, "SELECT " + i + " + ?")).isEqualTo(i + 1);
       }
@@ -167,7 +151,7 @@ class ClientMemoryIT {
   }
 
   static void goodClientIsServed() throws SQLException {
-    try (Connection connection = proxy.connect(UpstreamDatabase.USER, upstream.password());
+    try (Connection connection = upstream.connect();
          ResultSet rows = connection.createStatement().executeQuery("SELECT 41 + 1")) {
       assertThat(rows.next()).isTrue();
       assertThat(rows.getInt(1)).isEqualTo(42);

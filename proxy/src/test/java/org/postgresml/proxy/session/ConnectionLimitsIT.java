@@ -3,7 +3,6 @@ package org.postgresml.proxy.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.sql.Connection;
@@ -14,12 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
@@ -30,19 +29,8 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 @ExtendWith(NettyLeakCheck.class)
 class ConnectionLimitsIT {
 
-  private static UpstreamDatabase upstream;
-
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create();
 
   private static Connection login(RunningProxy proxy, String database) throws SQLException {
     Properties properties = new Properties();

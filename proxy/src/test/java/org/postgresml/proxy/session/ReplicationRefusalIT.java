@@ -8,14 +8,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.postgresml.proxy.RunningProxy;
-import org.postgresml.proxy.UpstreamDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresml.proxy.ProxyOptions;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.netty.NettyLeakCheck;
 import org.postgresql.util.PSQLException;
 import org.slf4j.LoggerFactory;
@@ -28,24 +26,8 @@ import org.slf4j.LoggerFactory;
 @ExtendWith(NettyLeakCheck.class)
 class ReplicationRefusalIT {
 
-  private static UpstreamDatabase upstream;
-  private static RunningProxy proxy;
-
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable")));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create().withProxy(ProxyOptions.defaults());
 
   @Test
   void aReplicationDriverRetryingAtOnceIsRefusedEachTimeAndLoggedOnce() throws SQLException {
@@ -68,7 +50,7 @@ class ReplicationRefusalIT {
     long infoLines = lines.list.stream().filter(line -> line.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
         .count();
     assertThat(infoLines).as("30 refused replication logins, one line (then one a minute)").isEqualTo(1);
-    try (Connection ordinary = proxy.connect(UpstreamDatabase.USER, upstream.password())) {
+    try (Connection ordinary = upstream.connect()) {
       assertThat(ordinary.isValid(5)).as("everyone else is served").isTrue();
     }
   }
@@ -78,6 +60,6 @@ class ReplicationRefusalIT {
     properties.setProperty("replication", "database");
     properties.setProperty("assumeMinServerVersion", "10");
     properties.setProperty("preferQueryMode", "simple");
-    return proxy.connect(UpstreamDatabase.USER, upstream.password(), properties);
+    return upstream.connect(properties);
   }
 }

@@ -17,14 +17,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.postgresml.proxy.RunningProxy;
+import org.postgresml.proxy.ProxyOptions;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
 /**
@@ -41,24 +41,8 @@ class StartupPacketIT {
   private static final int GSSENC_REQUEST = 80877104;
   private static final int CANCEL_REQUEST = 80877102;
 
-  private static UpstreamDatabase upstream;
-  private static RunningProxy proxy;
-
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable")));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create().withProxy(ProxyOptions.defaults());
 
   /** What a client does: send bytes, read the one-byte answer to an encryption request, or end its output. */
   private sealed interface Step permits Send, ReadByte, EndOutput {}
@@ -122,7 +106,7 @@ class StartupPacketIT {
   @MethodSource("packets")
   void theProxyAnswersAsPostgresqlDoes(String what, List<Step> steps) throws IOException {
     List<String> direct = outcome(upstream.cluster().port(), steps);
-    List<String> proxied = outcome(proxy.port(), steps);
+    List<String> proxied = outcome(upstream.proxy().port(), steps);
     assertThat(proxied).as("%s: PostgreSQL answers %s", what, direct).isEqualTo(direct);
   }
 
