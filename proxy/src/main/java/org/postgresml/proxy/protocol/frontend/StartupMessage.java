@@ -5,9 +5,6 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.ProtocolException;
 
@@ -35,17 +32,12 @@ public final class StartupMessage {
   }
 
   /**
-   * The names and values nearly every driver sends: a session keeps its startup packet for its
-   * whole life, so ten thousand idle clients share these instead of holding ten thousand copies each.
+   * A session keeps its startup packet for its whole life, and the clients of one application send
+   * the same names and values (user, database, application_name, DateStyle…): ten thousand idle
+   * clients share one JVM-wide copy of each (the string table holds one only while something does).
    */
-  private static final Map<String, String> COMMON = Stream.of("user", "database", "options", "replication",
-      "application_name", "client_encoding", "DateStyle", "TimeZone", "extra_float_digits", "search_path",
-      "IntervalStyle", "lc_messages", "fallback_application_name", "UTF8", "ISO", "ISO, MDY", "UTC", "Etc/UTC",
-      "GMT", "1", "2", "3", "on", "off", "true", "false", "PostgreSQL JDBC Driver", "psql", "pgbench", "dblink",
-      "postgres_fdw").collect(Collectors.toUnmodifiableMap(Function.identity(), Function.identity()));
-
   private static String shared(String text) {
-    return COMMON.getOrDefault(text, text);
+    return text.intern();
   }
 
   /** PostgreSQL's complaint about every malformed parameter list (ProcessStartupPacket). */
