@@ -9,6 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StubAdminContext implements AdminContext {
 
   private final AtomicInteger levers = new AtomicInteger();
+  private Runnable onShutdown = () -> {};
+
+  /** What SHUTDOWN does besides counting (say, what a drain with no grace does to a session). */
+  public StubAdminContext onShutdown(Runnable action) {
+    onShutdown = action;
+    return this;
+  }
 
   /** RELOAD, PAUSE, RESUME and SHUTDOWN run so far. */
   public int leversPulled() {
@@ -65,5 +72,6 @@ public final class StubAdminContext implements AdminContext {
   @Override
   public void shutdown() {
     levers.incrementAndGet();
+    onShutdown.run();
   }
 }
