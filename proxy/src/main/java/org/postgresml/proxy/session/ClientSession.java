@@ -267,11 +267,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     state = beforeCacheWait;
+    // Taken out of early first: a frame that needs a server again is queued there (betweenTransactions),
+    // and the ones behind it must stay behind it.
+    Deque<ByteBuf> pending = new ArrayDeque<>(early);
+    early.clear();
     if (relayAfterAll != null) {
-      early.addFirst(relayAfterAll);
+      pending.addFirst(relayAfterAll);
     }
-    while (!early.isEmpty() && (state == State.RELAYING || state == State.IDLE)) {
-      ByteBuf next = early.poll();
+    while (!pending.isEmpty() && (state == State.RELAYING || state == State.IDLE)) {
+      ByteBuf next = pending.poll();
       if (next == relayAfterAll) {
         if (state == State.RELAYING) {
           relayToServer(next);
@@ -282,6 +286,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         onClientFrame(next);
       }
     }
+    early.addAll(pending);
     if (state == State.RELAYING) {
       relay.flushToServer();
     }
