@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresml.testing.ClientPrograms;
 import org.postgresml.testing.FreePorts;
 
@@ -35,19 +35,12 @@ class ProcessIT {
 
   private static final Path JAR = Path.of("target", "pgml-proxy.jar");
 
-  private static UpstreamDatabase upstream;
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create();
 
   @BeforeAll
-  static void start() {
+  static void jarBuilt() {
     assertThat(JAR).as("built by the package phase").exists();
-    upstream = UpstreamDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
   }
 
   private static Process launch(Map<String, String> env, Path stderr, String... args) throws IOException {

@@ -129,12 +129,21 @@ public final class UpstreamFixture implements BeforeAllCallback, AfterAllCallbac
 
   /** A pgjdbc connection through the class's proxy as the URL's user. */
   public Connection connect() throws SQLException {
-    return proxy().connect(UpstreamDatabase.USER, password());
+    return connect(DEFAULT_PROXY);
   }
 
   /** The same, with further pgjdbc connection properties. */
   public Connection connect(Properties extra) throws SQLException {
-    return proxy().connect(UpstreamDatabase.USER, password(), extra);
+    return connect(DEFAULT_PROXY, extra);
+  }
+
+  /** A pgjdbc connection through the named proxy as the URL's user. */
+  public Connection connect(String proxy) throws SQLException {
+    return connect(proxy, new Properties());
+  }
+
+  public Connection connect(String proxy, Properties extra) throws SQLException {
+    return proxy(proxy).connect(UpstreamDatabase.USER, password(), extra);
   }
 
   public UpstreamDatabase database() {

@@ -4,15 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.postgresml.proxy.admin.AdminContext.ConfigEntry;
+import org.postgresml.proxy.admin.AdminContext.PoolInfo;
 
 class AdminConsoleTest {
 
-  private final RecordingContext context = new RecordingContext();
+  /** One pool with three clients waiting, the oldest for 2.5 s; one setting changed from its default. */
+  private final StubAdminContext context = new StubAdminContext(
+      List.of(new PoolInfo("pgml", "app", 4, 3, 4, 0, 0, 0, 0, 2_500_000, "session")), List.of(),
+      List.of(new ConfigEntry("pool.size", "4", "20", true)), "pgml-proxy test");
   private final AdminConsole console = new AdminConsole(context);
 
   @Test
@@ -45,7 +47,7 @@ class AdminConsoleTest {
       assertThat(table.commandTag()).isEqualTo(command);
       assertThat(table.hasRows()).isFalse();
     }
-    assertThat(context.calls).hasValue(4);
+    assertThat(context.leversPulled()).isEqualTo(4);
   }
 
   @Test
@@ -60,61 +62,5 @@ class AdminConsoleTest {
     AdminTable help = console.execute("SHOW HELP").toCompletableFuture().get().get(0);
     assertThat(help.rows()).extracting(row -> row.get(0)).contains("SHOW POOLS", "SHOW CLIENTS", "SHOW SERVERS",
         "SHOW STATS", "SHOW CONFIG", "SHOW VERSION", "RELOAD", "PAUSE", "RESUME", "SHUTDOWN");
-  }
-
-  static final class RecordingContext implements AdminContext {
-    final AtomicInteger calls = new AtomicInteger();
-
-    @Override
-    public List<PoolInfo> pools() {
-      return List.of(new PoolInfo("pgml", "app", 4, 3, 4, 0, 0, 0, 0, 2_500_000, "session"));
-    }
-
-    @Override
-    public List<ConnectionInfo> clients() {
-      return List.of();
-    }
-
-    @Override
-    public List<ConnectionInfo> servers() {
-      return List.of();
-    }
-
-    @Override
-    public List<StatsInfo> stats() {
-      return List.of();
-    }
-
-    @Override
-    public List<ConfigEntry> config() {
-      return List.of(new ConfigEntry("pool.size", "4", "20", true));
-    }
-
-    @Override
-    public String version() {
-      return "pgml-proxy test";
-    }
-
-    @Override
-    public CompletionStage<Void> reload() {
-      calls.incrementAndGet();
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> pause() {
-      calls.incrementAndGet();
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public void resume() {
-      calls.incrementAndGet();
-    }
-
-    @Override
-    public void shutdown() {
-      calls.incrementAndGet();
-    }
   }
 }

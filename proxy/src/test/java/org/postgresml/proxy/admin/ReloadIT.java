@@ -18,13 +18,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.ClientPrograms;
 import org.postgresml.testing.netty.NettyLeakCheck;
 import org.postgresql.util.PSQLException;
@@ -40,23 +40,12 @@ class ReloadIT {
   private static final String OTHER_UPSTREAM_USER = "pgml_other";
   private static final String OTHER_UPSTREAM_PASSWORD = "other-upstream-pw";
 
-  private static UpstreamDatabase upstream;
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create()
+      .prepare(database -> database.cluster().createUser(OTHER_UPSTREAM_USER, OTHER_UPSTREAM_PASSWORD));
 
   @TempDir
   Path directory;
-
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    upstream.cluster().createUser(OTHER_UPSTREAM_USER, OTHER_UPSTREAM_PASSWORD);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
 
   @Test
   void reloadResizesThePoolWithoutClosingSessions() throws Exception {

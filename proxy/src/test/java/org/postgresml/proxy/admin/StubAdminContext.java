@@ -5,10 +5,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A proxy with nothing in it for the console to show; counts the commands that would change it. */
+/**
+ * A proxy for the console to show, with the rows it is given (by default one idle pool, one stats
+ * row, one setting); counts the commands that would change it.
+ */
 public final class StubAdminContext implements AdminContext {
 
   private final AtomicInteger levers = new AtomicInteger();
+  private final List<PoolInfo> pools;
+  private final List<StatsInfo> stats;
+  private final List<ConfigEntry> config;
+  private final String version;
+
+  public StubAdminContext() {
+    this(List.of(new PoolInfo("db", "user", 1, 0, 1, 0, 0, 0, 0, 0, "session")),
+        List.of(new StatsInfo("db", 1, 1, 1, 1, 1, 1, 1)), List.of(new ConfigEntry("pool.size", "20", "20", true)),
+        "pgml-proxy stub");
+  }
+
+  public StubAdminContext(List<PoolInfo> pools, List<StatsInfo> stats, List<ConfigEntry> config, String version) {
+    this.pools = List.copyOf(pools);
+    this.stats = List.copyOf(stats);
+    this.config = List.copyOf(config);
+    this.version = version;
+  }
 
   /** RELOAD, PAUSE, RESUME and SHUTDOWN run so far. */
   public int leversPulled() {
@@ -17,7 +37,7 @@ public final class StubAdminContext implements AdminContext {
 
   @Override
   public List<PoolInfo> pools() {
-    return List.of(new PoolInfo("db", "user", 1, 0, 1, 0, 0, 0, 0, 0, "session"));
+    return pools;
   }
 
   @Override
@@ -32,17 +52,17 @@ public final class StubAdminContext implements AdminContext {
 
   @Override
   public List<StatsInfo> stats() {
-    return List.of(new StatsInfo("db", 1, 1, 1, 1, 1, 1, 1));
+    return stats;
   }
 
   @Override
   public List<ConfigEntry> config() {
-    return List.of(new ConfigEntry("pool.size", "20", "20", true));
+    return config;
   }
 
   @Override
   public String version() {
-    return "pgml-proxy stub";
+    return version;
   }
 
   @Override

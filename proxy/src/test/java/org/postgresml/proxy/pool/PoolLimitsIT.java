@@ -14,12 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
 /**
@@ -30,22 +30,12 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 @ExtendWith(NettyLeakCheck.class)
 class PoolLimitsIT {
 
-  private static UpstreamDatabase upstream;
-
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    for (String database : List.of("app_one", "app_two", "app_three")) {
-      upstream.cluster().execute("postgres", "CREATE DATABASE " + database + " OWNER " + UpstreamDatabase.USER);
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create().prepare(database -> {
+    for (String name : List.of("app_one", "app_two", "app_three")) {
+      database.cluster().execute("postgres", "CREATE DATABASE " + name + " OWNER " + UpstreamDatabase.USER);
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  });
 
   private static RunningProxy proxy(String... more) {
     List<String> args = new java.util.ArrayList<>(List.of("--database-url", upstream.url("disable"),

@@ -16,20 +16,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postgresql.PGConnection;
 import org.postgresml.proxy.ProxyConfigFile;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamBackends;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.PostgresCluster;
 import org.postgresml.testing.netty.NettyLeakCheck;
+import org.postgresql.PGConnection;
 
 /**
  * Pool sizes against a real PostgreSQL whose proxy role has {@code CONNECTION LIMIT 4}: a fifth
@@ -43,24 +43,11 @@ class PoolSizeIT {
   private static final int CLIENTS = 50;
   private static final int TRANSACTIONS = 20;
 
-  private static UpstreamDatabase upstream;
-
-  @BeforeAll
-  static void start() throws SQLException {
-    upstream = UpstreamDatabase.start();
-    try (Connection owner = upstream.cluster().connect(UpstreamDatabase.DATABASE, UpstreamDatabase.USER,
-        upstream.password()); Statement statement = owner.createStatement()) {
-      statement.execute("CREATE TABLE hits (mode text NOT NULL, client int NOT NULL, n int NOT NULL)");
-    }
-    upstream.cluster().execute("postgres", "ALTER ROLE " + UpstreamDatabase.USER + " CONNECTION LIMIT " + POOL_SIZE);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create()
+      .prepareAsOwner("CREATE TABLE hits (mode text NOT NULL, client int NOT NULL, n int NOT NULL)")
+      .prepare(database -> database.cluster().execute("postgres",
+          "ALTER ROLE " + UpstreamDatabase.USER + " CONNECTION LIMIT " + POOL_SIZE));
 
   @BeforeEach
   void previousProxysBackendsAreGone() {

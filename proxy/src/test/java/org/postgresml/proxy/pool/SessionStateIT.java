@@ -14,20 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-import org.postgresml.proxy.RunningProxy;
+import org.postgresml.proxy.ProxyOptions;
 import org.postgresml.proxy.UpstreamBackends;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.ClientPrograms;
 import org.postgresml.testing.PostgresCluster;
 import org.postgresml.testing.netty.NettyLeakCheck;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * What one client leaves on a pooled backend must not reach the next. Each proxy has a pool of one,
@@ -36,43 +36,16 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 @ExtendWith(NettyLeakCheck.class)
 class SessionStateIT {
 
-  private static UpstreamDatabase upstream;
-  private static RunningProxy session;
-  private static RunningProxy transaction;
-
-  @BeforeAll
-  static void start() throws SQLException {
-    upstream = UpstreamDatabase.start();
-    try (Connection owner = upstream.cluster().connect(UpstreamDatabase.DATABASE, UpstreamDatabase.USER,
-        upstream.password()); Statement statement = owner.createStatement()) {
-      statement.execute("CREATE TABLE notes (note text NOT NULL)");
-    }
-    session = RunningProxy.start(List.of("--database-url", upstream.url("disable"), "--pool-size", "1"));
-    transaction = RunningProxy.start(List.of("--database-url", upstream.url("disable"), "--pool-size", "1",
-        "--pool-mode", "transaction"));
-  }
-
-  @AfterAll
-  static void stop() {
-    for (AutoCloseable closeable : new AutoCloseable[] {session, transaction, upstream}) {
-      try {
-        if (closeable != null) {
-          closeable.close();
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
-  private static RunningProxy proxy(String mode) {
-    return mode.equals("session") ? session : transaction;
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create()
+      .prepareAsOwner("CREATE TABLE notes (note text NOT NULL)")
+      .withProxy("session", ProxyOptions.defaults().poolSize(1))
+      .withProxy("transaction", ProxyOptions.defaults().poolSize(1).poolMode("transaction"));
 
   @Test
   void sessionStateOfOneClientIsGoneForTheNextOnTheSameBackend() throws SQLException {
     int firstPid;
-    try (Connection first = session.connect(UpstreamDatabase.USER, upstream.password());
+    try (Connection first = upstream.connect("session");
          Statement statement = first.createStatement()) {
       firstPid = first.unwrap(PGConnection.class).getBackendPID();
       statement.execute("SET statement_timeout = '4321s'");
@@ -83,7 +56,7 @@ class SessionStateIT {
       statement.execute("SELECT pg_advisory_lock(42)");
       assertThat(single(statement, "SELECT count(*) FROM pg_listening_channels()")).isEqualTo("1");
     }
-    try (Connection second = session.connect(UpstreamDatabase.USER, upstream.password());
+    try (Connection second = upstream.connect("session");
          Statement statement = second.createStatement()) {
       assertThat(second.unwrap(PGConnection.class).getBackendPID()).as("pool of one: the same backend")
           .isEqualTo(firstPid).isEqualTo(Integer.parseInt(single(statement, "SELECT pg_backend_pid()")));
@@ -101,7 +74,7 @@ class SessionStateIT {
   @ValueSource(strings = {"session", "transaction"})
   void clientLeavingMidTransactionLeavesNothingOpenOrCommitted(String mode) throws Exception {
     String note = "mid-transaction " + mode;
-    Connection leaving = proxy(mode).connect(UpstreamDatabase.USER, upstream.password());
+    Connection leaving = upstream.connect(mode);
     int leavingPid;
     try (Statement statement = leaving.createStatement()) {
       leaving.setAutoCommit(false);
@@ -116,7 +89,7 @@ class SessionStateIT {
   @ValueSource(strings = {"session", "transaction"})
   void clientLeavingMidCopyLeavesNothingOpenOrCommitted(String mode) throws Exception {
     String note = "mid-copy " + mode;
-    Connection leaving = proxy(mode).connect(UpstreamDatabase.USER, upstream.password());
+    Connection leaving = upstream.connect(mode);
     int leavingPid;
     try (Statement statement = leaving.createStatement()) {
       leavingPid = Integer.parseInt(single(statement, "SELECT pg_backend_pid()"));
@@ -131,7 +104,7 @@ class SessionStateIT {
   }
 
   private static void assertNextClientSeesACleanBackend(String mode, String note, int leavingPid) throws SQLException {
-    try (Connection next = proxy(mode).connect(UpstreamDatabase.USER, upstream.password());
+    try (Connection next = upstream.connect(mode);
          PreparedStatement rows = next.prepareStatement("SELECT count(*) FROM notes WHERE note = ?");
          Statement statement = next.createStatement()) {
       rows.setString(1, note);
@@ -172,7 +145,7 @@ class SessionStateIT {
     // Not TimeZone: pgjdbc also sends its JVM's TimeZone as a startup pair, which PostgreSQL applies
     // after options and so wins.
     jdbc.setProperty("options", "-c lock_timeout=4321");
-    try (Connection connection = proxy(mode).connect(UpstreamDatabase.USER, upstream.password(), jdbc);
+    try (Connection connection = upstream.connect(mode, jdbc);
          Statement statement = connection.createStatement()) {
       assertThat(single(statement, "SHOW lock_timeout")).isEqualTo("4321ms");
       assertThat(single(statement, "SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()"))
@@ -188,7 +161,7 @@ class SessionStateIT {
 
   private static List<String> psql(String mode, Map<String, String> env, String... queries) {
     List<String> command = new java.util.ArrayList<>(List.of(ClientPrograms.require("psql").toString(),
-        "-h", "127.0.0.1", "-p", Integer.toString(proxy(mode).port()), "-U", UpstreamDatabase.USER,
+        "-h", "127.0.0.1", "-p", Integer.toString(upstream.proxy(mode).port()), "-U", UpstreamDatabase.USER,
         "-d", UpstreamDatabase.DATABASE, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1"));
     for (String query : queries) {
       command.addAll(List.of("-c", query));

@@ -7,14 +7,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.postgresml.proxy.RunningProxy;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresml.proxy.ProxyOptions;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
 /**
@@ -30,26 +30,14 @@ class StalePreparedStatementIT {
 
   private static final String QUERY = "SELECT a, b FROM stale_plan WHERE a = ?";
 
-  private static UpstreamDatabase upstream;
-  private static RunningProxy proxy;
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create()
+      // One server connection: every client's statement lives on the same backend.
+      .withProxy(ProxyOptions.defaults().poolMode("transaction").poolSize(1));
 
   @BeforeAll
-  static void start() throws SQLException {
-    upstream = UpstreamDatabase.start();
-    // One server connection: every client's statement lives on the same backend.
-    proxy = RunningProxy.start(List.of("--database-url", upstream.url("disable"), "--pool-mode", "transaction",
-        "--pool-size", "1"));
+  static void createTable() throws SQLException {
     ddl("CREATE TABLE stale_plan (a int, b int)", "INSERT INTO stale_plan VALUES (1, 2)");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
   }
 
   /** DDL from a session of its own, straight to the upstream, as an operator's migration runs. */
@@ -65,7 +53,7 @@ class StalePreparedStatementIT {
   private static Connection client() throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("prepareThreshold", "1");
-    return proxy.connect(UpstreamDatabase.USER, upstream.password(), properties);
+    return upstream.connect(properties);
   }
 
   /** The row's b and the type the server says it has. */

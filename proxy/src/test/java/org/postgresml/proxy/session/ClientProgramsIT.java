@@ -12,8 +12,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postgresml.proxy.ProxiedDatabase;
+import org.postgresml.proxy.ProxyOptions;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.ClientPrograms;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
@@ -22,7 +23,7 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 class ClientProgramsIT {
 
   @RegisterExtension
-  static final ProxiedDatabase DB = new ProxiedDatabase();
+  static final UpstreamFixture DB = UpstreamFixture.create().withProxy(ProxyOptions.defaults());
 
   @BeforeAll
   static void initialize() {
@@ -66,6 +67,6 @@ class ClientProgramsIT {
   }
 
   private static Map<String, String> environment() {
-    return Map.of("PGPASSWORD", DB.upstream().password(), "PGSSLMODE", "disable", "PGCONNECT_TIMEOUT", "10");
+    return Map.of("PGPASSWORD", DB.password(), "PGSSLMODE", "disable", "PGCONNECT_TIMEOUT", "10");
   }
 }

@@ -12,8 +12,8 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.postgresml.proxy.ProxiedDatabase;
-import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.ProxyOptions;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.netty.NettyLeakCheck;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -23,7 +23,7 @@ import org.postgresql.copy.CopyManager;
 class CopyIT {
 
   @RegisterExtension
-  static final ProxiedDatabase DB = new ProxiedDatabase();
+  static final UpstreamFixture DB = UpstreamFixture.create().withProxy(ProxyOptions.defaults());
 
   private static final int ROWS = 1_000_000;
   private static final long ROW_BYTES = 104;

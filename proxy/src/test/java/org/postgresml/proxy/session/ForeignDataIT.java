@@ -6,14 +6,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.postgresml.proxy.ProxiedDatabase;
+import org.postgresml.proxy.ProxyOptions;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.PgmlStandIn;
 import org.postgresml.testing.PostgresCluster;
 import org.postgresml.testing.netty.NettyLeakCheck;
@@ -26,10 +26,10 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 class ForeignDataIT {
 
   @RegisterExtension
-  static final ProxiedDatabase DB = new ProxiedDatabase(upstream -> upstream.cluster().execute(
-      UpstreamDatabase.DATABASE,
-      "CREATE TABLE documents AS SELECT i AS id, 'document ' || i AS body FROM generate_series(1, 1000) i",
-      "ALTER TABLE documents OWNER TO " + UpstreamDatabase.USER));
+  static final UpstreamFixture DB = UpstreamFixture.create()
+      .prepareAsOwner("CREATE TABLE documents AS SELECT i AS id, 'document ' || i AS body"
+          + " FROM generate_series(1, 1000) i")
+      .withProxy(ProxyOptions.defaults());
 
   private static PostgresCluster rds;
 
@@ -42,7 +42,7 @@ class ForeignDataIT {
         "CREATE SERVER postgresml FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '"
             + DB.proxy().port() + "', dbname '" + UpstreamDatabase.DATABASE + "')",
         "CREATE USER MAPPING FOR CURRENT_USER SERVER postgresml OPTIONS (user '" + UpstreamDatabase.USER
-            + "', password '" + DB.upstream().password() + "')");
+            + "', password '" + DB.password() + "')");
   }
 
   @AfterAll

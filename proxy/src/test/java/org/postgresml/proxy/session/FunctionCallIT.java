@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,13 +18,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresml.proxy.ProxyOptions;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.AuthMethod;
 import org.postgresml.testing.PostgresCluster;
 import org.postgresml.testing.netty.NettyLeakCheck;
@@ -41,44 +44,25 @@ class FunctionCallIT {
 
   private static final int POOL_SIZE = 4;
 
-  private static UpstreamDatabase upstream;
-  private static RunningProxy session;
-  private static RunningProxy transaction;
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create(PostgresCluster.builder().auth(AuthMethod.MD5))
+      .withProxy("session", proxyOptions("session"))
+      .withProxy("transaction", proxyOptions("transaction"));
+
   private static int int4pl;
 
   @BeforeAll
-  static void start() throws Exception {
-    upstream = UpstreamDatabase.start(PostgresCluster.builder().auth(AuthMethod.MD5));
+  static void findInt4pl() throws SQLException {
     try (Connection connection = upstream.cluster().connect(UpstreamDatabase.DATABASE, UpstreamDatabase.USER,
         upstream.password()); Statement statement = connection.createStatement();
          ResultSet rows = statement.executeQuery("SELECT oid FROM pg_proc WHERE proname = 'int4pl'")) {
       rows.next();
       int4pl = rows.getInt(1);
     }
-    session = start("session");
-    transaction = start("transaction");
   }
 
-  private static RunningProxy start(String mode) {
-    return RunningProxy.start(List.of("--database-url", upstream.url("disable"), "--pool-mode", mode,
-        "--pool-size", Integer.toString(POOL_SIZE), "--client-auth", "md5"));
-  }
-
-  @AfterAll
-  static void stop() {
-    for (AutoCloseable closeable : new AutoCloseable[] {session, transaction, upstream}) {
-      try {
-        if (closeable != null) {
-          closeable.close();
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
-  private static RunningProxy proxy(String mode) {
-    return mode.equals("session") ? session : transaction;
+  private static ProxyOptions proxyOptions(String mode) {
+    return ProxyOptions.defaults().poolMode(mode).poolSize(POOL_SIZE).clientAuth("md5");
   }
 
   /**
@@ -90,7 +74,7 @@ class FunctionCallIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void aFunctionCallPipelinedWithAQueryGivesNobodyAnotherClientsResults(String mode) throws Exception {
-    RunningProxy proxy = proxy(mode);
+    RunningProxy proxy = upstream.proxy(mode);
     ExecutorService threads = Executors.newFixedThreadPool(17);
     try {
       Future<Integer> attacker = threads.submit(() -> attack(proxy, 60));
@@ -168,7 +152,7 @@ class FunctionCallIT {
   void largeObjectsWorkThroughTheProxy(String mode) throws Exception {
     byte[] data = new byte[200_000];
     new Random(42).nextBytes(data);
-    try (Connection connection = proxy(mode).connect(UpstreamDatabase.USER, upstream.password(), new Properties())) {
+    try (Connection connection = upstream.connect(mode, new Properties())) {
       connection.setAutoCommit(false);
       LargeObjectManager objects = connection.unwrap(PGConnection.class).getLargeObjectAPI();
       long oid = objects.createLO(LargeObjectManager.READWRITE);
@@ -199,7 +183,7 @@ class FunctionCallIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void aMessageTypePostgresqlDoesNotDefineIsRefusedWithAProtocolViolation(String mode) throws Exception {
-    RunningProxy proxy = proxy(mode);
+    RunningProxy proxy = upstream.proxy(mode);
     for (char type : new char[] {'Y', 'p', 'x'}) {
       try (RawClient client = RawClient.loggedIn(proxy.port(), UpstreamDatabase.USER, upstream.password(),
           UpstreamDatabase.DATABASE)) {

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.postgresml.proxy.ProxiedDatabase;
+import org.postgresml.proxy.ProxyOptions;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.netty.NettyLeakCheck;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -26,9 +27,7 @@ import org.postgresql.PGNotification;
 class JdbcRelayIT {
 
   @RegisterExtension
-  static final ProxiedDatabase DB = new ProxiedDatabase();
-
-
+  static final UpstreamFixture DB = UpstreamFixture.create().withProxy(ProxyOptions.defaults());
 
   private Connection connect() throws SQLException {
     return DB.connect();
@@ -38,7 +37,7 @@ class JdbcRelayIT {
   void simpleProtocol() throws SQLException {
     Properties simple = new Properties();
     simple.setProperty("preferQueryMode", "simple");
-    try (Connection connection = DB.proxy().connect(UpstreamDatabase.USER, DB.upstream().password(), simple);
+    try (Connection connection = DB.connect(simple);
          Statement statement = connection.createStatement();
          ResultSet rows = statement.executeQuery("SELECT current_user, current_database(), 6 * 7")) {
       assertThat(rows.next()).isTrue();
@@ -52,7 +51,7 @@ class JdbcRelayIT {
   void extendedProtocolWithServerPreparedStatement() throws SQLException {
     Properties prepared = new Properties();
     prepared.setProperty("prepareThreshold", "1");
-    try (Connection connection = DB.proxy().connect(UpstreamDatabase.USER, DB.upstream().password(), prepared);
+    try (Connection connection = DB.connect(prepared);
          PreparedStatement statement = connection.prepareStatement("SELECT ?::int * 2, pgml.embed('m', ?)")) {
       for (int i = 0; i < 5; i++) {
         statement.setInt(1, i);
@@ -165,7 +164,7 @@ class JdbcRelayIT {
 
   private void awaitQueryRunning(Connection connection) throws SQLException {
     int pid = connection.unwrap(PGConnection.class).getBackendPID();
-    try (Connection observer = DB.upstream().cluster().connect(); PreparedStatement query = observer.prepareStatement(
+    try (Connection observer = DB.cluster().connect(); PreparedStatement query = observer.prepareStatement(
         "SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND query LIKE 'SELECT pg_sleep%' AND state = 'active'")) {
       query.setInt(1, pid);
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {

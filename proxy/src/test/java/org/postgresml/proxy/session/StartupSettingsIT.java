@@ -14,15 +14,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postgresml.proxy.RunningProxy;
+import org.postgresml.proxy.ProxyOptions;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.ClientPrograms;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
@@ -35,35 +35,11 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 @ExtendWith(NettyLeakCheck.class)
 class StartupSettingsIT {
 
-  private static UpstreamDatabase upstream;
-  private static RunningProxy session;
-  private static RunningProxy transaction;
-
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    session = RunningProxy.start(List.of("--database-url", upstream.url("disable")));
-    // One server connection: every client of this proxy runs on the same backend, one after another.
-    transaction = RunningProxy.start(List.of("--database-url", upstream.url("disable"), "--pool-mode", "transaction",
-        "--pool-size", "1"));
-  }
-
-  @AfterAll
-  static void stop() {
-    for (AutoCloseable closeable : new AutoCloseable[] {session, transaction, upstream}) {
-      try {
-        if (closeable != null) {
-          closeable.close();
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
-  private static RunningProxy proxy(String mode) {
-    return mode.equals("session") ? session : transaction;
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create()
+      .withProxy("session", ProxyOptions.defaults())
+      // One server connection: every client of this proxy runs on the same backend, one after another.
+      .withProxy("transaction", ProxyOptions.defaults().poolMode("transaction").poolSize(1));
 
   private static Map<String, String> startup(String... settings) {
     Map<String, String> parameters = new LinkedHashMap<>();
@@ -82,14 +58,14 @@ class StartupSettingsIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void statementTimeoutInTheStartupPacketCancelsASleep(String mode) throws IOException {
-    StartupClient.Login login = login(proxy(mode).port(), startup("statement_timeout", "10"));
+    StartupClient.Login login = login(upstream.proxy(mode).port(), startup("statement_timeout", "10"));
     assertThat(login.refused()).as("%s", login.error()).isFalse();
     try (StartupClient client = login.client()) {
       StartupClient.Result sleep = client.query("SELECT pg_sleep(3)");
       assertThat(sleep.error()).as("pg_sleep(3) under statement_timeout=10").isNotNull()
           .containsEntry('C', "57014");
       // Transaction mode: applied again at the next transaction, whichever clients ran in between.
-      try (StartupClient other = login(proxy(mode).port(), startup()).client()) {
+      try (StartupClient other = login(upstream.proxy(mode).port(), startup()).client()) {
         assertThat(other.query("SHOW statement_timeout").row()).containsExactly("0");
       }
       assertThat(client.query("SELECT pg_sleep(3)").error()).isNotNull().containsEntry('C', "57014");
@@ -99,7 +75,7 @@ class StartupSettingsIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void timeoutsAndCustomSettingsFromTheStartupPacket(String mode) throws IOException {
-    StartupClient.Login login = login(proxy(mode).port(), startup("lock_timeout", "1234",
+    StartupClient.Login login = login(upstream.proxy(mode).port(), startup("lock_timeout", "1234",
         "idle_in_transaction_session_timeout", "5000", "some.var", "hello", "search_path", "pgml, public"));
     assertThat(login.refused()).as("%s", login.error()).isFalse();
     try (StartupClient client = login.client()) {
@@ -111,7 +87,8 @@ class StartupSettingsIT {
 
   @Test
   void psqlOptionsStatementTimeoutCancelsASleep() {
-    ClientPrograms.Result result = psql(session.port(), "options='-c statement_timeout=10'", "SELECT pg_sleep(3)");
+    ClientPrograms.Result result = psql(upstream.proxy("session").port(), "options='-c statement_timeout=10'",
+        "SELECT pg_sleep(3)");
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.stderr()).contains("canceling statement due to statement timeout");
   }
@@ -120,7 +97,7 @@ class StartupSettingsIT {
   void pgjdbcCurrentSchemaIsTheStartupSearchPath() throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("currentSchema", "pgml,public");
-    try (Connection connection = session.connect(UpstreamDatabase.USER, upstream.password(), properties);
+    try (Connection connection = upstream.connect("session", properties);
          Statement statement = connection.createStatement();
          ResultSet rows = statement.executeQuery("SELECT current_schema()")) {
       assertThat(rows.next()).isTrue();
@@ -140,7 +117,7 @@ class StartupSettingsIT {
     StartupClient.Login direct = login(upstream.cluster().port(), startup(name, value));
     assertThat(direct.refused()).as("PostgreSQL refuses %s=%s", name, value).isTrue();
     for (String mode : List.of("session", "transaction")) {
-      StartupClient.Login proxied = login(proxy(mode).port(), startup(name, value));
+      StartupClient.Login proxied = login(upstream.proxy(mode).port(), startup(name, value));
       assertThat(proxied.refused()).as("%s mode refuses %s=%s", mode, name, value).isTrue();
       assertThat(proxied.types()).as("no ReadyForQuery before the error").doesNotContain('Z');
       assertThat(proxied.error().get('C')).isEqualTo(direct.error().get('C'));
@@ -149,7 +126,7 @@ class StartupSettingsIT {
     }
     // The connection that refused it serves the next client as before.
     for (String mode : List.of("session", "transaction")) {
-      try (StartupClient next = login(proxy(mode).port(), startup()).client()) {
+      try (StartupClient next = login(upstream.proxy(mode).port(), startup()).client()) {
         assertThat(next.query("SELECT 1").row()).containsExactly("1");
       }
     }
@@ -158,7 +135,8 @@ class StartupSettingsIT {
   @Test
   void psqlWithABadOptionFailsToConnectAsAgainstPostgresql() {
     ClientPrograms.Result direct = psql(upstream.cluster().port(), "options='-c statement_timeout=abc'", "SELECT 1");
-    ClientPrograms.Result proxied = psql(session.port(), "options='-c statement_timeout=abc'", "SELECT 1");
+    ClientPrograms.Result proxied = psql(upstream.proxy("session").port(), "options='-c statement_timeout=abc'",
+        "SELECT 1");
     assertThat(direct.exitCode()).isEqualTo(2);
     assertThat(proxied.exitCode()).isEqualTo(direct.exitCode());
     String refusal = "FATAL:  invalid value for parameter \"statement_timeout\": \"abc\"";
@@ -170,7 +148,8 @@ class StartupSettingsIT {
   void reportedSettingsInTheServersSpelling() throws IOException {
     StartupClient.Login direct = login(upstream.cluster().port(), startup("DateStyle", "ISO", "client_encoding", "utf8"));
     for (int attempt = 0; attempt < 2; attempt++) { // the first verifies, the second is answered from the record
-      StartupClient.Login proxied = login(session.port(), startup("DateStyle", "ISO", "client_encoding", "utf8"));
+      StartupClient.Login proxied = login(upstream.proxy("session").port(), startup("DateStyle", "ISO",
+          "client_encoding", "utf8"));
       try (StartupClient client = proxied.client()) {
         assertThat(proxied.parameters().get("DateStyle")).isEqualTo(direct.parameters().get("DateStyle"));
         assertThat(proxied.parameters().get("client_encoding")).isEqualTo(direct.parameters().get("client_encoding"));
