@@ -39,11 +39,6 @@ final class ServerHandOver {
     early.add(frame);
   }
 
-  /** A frame sent before the ones held (the Query a cache wait hands back): it goes first. */
-  void holdFirst(ByteBuf frame) {
-    early.addFirst(frame);
-  }
-
   /** The oldest frame held, taken out; null when none is. */
   ByteBuf next() {
     return early.poll();
