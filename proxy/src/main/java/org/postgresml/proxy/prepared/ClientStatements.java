@@ -1,5 +1,6 @@
 package org.postgresml.proxy.prepared;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import org.postgresml.proxy.protocol.frontend.Parse;
  */
 public final class ClientStatements {
 
-  private final Map<String, Parse> byClientName = new HashMap<>();
+  /** The shared empty map until the first statement: most clients never prepare one by name. */
+  private Map<String, Parse> byClientName = Collections.emptyMap();
   private final int maxStatements;
   private final long maxTextChars;
   private long textChars;
@@ -39,6 +41,9 @@ public final class ClientStatements {
     if (text > maxTextChars) {
       throw new LimitExceededException("prepared statements of this client would hold " + text
           + " characters of query text, more than limits.maxMessageSize allows; close some before preparing more");
+    }
+    if (byClientName.isEmpty()) {
+      byClientName = new HashMap<>();
     }
     byClientName.put(clientName, underProxyName);
     textChars = text;
