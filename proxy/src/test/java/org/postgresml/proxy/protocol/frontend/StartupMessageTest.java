@@ -32,6 +32,34 @@ class StartupMessageTest {
   }
 
   @Test
+  void parametersKeepThePacketsOrderAndTheLastOfARepeatedName() {
+    StartupMessage decoded = decode("user\0app\0TimeZone\0UTC\0user\0other\0database\0db\0\0");
+    assertThat(decoded.parameters()).containsExactly(Map.entry("user", "other"), Map.entry("TimeZone", "UTC"),
+        Map.entry("database", "db"));
+    assertThat(decoded.user()).isEqualTo("other");
+    assertThat(decoded.parameter("TimeZone")).isEqualTo("UTC");
+    assertThat(decoded.parameter("timezone")).as("names as sent; GUC case rules are ClientParameters'").isNull();
+  }
+
+  @Test
+  void sessionsOfOneApplicationShareTheirStartupStrings() {
+    // Every idle session keeps its packet: the same user, database and values are one copy for all.
+    StartupMessage first = decode("user\0app_7f3a\0database\0orders_db\0\0");
+    StartupMessage second = decode("user\0app_7f3a\0database\0orders_db\0\0");
+    assertThat(second.user()).isEqualTo("app_7f3a").isSameAs(first.user());
+    assertThat(second.database()).isSameAs(first.database());
+  }
+
+  private static StartupMessage decode(String pairs) {
+    ByteBuf body = Unpooled.buffer().writeInt(196608).writeBytes(pairs.getBytes(StandardCharsets.UTF_8));
+    try {
+      return StartupMessage.decode(body);
+    } finally {
+      body.release();
+    }
+  }
+
+  @Test
   void unterminatedParameterIsAProtocolViolation() {
     ByteBuf body = Unpooled.buffer().writeInt(196608).writeBytes("user\0rds".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> StartupMessage.decode(body)).isInstanceOf(ProtocolException.class);
