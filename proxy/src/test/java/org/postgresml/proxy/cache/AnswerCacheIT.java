@@ -9,12 +9,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.PgmlStandIn;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
@@ -39,28 +39,17 @@ class AnswerCacheIT {
         maxSize: 16MB
       """;
 
-  static UpstreamDatabase upstream;
-
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    upstream.cluster().execute(UpstreamDatabase.DATABASE,
-        "CREATE TABLE accounts (id int PRIMARY KEY, secret text)",
-        "INSERT INTO accounts VALUES (1, 'one'), (2, 'two'), (3, 'three')",
-        "GRANT ALL ON accounts TO " + UpstreamDatabase.USER);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create().prepare(database -> database.cluster().execute(
+      UpstreamDatabase.DATABASE,
+      "CREATE TABLE accounts (id int PRIMARY KEY, secret text)",
+      "INSERT INTO accounts VALUES (1, 'one'), (2, 'two'), (3, 'three')",
+      "GRANT ALL ON accounts TO " + UpstreamDatabase.USER));
 
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void aHitIsTheMissByteForByteAndNeverReachesTheUpstream(String mode) throws Exception {
-    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PRIVATE)) {
+    try (CachedProxy proxy = new CachedProxy(upstream.database(), mode, 4, PRIVATE)) {
       String sql = embed("intfloat/e5-small-v2", "hit " + mode);
       long before = proxy.calls();
       byte[] miss;
@@ -105,7 +94,7 @@ class AnswerCacheIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void anotherArgumentModelUserOrGenerationIsAMiss(String mode) throws Exception {
-    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PRIVATE)) {
+    try (CachedProxy proxy = new CachedProxy(upstream.database(), mode, 4, PRIVATE)) {
       long before = proxy.calls();
       try (WireClient alice = proxy.login(ALICE); WireClient bob = proxy.login(BOB)) {
         byte[] first = alice.query(embed("m1", "text"));
@@ -142,7 +131,7 @@ class AnswerCacheIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void aPublicFunctionIsSharedByEveryUserOfTheDatabase(String mode) throws Exception {
-    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PUBLIC)) {
+    try (CachedProxy proxy = new CachedProxy(upstream.database(), mode, 4, PUBLIC)) {
       long before = proxy.calls();
       try (WireClient alice = proxy.login(ALICE); WireClient bob = proxy.login(BOB)) {
         byte[] answer = alice.query(embed("m", "shared " + mode));
@@ -162,7 +151,7 @@ class AnswerCacheIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void insideATransactionBlockEveryCallReachesTheUpstream(String mode) throws Exception {
-    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PRIVATE)) {
+    try (CachedProxy proxy = new CachedProxy(upstream.database(), mode, 4, PRIVATE)) {
       String sql = embed("m", "in a transaction " + mode);
       try (WireClient warm = proxy.login(ALICE)) {
         warm.query(sql); // cached now
@@ -193,7 +182,7 @@ class AnswerCacheIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void lookalikesAndSideEffectsGoThroughUncached(String mode) throws Exception {
-    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PUBLIC)) {
+    try (CachedProxy proxy = new CachedProxy(upstream.database(), mode, 4, PUBLIC)) {
       String sql = embed("m", "lookalike " + mode);
       try (WireClient warm = proxy.login(ALICE)) {
         warm.query(sql);
@@ -246,7 +235,7 @@ class AnswerCacheIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void errorsAndNoticesAreNeverCached(String mode) throws Exception {
-    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PUBLIC)) {
+    try (CachedProxy proxy = new CachedProxy(upstream.database(), mode, 4, PUBLIC)) {
       long before = proxy.calls();
       try (WireClient client = proxy.login(ALICE)) {
         byte[] first = client.query(embed("error/missing-model", "t"));
