@@ -4,14 +4,22 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.postgresml.proxy.net.Transport;
 
 /**
- * The PostgreSQL port: a server bootstrap that accepts on one loop and serves each client on a
- * worker loop, with the socket options every client connection gets.
+ * The PostgreSQL port, with the socket options every client connection gets. With epoll every
+ * worker loop has its own listening socket on the port (SO_REUSEPORT; the kernel spreads the
+ * connections): a client is accepted and served by the same thread, with no hand-off from an
+ * acceptor thread (an eventfd write and one more wake-up per login). Other transports accept on one
+ * loop and serve each client on a worker loop.
  */
 final class ClientListener {
 
@@ -23,7 +31,7 @@ final class ClientListener {
   private final EventLoopGroup acceptor;
   private final EventLoopGroup workers;
   private final ChannelHandler initializer;
-  private volatile Channel channel;
+  private final List<Channel> channels = new ArrayList<>();
 
   ClientListener(EventLoopGroup acceptor, EventLoopGroup workers, ChannelHandler initializer) {
     this.acceptor = acceptor;
@@ -33,22 +41,43 @@ final class ClientListener {
 
   /** Binds; returns the bound address once clients can connect. */
   InetSocketAddress bind(String host, int port) throws InterruptedException {
-    channel = new ServerBootstrap().group(acceptor, workers).channel(Transport.selected().serverChannel())
+    if (!Transport.selected().reusesPort()) {
+      return bound(bootstrap(acceptor, workers).bind(host, port).sync().channel());
+    }
+    InetSocketAddress address = null;
+    for (EventExecutor loop : workers) {
+      // The first socket takes the port (maybe one the kernel picks); the others share it.
+      Channel next = bootstrap((EventLoop) loop, (EventLoop) loop).option(UnixChannelOption.SO_REUSEPORT, true)
+          .bind(host, address == null ? port : address.getPort()).sync().channel();
+      InetSocketAddress local = bound(next);
+      address = address == null ? local : address;
+    }
+    return address;
+  }
+
+  private ServerBootstrap bootstrap(EventLoopGroup parent, EventLoopGroup child) {
+    return new ServerBootstrap().group(parent, child).channel(Transport.selected().serverChannel())
         .option(ChannelOption.SO_BACKLOG, BACKLOG)
-        // Some clients wait only milliseconds for a notification or a reply.
-        .childOption(ChannelOption.TCP_NODELAY, true)
+        // TCP_NODELAY: Netty's epoll and NIO channels set it on every socket already (some clients wait
+        // only milliseconds for a notification or a reply); setting it again would be a syscall per login.
         .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-        .childHandler(initializer)
-        .bind(host, port).sync().channel();
+        .childHandler(initializer);
+  }
+
+  private InetSocketAddress bound(Channel channel) {
+    synchronized (channels) {
+      channels.add(channel);
+    }
     return (InetSocketAddress) channel.localAddress();
   }
 
   /** Stops accepting and returns once the port is closed; sessions already open go on. */
   void close() {
-    Channel bound = channel;
-    if (bound != null) {
-      bound.close().syncUninterruptibly();
+    List<Channel> bound;
+    synchronized (channels) {
+      bound = List.copyOf(channels);
     }
+    bound.forEach(channel -> channel.close().syncUninterruptibly());
   }
 }

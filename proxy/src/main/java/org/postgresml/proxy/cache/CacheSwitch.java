@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * A session's own switch, {@code SET pgml_proxy.cache = off} (also {@code TO}, {@code SET SESSION},
- * quoted values, {@code DEFAULT}) and {@code RESET pgml_proxy.cache}, read as PostgreSQL reads a
- * boolean setting. The proxy answers it itself, outside a transaction block, so it never reaches
- * (or lingers on) a pooled server connection.
+ * quoted values, {@code DEFAULT}), {@code RESET pgml_proxy.cache} and {@code SHOW pgml_proxy.cache},
+ * read as PostgreSQL reads a boolean setting. The proxy answers it itself, outside a transaction
+ * block, so it never reaches (or lingers on) a pooled server connection.
  */
 public final class CacheSwitch {
 
@@ -19,10 +19,13 @@ public final class CacheSwitch {
   private static final String WS = "[ \\t\\n\\r\\f]";
   private static final Pattern STATEMENT = Pattern.compile(WS + "*(?:SET" + WS + "+(?:SESSION" + WS + "+)?"
       + "pgml_proxy\\.cache(?:" + WS + "*=" + WS + "*|" + WS + "+TO" + WS + "+)(?<value>'[^']*'|[A-Za-z0-9_]+)"
-      + "|(?<reset>RESET)" + WS + "+pgml_proxy\\.cache)" + WS + "*;?" + WS + "*", Pattern.CASE_INSENSITIVE);
+      + "|(?<reset>RESET)" + WS + "+pgml_proxy\\.cache|(?<show>SHOW)" + WS + "+pgml_proxy\\.cache)" + WS + "*;?"
+      + WS + "*", Pattern.CASE_INSENSITIVE);
+  /** A switch statement is short; a longer Query is not read for it in a session that no longer uses the cache. */
+  static final int MAX_BYTES = 256;
 
-  /** What a statement says: not this switch at all, on, off, or a value that is no boolean. */
-  public enum Said { NOT_THE_SWITCH, ON, OFF, INVALID }
+  /** What a statement says: not this switch at all, on, off, a value that is no boolean, or a question. */
+  public enum Said { NOT_THE_SWITCH, ON, OFF, INVALID, SHOW }
 
   private CacheSwitch() {}
 
@@ -33,6 +36,9 @@ public final class CacheSwitch {
     }
     if (matcher.group("reset") != null) {
       return Said.ON;
+    }
+    if (matcher.group("show") != null) {
+      return Said.SHOW;
     }
     String value = matcher.group("value");
     if (value.startsWith("'")) {

@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,8 +20,10 @@ import java.util.function.Consumer;
 import org.postgresml.proxy.protocol.MessageType;
 import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.backend.CommandComplete;
+import org.postgresml.proxy.protocol.backend.DataRow;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
+import org.postgresml.proxy.protocol.backend.RowDescription;
 import org.postgresml.proxy.upstream.ServerConnection;
 
 /**
@@ -76,7 +79,7 @@ public final class SessionCache {
   private AnswerCache.FlightKey leading;
   private AnswerRecorder recorder;
   private AnswerCache.FlightKey waitingFor;
-  private Consumer<Flight.Outcome> waiter;
+  private Waiter waiter;
   private ByteBuf held;
   private ScheduledFuture<?> waitTimeout;
 
@@ -126,10 +129,11 @@ public final class SessionCache {
       return Step.RELAY; // handed back by a flight that brought nothing to share: it goes to the upstream
     }
     offered = null;
-    if (cache == null || !usable) {
+    if (cache == null) {
       return relay(query);
     }
-    Optional<String> text = text(query);
+    // The switch is the proxy's in every session, also one that no longer uses the cache (it is short).
+    Optional<String> text = usable || query.readableBytes() <= CacheSwitch.MAX_BYTES ? text(query) : Optional.empty();
     if (text.isEmpty()) {
       usable = false;
       return relay(query);
@@ -139,6 +143,9 @@ public final class SessionCache {
       answerSwitch(said);
       query.release();
       return Step.ANSWERED;
+    }
+    if (!usable) {
+      return relay(query);
     }
     var functions = cache.settings().functions();
     Optional<CacheableCall> call = CacheableCall.match(text.get(), functions.keySet());
@@ -156,7 +163,7 @@ public final class SessionCache {
     boolean shared = functions.getOrDefault(call.get().function(), false);
     CacheKey key = new CacheKey(database, shared ? "" : user, call.get().function(), call.get().canonical(), settings,
         cache.settings().generation());
-    Consumer<Flight.Outcome> mine = outcome -> channel.eventLoop().execute(() -> heard(outcome, resume));
+    Waiter mine = new Waiter(resume);
     AnswerCache.Lookup lookup = cache.lookup(key, text.get(), mine);
     if (lookup instanceof AnswerCache.Lookup.Hit hit) {
       query.release();
@@ -171,9 +178,24 @@ public final class SessionCache {
     waitingFor = ((AnswerCache.Lookup.Wait) lookup).flight();
     waiter = mine;
     held = query;
-    waitTimeout = channel.eventLoop().schedule(() -> gaveUp(resume, maxWait), maxWait.toMillis(),
+    waitTimeout = channel.eventLoop().schedule(() -> endWait("the same call, in flight for another client,"
+        + " did not finish within pool.queryWaitTimeout (" + maxWait.toMillis() + " ms)"), maxWait.toMillis(),
         TimeUnit.MILLISECONDS);
     return Step.WAITING;
+  }
+
+  /** One wait for a flight's outcome; an outcome for a wait that ended already (a cancel, a timeout) is dropped. */
+  private final class Waiter implements Consumer<Flight.Outcome> {
+    private final Consumer<ByteBuf> resume;
+
+    Waiter(Consumer<ByteBuf> resume) {
+      this.resume = resume;
+    }
+
+    @Override
+    public void accept(Flight.Outcome outcome) {
+      channel.eventLoop().execute(() -> heard(this, outcome));
+    }
   }
 
   // The session relays this frame next: beforeRelay knows it was read here already.
@@ -254,10 +276,11 @@ public final class SessionCache {
     cache.land(flight, outcome);
   }
 
-  private void heard(Flight.Outcome outcome, Consumer<ByteBuf> resume) {
-    if (held == null || !channel.isActive()) {
-      return; // timed out or gone meanwhile
+  private void heard(Waiter which, Flight.Outcome outcome) {
+    if (waiter != which || !channel.isActive()) {
+      return; // that wait ended meanwhile (timed out, cancelled, gone); the session may wait for another call now
     }
+    Consumer<ByteBuf> resume = which.resume;
     ByteBuf frame = stopWaiting();
     if (outcome instanceof Flight.Outcome.Answered answered) {
       frame.release();
@@ -273,17 +296,27 @@ public final class SessionCache {
     }
   }
 
-  private void gaveUp(Consumer<ByteBuf> resume, Duration waited) {
+  /**
+   * A CancelRequest with this session's key came while it waits for a call in flight: the wait ends
+   * as PostgreSQL ends a cancelled statement; the call itself goes on for its leader and the other
+   * waiters. False when the session was not waiting. On the session's loop.
+   */
+  public boolean cancelWait() {
+    return endWait("canceling statement due to user request");
+  }
+
+  // The client gets 57014 and ReadyForQuery; its session goes on.
+  private boolean endWait(String message) {
     if (held == null || !channel.isActive()) {
-      return;
+      return false;
     }
+    Consumer<ByteBuf> resume = waiter.resume;
     cache.leave(waitingFor, waiter);
     stopWaiting().release();
-    channel.write(ErrorResponse.error(SqlState.QUERY_CANCELED, "the same call, in flight for another client,"
-        + " did not finish within pool.queryWaitTimeout (" + waited.toMillis() + " ms)").encode(channel.alloc()),
-        channel.voidPromise());
+    channel.write(ErrorResponse.error(SqlState.QUERY_CANCELED, message).encode(channel.alloc()), channel.voidPromise());
     channel.writeAndFlush(Unpooled.wrappedBuffer(READY_IDLE), channel.voidPromise());
     resume.accept(null);
+    return true;
   }
 
   private ByteBuf stopWaiting() {
@@ -320,6 +353,11 @@ public final class SessionCache {
     if (said == CacheSwitch.Said.INVALID) {
       reply = ErrorResponse.error(SqlState.INVALID_PARAMETER_VALUE, "parameter \"" + CacheSwitch.NAME
           + "\" requires a Boolean value").encode(channel.alloc());
+    } else if (said == CacheSwitch.Said.SHOW) {
+      // As PostgreSQL shows a setting: one text column named after it, one row, tag SHOW.
+      channel.write(new RowDescription(List.of(CacheSwitch.NAME)).encode(channel.alloc()), channel.voidPromise());
+      channel.write(new DataRow(List.of(switchedOn ? "on" : "off")).encode(channel.alloc()), channel.voidPromise());
+      reply = new CommandComplete("SHOW").encode(channel.alloc());
     } else {
       switchedOn = said == CacheSwitch.Said.ON;
       reply = new CommandComplete("SET").encode(channel.alloc());

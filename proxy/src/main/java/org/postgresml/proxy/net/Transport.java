@@ -52,6 +52,14 @@ public record Transport(String name, IoHandlerFactory ioHandlers, Class<? extend
     return Integer.getInteger(IO_THREADS_PROPERTY, Runtime.getRuntime().availableProcessors());
   }
 
+  /**
+   * Whether every event loop may listen on the client port itself (SO_REUSEPORT), so that a client
+   * is accepted on the loop that serves it: epoll only (io_uring and NIO keep one acceptor loop).
+   */
+  public boolean reusesPort() {
+    return serverChannel == EpollServerSocketChannel.class;
+  }
+
   /** The transport asked for, or the best one that loads here when it does not (or none was asked for). */
   static Transport choose(String asked, BooleanSupplier epollAvailable, BooleanSupplier ioUringAvailable) {
     String wanted = asked.trim().toLowerCase(Locale.ROOT).replace('-', '_');

@@ -6,115 +6,89 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import org.postgresml.proxy.async.Failures;
-import org.postgresml.proxy.config.PoolMode;
-import org.postgresml.proxy.pool.PoolMetrics;
-import org.postgresml.proxy.pool.CloseReason;
-import org.postgresml.proxy.pool.ConnectPendingException;
-import org.postgresml.proxy.pool.ConnectionFactory;
-import org.postgresml.proxy.pool.Pool;
-import org.postgresml.proxy.pool.PoolClosedException;
-import org.postgresml.proxy.pool.PoolExhaustedException;
-import org.postgresml.proxy.pool.PoolKey;
+import java.util.function.Supplier;
 import org.postgresml.proxy.config.PoolLimits;
-import org.postgresml.proxy.pool.TooManyPoolsException;
-import org.postgresml.proxy.pool.PoolManager;
+import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.config.PoolSettings;
-import org.postgresml.proxy.pool.PoolStats;
 import org.postgresml.proxy.prepared.PreparedCatalog;
-import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.ServerConnection;
-import org.postgresml.proxy.upstream.UpstreamConnector;
+import org.postgresml.proxy.upstream.Upstream;
 import org.postgresml.proxy.upstream.UpstreamException;
 
 /**
- * Server connections from pools, one pool per (user, database). In session mode a released
- * connection gets {@code server_reset_query} (DISCARD ALL) sent and is handed on at once: the
- * reset's replies are consumed before the next client's, so the reset costs that client no round
- * trip. A connection left dirty (open transaction, unfinished COPY or batch) is closed instead.
+ * Server connections from pools, one pool per (user, database): the adapter client sessions get
+ * theirs from. In session mode a released connection gets {@code server_reset_query} (DISCARD ALL)
+ * sent and is handed on at once: the reset's replies are consumed before the next client's, so the
+ * reset costs that client no round trip. A connection left dirty (open transaction, unfinished COPY
+ * or batch) is closed instead. Connections open through {@link PoolConnector}; what each pool has
+ * besides them is in {@link PoolExtrasByKey}; what a client is told when it gets none, {@link PoolErrors}.
  */
 public final class ServerPools implements ServerConnectionProvider, AutoCloseable {
 
-  private volatile UpstreamConnector connector;
-  private final EventLoopGroup loops;
+  /** The reset after which a connection's session settings are the server's defaults again. */
+  private static final String DISCARD_ALL = "DISCARD ALL";
+
+  /** The pools themselves, made on a key's first login, removed when unused. */
   private final PoolManager<PooledServer> pools;
-  private final Map<ServerConnection, Ownership> owners = new ConcurrentHashMap<>();
-  /** Per pool, created with the pool or by its first client, whichever comes first; gone with the pool. */
-  private final Map<PoolKey, PoolExtras> extras = new ConcurrentHashMap<>();
-  private final MeterRegistry registry;
+  /** Each pool's meters, prepared statements, accepted settings and server defaults. */
+  private final PoolExtrasByKey extras;
+  /** Opens the pools' connections and knows whose each is. */
+  private final PoolConnector connector;
+  /** Session or transaction mode; a reload may change it for the sessions that come next. */
   private volatile PoolMode mode;
+  /** What a session-mode release sends before the connection is handed on; reloadable. */
   private volatile String resetQuery;
 
   /** @param inUse the pools clients are logged in to now (they keep them from removal as unused) */
-  public ServerPools(UpstreamConnector connector, EventLoopGroup loops, PoolMode mode,
-      PoolSettings settings, PoolLimits limits, String resetQuery, MeterRegistry registry,
-      Supplier<Set<PoolKey>> inUse) {
-    this.connector = connector;
-    this.loops = loops;
+  public ServerPools(Upstream upstream, EventLoopGroup loops, PoolMode mode, PoolSettings settings,
+      PoolLimits limits, String resetQuery, MeterRegistry registry, Supplier<Set<PoolKey>> inUse) {
     this.mode = mode;
     this.resetQuery = resetQuery;
-    this.registry = registry;
-    this.pools = new PoolManager<>(settings, limits, loops, this::factory, this::meters, this::forget, inUse);
-  }
-
-  // A pool went (unused, or its database does not exist): nothing of it stays, /metrics included.
-  private void forget(PoolKey key) {
-    PoolExtras gone = extras.remove(key);
-    if (gone != null) {
-      gone.meters().close();
-    }
-  }
-
-  private PoolExtras extras(PoolKey key) {
-    return extras.computeIfAbsent(key, k -> PoolExtras.fresh(new PoolMetrics(registry, k, () -> statsOf(k))));
+    this.extras = new PoolExtrasByKey(registry, this::statsOf);
+    this.connector = new PoolConnector(upstream, loops, extras,
+        (key, pooled) -> pools().find(key).ifPresent(pool -> pool.discard(pooled, CloseReason.SERVER_GONE)));
+    this.pools = new PoolManager<>(settings, limits, loops, connector::factory, key -> extras.of(key).meters(),
+        extras::remove, inUse);
   }
 
   @Override
-  public java.util.Optional<String> admit(StartupMessage client) {
+  public Optional<String> admit(StartupMessage client) {
     try {
       pools.pool(keyOf(client));
-      return java.util.Optional.empty();
+      return Optional.empty();
     } catch (TooManyPoolsException e) {
-      return java.util.Optional.of(e.getMessage());
+      return Optional.of(e.getMessage());
     }
-  }
-
-  private PoolMetrics meters(PoolKey key) {
-    return extras(key).meters();
   }
 
   @Override
   public PoolMetrics meters(StartupMessage client) {
-    return meters(keyOf(client));
+    return extras.of(keyOf(client)).meters();
   }
 
   /** Every pool's meters, for SHOW STATS. */
   public Map<PoolKey, PoolMetrics> meters() {
-    Map<PoolKey, PoolMetrics> meters = new java.util.HashMap<>();
-    extras.forEach((key, pool) -> meters.put(key, pool.meters()));
-    return meters;
+    return extras.meters();
   }
 
   @Override
-  public java.util.Optional<Map<String, String>> serverDefaults(StartupMessage client) {
-    PoolExtras pool = extras.get(keyOf(client));
-    return pool == null ? java.util.Optional.empty() : pool.serverDefaults();
+  public Optional<Map<String, String>> serverDefaults(StartupMessage client) {
+    return extras.find(keyOf(client)).flatMap(PoolExtras::serverDefaults);
   }
 
   @Override
   public PreparedCatalog catalog(StartupMessage client) {
-    return extras(keyOf(client)).catalog();
+    return extras.of(keyOf(client)).catalog();
   }
 
   @Override
   public AcceptedSettings acceptedSettings(StartupMessage client) {
-    return extras(keyOf(client)).accepted();
+    return extras.of(keyOf(client)).accepted();
   }
 
   /** The pool a client's connections come from: one per (user, database). */
@@ -124,50 +98,6 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
 
   private PoolStats statsOf(PoolKey key) {
     return pools.find(key).map(Pool::stats).orElse(PoolStats.EMPTY);
-  }
-
-  private ConnectionFactory<PooledServer> factory(PoolKey key) {
-    return new ConnectionFactory<>() {
-      @Override
-      public CompletableFuture<PooledServer> connect(Object affinity) {
-        return open(key, affinity);
-      }
-
-      @Override
-      public boolean isPermanent(Throwable failure) {
-        return failure instanceof UpstreamException upstream && upstream.isPermanent();
-      }
-    };
-  }
-
-  private CompletableFuture<PooledServer> open(PoolKey key, Object affinity) {
-    CompletableFuture<PooledServer> opened = new CompletableFuture<>();
-    // On the waiting client's event loop, so that relaying never hops between threads.
-    EventLoop loop = affinity instanceof EventLoop clientLoop ? clientLoop : loops.next();
-    UpstreamConnector origin = connector;
-    origin.connect(loop, key.database()).addListener(done -> {
-      if (!done.isSuccess()) {
-        opened.completeExceptionally(done.cause());
-        return;
-      }
-      ServerConnection connection = (ServerConnection) done.getNow();
-      PooledServer pooled = new PooledServer(connection);
-      owners.put(connection, new Ownership(key, origin, pooled));
-      if (origin == connector) {
-        extras.computeIfPresent(key, (k, pool) -> pool.withServerDefaults(connection.startupParameters()));
-      }
-      connection.statements().reportTo(extras(key).catalog());
-      // A connection that dies while idle (upstream restart) leaves the pool at once, which refills.
-      connection.channel().closeFuture().addListener(closed -> {
-        owners.remove(connection);
-        pools.find(key).ifPresent(pool -> pool.discard(pooled, CloseReason.SERVER_GONE));
-      });
-      // Keep reading while idle: a server that goes away (restart, pg_terminate_backend) must be
-      // noticed at once, not by the next client the connection is handed to.
-      connection.setAutoRead(true);
-      opened.complete(pooled);
-    });
-    return opened;
   }
 
   /** Opens the warm connections of the URL's pool before any client arrives; it is never removed as unused. */
@@ -181,9 +111,7 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
 
   /** Every open server connection and its pool, for SHOW SERVERS. */
   public Map<ServerConnection, PoolKey> owners() {
-    Map<ServerConnection, PoolKey> pools = new java.util.HashMap<>();
-    owners.forEach((connection, ownership) -> pools.put(connection, ownership.pool()));
-    return pools;
+    return connector.owners();
   }
 
   @Override
@@ -199,12 +127,13 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
   }
 
   /**
-   * A reload changed the upstream or its credentials: new connections use the new connector, and
-   * every pool retires its old ones (idle now, held when their clients release them).
+   * A reload changed the upstream or its credentials: new connections use the new one, what the old
+   * one taught the pools is forgotten, and every pool retires its old connections (idle now, held
+   * when their clients release them).
    */
-  public void updateUpstream(UpstreamConnector newConnector) {
-    connector = newConnector;
-    extras.replaceAll((key, pool) -> pool.afresh());
+  public void updateUpstream(Upstream next) {
+    connector.updateUpstream(next);
+    extras.forgetUpstream();
     pools.drainAll();
   }
 
@@ -216,11 +145,11 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
     try {
       acquired = pools.acquire(key, loop);
     } catch (TooManyPoolsException | PoolClosedException e) {
-      return result.setFailure(translate(e));
+      return result.setFailure(PoolErrors.forClient(e, describe()));
     }
     acquired.whenComplete((pooled, failure) -> {
       if (failure != null) {
-        Throwable cause = translate(failure);
+        Throwable cause = PoolErrors.forClient(failure, describe());
         if (cause instanceof UpstreamException upstream && upstream.isMissingDatabase()) {
           pools.removeIfQuiet(key); // a made-up database name leaves no pool behind
         }
@@ -230,24 +159,6 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
       }
     });
     return result;
-  }
-
-  private Throwable translate(Throwable failure) {
-    Throwable cause = Failures.cause(failure);
-    if (cause instanceof PoolExhaustedException exhausted) {
-      return new UpstreamException(SqlState.TOO_MANY_CONNECTIONS, exhausted.getMessage());
-    }
-    if (cause instanceof TooManyPoolsException) {
-      return new UpstreamException(SqlState.TOO_MANY_CONNECTIONS, cause.getMessage());
-    }
-    if (cause instanceof ConnectPendingException pending) {
-      return new UpstreamException(SqlState.UNABLE_TO_CONNECT, "could not connect to upstream " + connector.address()
-          + " in time: " + pending.getMessage());
-    }
-    if (cause instanceof PoolClosedException) {
-      return new UpstreamException(SqlState.ADMIN_SHUTDOWN, "the proxy is shutting down");
-    }
-    return cause;
   }
 
   @Override
@@ -268,14 +179,10 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
   }
 
   private void releaseOnLoop(ServerConnection connection, boolean clean) {
-    Ownership ownership = owners.get(connection);
-    if (ownership == null) {
-      connection.close(); // its channel closed already, or it never belonged to a pool
-      return;
-    }
-    Pool<PooledServer> pool = pools.find(ownership.pool()).orElse(null);
+    PoolConnector.Ownership ownership = connector.owner(connection);
+    Pool<PooledServer> pool = ownership == null ? null : pools.find(ownership.pool()).orElse(null);
     if (pool == null) {
-      connection.close();
+      connection.close(); // its channel closed already, it never belonged to a pool, or its pool is gone
       return;
     }
     if (!clean || !connection.isUsable()) {
@@ -293,7 +200,7 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
     ServerConnection connection = pooled.server();
     connection.clientSettings().clear();
     connection.startupParameters().forEach(connection::expectParameter);
-    if (resetQuery.trim().equalsIgnoreCase("DISCARD ALL")) {
+    if (resetQuery.trim().equalsIgnoreCase(DISCARD_ALL)) {
       connection.settingsReset(); // queued ahead of the next holder; a failure discards the connection
     }
     connection.runInternal(resetQuery, error -> {
@@ -307,48 +214,17 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
 
   @Override
   public String describe() {
-    return connector.address();
+    return connector.upstream().address();
   }
 
   @Override
   public void cancel(EventLoop loop, ServerConnection connection) {
-    Ownership ownership = owners.get(connection);
-    (ownership == null ? connector : ownership.origin()).cancel(loop, connection.backendKey());
+    PoolConnector.Ownership ownership = connector.owner(connection);
+    (ownership == null ? connector.upstream() : ownership.origin()).cancel(loop, connection.backendKey());
   }
 
   @Override
   public void close() {
     pools.close();
-  }
-
-  /**
-   * Whose a server connection is: its pool, the connector that opened it (its cancels go there,
-   * even after a reload changed the upstream), and the pool's handle on it.
-   */
-  private record Ownership(PoolKey pool, UpstreamConnector origin, PooledServer pooled) {}
-
-  /**
-   * What a pool has besides its connections. The meters live as long as the pool; the rest is what
-   * its upstream taught the pool, started afresh when a reload changes the upstream.
-   *
-   * @param catalog the statements the upstream has parsed (transaction mode's prepared statements)
-   * @param accepted the startup settings the upstream accepted
-   * @param serverDefaults what the pool's last new connection reported at login, for transaction-mode
-   *     logins answered without a server; empty until one logged in
-   */
-  private record PoolExtras(PoolMetrics meters, PreparedCatalog catalog, AcceptedSettings accepted,
-      java.util.Optional<Map<String, String>> serverDefaults) {
-
-    static PoolExtras fresh(PoolMetrics meters) {
-      return new PoolExtras(meters, new PreparedCatalog(), new AcceptedSettings(), java.util.Optional.empty());
-    }
-
-    PoolExtras afresh() {
-      return fresh(meters);
-    }
-
-    PoolExtras withServerDefaults(Map<String, String> reported) {
-      return new PoolExtras(meters, catalog, accepted, java.util.Optional.of(reported));
-    }
   }
 }

@@ -45,7 +45,9 @@ final class LoginEnd {
     this.events = events;
   }
 
-  Joined join(ClientSession session, Channel channel, StartupMessage startup, ClientParameters parameters) {
+  /** @param settingsRefused told, on the client's loop, when a server refuses a startup setting sent ahead of the client's messages */
+  Joined join(ClientSession session, Channel channel, StartupMessage startup, ClientParameters parameters,
+      Consumer<ErrorResponse> settingsRefused) {
     // Logged in: the client may send messages as long as the operator allows, no longer the login's few bytes.
     ProxySettings.Limits limits = context.settings().limits();
     FrameDecoder frames = channel.pipeline().get(FrameDecoder.class);
@@ -67,7 +69,7 @@ final class LoginEnd {
     TrafficClock clock = new TrafficClock(context.servers().meters(startup));
     relay = new Relay(session, channel, context.metrics(),
         Pooling.of(context.servers().mode(), context.servers(), startup, limits, channel.alloc()),
-        new ServerLease(context.servers(), channel, session::settingsRefused), clock, parameters);
+        new ServerLease(context.servers(), channel, settingsRefused), clock, parameters);
     greeting = new LoginGreeting(parameters, context.servers().acceptedSettings(startup), context.cancelKeys(),
         events);
     // A pool that has logged in before (and seen any setting beyond the drivers' usual ones accepted)

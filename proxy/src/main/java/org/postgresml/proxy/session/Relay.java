@@ -2,7 +2,9 @@ package org.postgresml.proxy.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import java.util.List;
 import java.util.Queue;
 import org.postgresml.proxy.async.EventLoops;
 import org.postgresml.proxy.cache.SessionCache;
@@ -17,7 +19,7 @@ import org.postgresml.proxy.upstream.ServerListener;
  * A logged-in client's traffic with the server connections it gets, the backend half of Netty's
  * proxy example grown by pooling: client frames go to the connection the {@link ServerLease}
  * holds, the connection's frames come back through {@link ServerListener} and hop onto the
- * client's event loop. Each frame is read once here, either way: by the pool mode's part
+ * client's event loop (a read's frames in one hop). Each frame is read once here, either way: by the pool mode's part
  * ({@link Pooling}: statement renaming), by the {@link Conversation} (what is owed, which tells the
  * traffic clock of every answer) and by the byte meters. The session decides what its state allows.
  */
@@ -106,6 +108,22 @@ final class Relay implements ServerListener {
   /** Backpressure: the client reads slower than the upstream sends, or caught up. */
   void clientWritable(boolean writable) {
     lease.held().setAutoRead(writable);
+  }
+
+  @Override
+  public EventExecutor executor() {
+    return client.eventLoop();
+  }
+
+  /** A read's frames from a connection on another loop: one hop, then the flush. */
+  @Override
+  public void onServerFrames(List<ByteBuf> frames) {
+    client.eventLoop().execute(() -> {
+      for (ByteBuf frame : frames) {
+        onServerFrame(frame);
+      }
+      client.flush();
+    });
   }
 
   @Override

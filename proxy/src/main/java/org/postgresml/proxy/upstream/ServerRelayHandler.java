@@ -4,7 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.function.Consumer;
@@ -19,7 +22,8 @@ import org.postgresml.proxy.protocol.backend.ParameterStatus;
  * The upstream side of the relay: passes every backend frame untouched to the attached listener
  * and looks only at the few messages the proxy must know about (ReadyForQuery, ParameterStatus,
  * ErrorResponse). Frames that arrive while nobody is attached wait in a queue. Replies to the
- * proxy's own queries (a reset, a SET, a health check) come first and are consumed here.
+ * proxy's own queries (a reset, a SET, a health check) come first and are consumed here. A listener
+ * on another event loop gets each read's frames in one hand-off at the read's end.
  */
 final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
 
@@ -29,6 +33,8 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
   private final Queue<InternalQuery> internal = new ArrayDeque<>();
   private ServerConnection connection;
   private ServerListener listener;
+  /** This read's frames for a listener on another loop: handed over together at the read's end. */
+  private List<ByteBuf> crossing;
   private boolean closed;
 
   ServerRelayHandler(UpstreamEvents metrics) {
@@ -40,16 +46,15 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
   }
 
   void attach(ServerListener next) {
+    handOver(); // what the previous listener was sent in this read is its own
     this.listener = next;
     if (next == null) {
       return;
     }
-    boolean any = !unattached.isEmpty();
-    for (ByteBuf frame = unattached.poll(); frame != null; frame = unattached.poll()) {
-      next.onServerFrame(frame);
-    }
-    if (any) {
-      next.onServerReadComplete();
+    if (!unattached.isEmpty()) {
+      List<ByteBuf> waiting = new ArrayList<>(unattached);
+      unattached.clear();
+      deliver(next, waiting);
     }
     if (closed) {
       next.onServerClosed();
@@ -78,7 +83,15 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (listener != null) {
-      listener.onServerFrame(frame);
+      EventExecutor theirs = listener.executor();
+      if (theirs == null || theirs.inEventLoop()) {
+        listener.onServerFrame(frame);
+      } else {
+        if (crossing == null) {
+          crossing = new ArrayList<>();
+        }
+        crossing.add(frame);
+      }
     } else {
       if (FrameDecoder.type(frame) == MessageType.ERROR_RESPONSE) {
         // An error nobody asked for on an idle connection is the server's FATAL goodbye (shutdown,
@@ -123,13 +136,35 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (listener != null) {
+    if (crossing != null) {
+      handOver();
+    } else if (listener != null) {
       listener.onServerReadComplete();
+    }
+  }
+
+  /** The frames held for a listener on another loop go to it (with their read's end); none held, nothing happens. */
+  private void handOver() {
+    List<ByteBuf> frames = crossing;
+    if (frames != null) {
+      crossing = null;
+      listener.onServerFrames(frames);
+    }
+  }
+
+  private static void deliver(ServerListener to, List<ByteBuf> frames) {
+    EventExecutor theirs = to.executor();
+    if (theirs == null || theirs.inEventLoop()) {
+      frames.forEach(to::onServerFrame);
+      to.onServerReadComplete();
+    } else {
+      to.onServerFrames(frames);
     }
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    handOver();
     if (listener != null) {
       listener.onServerWritabilityChanged(ctx.channel().isWritable());
     }
@@ -138,6 +173,7 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    handOver();
     closed = true;
     for (InternalQuery query = internal.poll(); query != null; query = internal.poll()) {
       query.done.accept(Optional.of(query.error != null ? query.error
@@ -150,6 +186,10 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (crossing != null) {
+      crossing.forEach(ByteBuf::release);
+      crossing = null;
+    }
     for (ByteBuf frame = unattached.poll(); frame != null; frame = unattached.poll()) {
       frame.release();
     }

@@ -34,10 +34,10 @@ import org.postgresml.proxy.protocol.frontend.StartupMessage;
 
 /**
  * Opens authenticated {@link ServerConnection}s to the upstream, on the event loop it is given (the
- * client channel's, so the relay never hops threads), and sends CancelRequests to it. A pool will
- * call this to fill itself.
+ * client channel's, so the relay never hops threads), and sends CancelRequests to it. The pools
+ * fill themselves through it.
  */
-public final class UpstreamConnector {
+public final class UpstreamConnector implements Upstream {
 
   private static final String FAILURE = "failure";
 
@@ -58,6 +58,7 @@ public final class UpstreamConnector {
     return readiness;
   }
 
+  @Override
   public String address() {
     return settings.url().address();
   }
@@ -68,6 +69,7 @@ public final class UpstreamConnector {
    * so a pooled connection serves every client. Fails with an {@link UpstreamException} (SQLSTATE
    * class 08) naming the upstream host.
    */
+  @Override
   public Future<ServerConnection> connect(EventLoop loop, String database) {
     long started = System.nanoTime();
     Future<ServerConnection> login = login(loop, database);
@@ -129,6 +131,7 @@ public final class UpstreamConnector {
   }
 
   /** Sends a CancelRequest for the given upstream key over a fresh connection, as libpq does. */
+  @Override
   public Future<Void> cancel(EventLoop loop, BackendKeyData upstreamKey) {
     Promise<Void> sent = loop.newPromise();
     open(loop, sent, (channel, encrypted) -> channel.writeAndFlush(

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,7 +60,12 @@ class CacheControlIT {
       }
       long before = proxy.calls();
       try (WireClient client = proxy.login(BOB)) {
+        assertThat(WireClient.rows(client.query("SHOW pgml_proxy.cache"))).containsExactly(Map.of(CacheSwitch.NAME,
+            "on"));
         assertThat(client.query("SET pgml_proxy.cache = off")).isEqualTo(SET_DONE);
+        byte[] shownOff = client.query("show PGML_PROXY.CACHE;");
+        assertThat(WireClient.types(shownOff)).isEqualTo("TDCZ");
+        assertThat(WireClient.rows(shownOff)).containsExactly(Map.of(CacheSwitch.NAME, "off"));
         client.query(sql);
         client.query(sql);
         assertThat(proxy.calls()).isEqualTo(before + 2);
@@ -76,7 +82,18 @@ class CacheControlIT {
         byte[] inside = client.query("SET pgml_proxy.cache = off");
         assertThat(WireClient.types(inside)).isEqualTo("CZ");
         assertThat(inside[inside.length - 1]).isEqualTo((byte) 'T');
+        // PostgreSQL's own SHOW of it there: the proxy's answer outside is the same bytes (but the status).
+        byte[] postgres = client.query("SHOW pgml_proxy.cache");
+        assertThat(postgres[postgres.length - 1]).isEqualTo((byte) 'T');
+        assertThat(Arrays.copyOf(postgres, postgres.length - 1)).isEqualTo(Arrays.copyOf(shownOff, shownOff.length - 1));
         client.query("COMMIT");
+        assertThat(WireClient.rows(client.query("SHOW pgml_proxy.cache"))).containsExactly(Map.of(CacheSwitch.NAME,
+            "on"));
+        // A session that no longer uses the cache (it sent another statement) still has the proxy's switch.
+        client.query("SELECT 1");
+        assertThat(client.query("SET pgml_proxy.cache = off")).isEqualTo(SET_DONE);
+        assertThat(WireClient.rows(client.query("SHOW pgml_proxy.cache"))).containsExactly(Map.of(CacheSwitch.NAME,
+            "off"));
       }
       // The same as a startup option, or a startup parameter.
       for (Map<String, String> startup : new Map[] {Map.of("options", "-c pgml_proxy.cache=off"),

@@ -24,6 +24,12 @@ class CacheSwitchTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"SHOW pgml_proxy.cache", " show PGML_PROXY.CACHE ; ", "SHOW\tpgml_proxy.cache;"})
+  void show(String sql) {
+    assertThat(CacheSwitch.read(sql)).isEqualTo(CacheSwitch.Said.SHOW);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"SET pgml_proxy.cache = maybe", "SET pgml_proxy.cache = o", "SET pgml_proxy.cache = ''"})
   void notABoolean(String sql) {
     assertThat(CacheSwitch.read(sql)).isEqualTo(CacheSwitch.Said.INVALID);
@@ -32,7 +38,7 @@ class CacheSwitchTest {
   @ParameterizedTest
   @ValueSource(strings = {"SET LOCAL pgml_proxy.cache = off", "SET pgml_proxy.cache = off; SELECT 1",
       "SET pgml_proxy.cachex = off", "SET \"pgml_proxy\".cache = off", "SET extra_float_digits = 0",
-      "SHOW pgml_proxy.cache", "SET pgml_proxy.cache = off -- c", "SELECT 1"})
+      "SHOW pgml_proxy.cachex", "SHOW pgml_proxy.cache; SELECT 1", "SET pgml_proxy.cache = off -- c", "SELECT 1"})
   void notTheSwitch(String sql) {
     assertThat(CacheSwitch.read(sql)).isEqualTo(CacheSwitch.Said.NOT_THE_SWITCH);
   }

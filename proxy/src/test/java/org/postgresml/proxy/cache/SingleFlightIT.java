@@ -177,4 +177,73 @@ class SingleFlightIT {
       assertThat(proxy.calls()).isEqualTo(before + 1);
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"session", "transaction"})
+  void aCancelEndsOnlyThatClientsWaitAndItsSessionGoesOn(String mode) throws Exception {
+    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PUBLIC); Connection gate = closedGate();
+        WireClient leader = proxy.login(ALICE); WireClient cancelled = proxy.login(BOB);
+        WireClient other = proxy.login(BOB)) {
+      String sql = embed("gate/model", "cancelled wait " + mode);
+      long before = proxy.calls();
+      leader.send(sql);
+      await().atMost(Duration.ofSeconds(60)).until(() -> proxy.calls() == before + 1);
+      cancelled.send(sql);
+      other.send(sql);
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(proxy.shown("pgml.embed", "coalesced"))
+          .isEqualTo(2));
+      cancelled.cancel();
+      byte[] reply = cancelled.reply();
+      assertThat(WireClient.types(reply)).isEqualTo("EZ");
+      assertThat(WireClient.errorField(reply, 'S')).isEqualTo("ERROR");
+      assertThat(WireClient.errorField(reply, 'C')).isEqualTo("57014");
+      assertThat(WireClient.errorField(reply, 'M')).isEqualTo("canceling statement due to user request");
+      assertThat(reply[reply.length - 1]).isEqualTo((byte) 'I');
+      // Its session goes on (and still uses the cache); the call is still in flight for the others, asked once.
+      assertThat(WireClient.rows(cancelled.query(embed("m", "after the cancel"))).get(0))
+          .containsEntry("embed", vector("m", "after the cancel"));
+      assertThat(proxy.calls()).isEqualTo(before + 2);
+      gate.close();
+      byte[] answer = leader.reply();
+      assertThat(WireClient.types(answer)).isEqualTo("TDCZ");
+      assertThat(WireClient.rows(answer).get(0)).containsEntry("embed", vector("gate/model", "cancelled wait " + mode));
+      assertThat(other.reply()).isEqualTo(answer);
+      assertThat(cancelled.query(sql)).isEqualTo(answer); // a hit now
+      assertThat(proxy.calls()).isEqualTo(before + 2);
+      assertThat(proxy.shown("*", "in_flight")).isZero();
+    }
+  }
+
+  @Test
+  void theWaitersOfACancelledLeaderAskOnTheirOwnInsteadOfSharingItsCancel() throws Exception {
+    try (CachedProxy proxy = new CachedProxy(upstream, "transaction", 4, PUBLIC); Connection gate = closedGate();
+        WireClient leader = proxy.login(ALICE); WireClient waiter = proxy.login(BOB)) {
+      String sql = embed("gate/model", "cancelled leader");
+      long before = proxy.calls();
+      leader.send(sql);
+      await().atMost(Duration.ofSeconds(60)).until(() -> proxy.calls() == before + 1);
+      waiter.send(sql);
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(proxy.shown("pgml.embed", "coalesced"))
+          .isEqualTo(1));
+      leader.cancel(); // reaches PostgreSQL: the leader's call ends with its 57014
+      byte[] cancelled = leader.reply();
+      assertThat(WireClient.errorField(cancelled, 'C')).isEqualTo("57014");
+      // The waiter never sent a cancel: it asks the upstream itself (and waits at the gate) and gets the answer.
+      await().atMost(Duration.ofSeconds(60)).until(() -> proxy.calls() == before + 2);
+      gate.close();
+      byte[] answer = waiter.reply();
+      assertThat(WireClient.types(answer)).isEqualTo("TDCZ");
+      assertThat(WireClient.rows(answer).get(0).get("embed")).isEqualTo(vector("gate/model", "cancelled leader"));
+    }
+  }
+
+  /** real[] as PostgreSQL writes it with the default extra_float_digits. */
+  static String vector(String model, String text) {
+    float[] vector = PgmlStandIn.expectedEmbedding(model, text);
+    StringBuilder written = new StringBuilder("{");
+    for (int i = 0; i < vector.length; i++) {
+      written.append(i == 0 ? "" : ",").append(Float.toString(vector[i]).replaceAll("\\.0$", ""));
+    }
+    return written.append('}').toString();
+  }
 }

@@ -24,8 +24,13 @@ final class WireClient implements AutoCloseable {
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
+  private final int port;
+  /** BackendKeyData's process id and secret key: what a CancelRequest for this session carries. */
+  private int processId;
+  private int secretKey;
 
   private WireClient(int port) throws IOException {
+    this.port = port;
     socket = new Socket(InetAddress.getLoopbackAddress(), port);
     socket.setSoTimeout(60_000);
     in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 65536));
@@ -49,6 +54,10 @@ final class WireClient implements AutoCloseable {
         byte[] message = client.readMessage();
         if (message[0] == 'Z') {
           return client;
+        }
+        if (message[0] == 'K') {
+          client.processId = ByteBuffer.wrap(message, 5, 4).getInt();
+          client.secretKey = ByteBuffer.wrap(message, 9, 4).getInt();
         }
         if (message[0] == 'E') {
           throw new IOException("login refused: " + new String(message, StandardCharsets.UTF_8));
@@ -85,6 +94,17 @@ final class WireClient implements AutoCloseable {
     byte[] text = sql.getBytes(StandardCharsets.UTF_8);
     return ByteBuffer.allocate(6 + text.length).put((byte) 'Q').putInt(5 + text.length).put(text).put((byte) 0)
         .array();
+  }
+
+  /** Sends a CancelRequest with this session's key on a connection of its own, as libpq's PQcancel does. */
+  void cancel() throws IOException {
+    try (Socket cancel = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      cancel.getOutputStream().write(ByteBuffer.allocate(16).putInt(16).putInt(80877102).putInt(processId)
+          .putInt(secretKey).array());
+      cancel.getOutputStream().flush();
+      cancel.setSoTimeout(60_000);
+      cancel.getInputStream().read(); // the proxy closes it without a word once it has taken the request
+    }
   }
 
   void sendRaw(byte[] bytes) throws IOException {

@@ -47,7 +47,9 @@ class ClientSessionTest {
     if (client != null) {
       client.finishAndReleaseAll();
     }
-    servers.finish();
+    if (servers != null) {
+      servers.finish();
+    }
   }
 
   private EmbeddedChannel connect(PoolMode mode) {
@@ -262,6 +264,42 @@ class ClientSessionTest {
     assertThat(servers.releases).as("nothing reached the server: the connection owes nothing")
         .containsExactly("13 clean");
   }
+
+  @ParameterizedTest
+  @EnumSource(PoolMode.class)
+  void framesSentBeforeTheServerConnectionCameGoToItInOrderAfterTheGreeting(PoolMode mode) {
+    connect(mode); // no server free: the login waits for one (CONNECTING)
+    logIn();
+    assertThat((Object) client.readOutbound()).as("the greeting waits for a server's parameters").isNull();
+    send(concat(new Query("SELECT 'a'").encode(ALLOC), new Query("SELECT 'b'").encode(ALLOC)));
+
+    EmbeddedServer server = servers.arrives(21);
+    client.runPendingTasks();
+    assertThat(typesOf(client)).as("the greeting, from that connection").startsWith("R").endsWith("KZ");
+    List<ByteBuf> received = server.receivedFrames();
+    assertThat(received).extracting(frame -> Query.decode(Codec.body(frame)).sql())
+        .as("both, in the order sent, on the connection that answered the login").containsExactly("SELECT 'a'", "SELECT 'b'");
+    release(received);
+    assertThat(servers.releases).as("the connection is held for the queued transaction").isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void everyStateMayEndAndOnlyTheDrawnMovesAreAllowed() {
+    for (ClientSession.State state : ClientSession.State.values()) {
+      assertThat(state.next(ClientSession.State.CLOSED)).as(state + " -> CLOSED").isTrue();
+    }
+    assertThat(ClientSession.State.SERVED_LOCALLY.next(ClientSession.State.RELAYING)).isFalse();
+    assertThat(ClientSession.State.CLOSED.next(ClientSession.State.RELAYING)).isFalse();
+    assertThat(ClientSession.State.ACQUIRING.next(ClientSession.State.IDLE))
+        .as("a connection acquired for a transaction is attached first").isFalse();
+    assertThat(ClientSession.State.AUTHENTICATING.next(ClientSession.State.AWAITING_STARTUP)).isFalse();
+    assertThat(ClientSession.State.IDLE.next(ClientSession.State.RELAYING)).as("through ACQUIRING").isFalse();
+    assertThat(ClientSession.State.CONNECTING.next(ClientSession.State.IDLE))
+        .as("transaction mode: the login's connection goes back").isTrue();
+    assertThat(ClientSession.State.CACHE_WAIT.next(ClientSession.State.RELAYING)).isTrue();
+    assertThat(ClientSession.State.CACHE_WAIT.next(ClientSession.State.IDLE)).isTrue();
+  }
+
 
   // Reading what the client was sent: each write may hold several messages (the greeting is one).
 

@@ -53,6 +53,19 @@ final class FakeServers implements ServerConnectionProvider {
     return server;
   }
 
+  /** A new server connection that goes to the client waiting longest (or idles in the pool when none waits). */
+  EmbeddedServer arrives(int backendPid) {
+    EmbeddedServer server = EmbeddedServer.loggedIn(backendPid);
+    servers.put(server.connection(), server);
+    Promise<ServerConnection> next = waiting.poll();
+    if (next != null) {
+      next.setSuccess(server.connection());
+    } else {
+      free.add(server.connection());
+    }
+    return server;
+  }
+
   void failWith(Throwable next) {
     failure = next;
   }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -125,6 +128,40 @@ class ServerRelayHandlerTest {
     assertThat(client.frames).isEmpty();
   }
 
+  @Test
+  void aListenerOnAnotherLoopGetsEachReadsFramesInOneHandOver() throws Exception {
+    DefaultEventExecutor elsewhere = new DefaultEventExecutor();
+    try {
+      Listener remote = new Listener(elsewhere);
+      server.connection().attach(remote);
+      server.says(concat(new DataRow(List.of("1")).encode(ALLOC), new CommandComplete("SELECT 1").encode(ALLOC),
+          ready()));
+      assertThat(remote.frames).as("none one by one").isEmpty();
+      assertThat(remote.batches).as("one hand-over for the read, its end included").containsExactly("DCZ");
+      assertThat(remote.readCompletes).isZero();
+      server.says(ready());
+      assertThat(remote.batches).containsExactly("DCZ", "Z");
+      remote.release();
+    } finally {
+      elsewhere.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  @Test
+  void framesThatWaitedReachAListenerOnAnotherLoopInOneHandOver() throws Exception {
+    DefaultEventExecutor elsewhere = new DefaultEventExecutor();
+    try {
+      server.says(concat(new ParameterStatus("application_name", "late").encode(ALLOC), ready()));
+      Listener remote = new Listener(elsewhere);
+      server.connection().attach(remote);
+      assertThat(remote.batches).containsExactly("SZ");
+      assertThat(remote.frames).isEmpty();
+      remote.release();
+    } finally {
+      elsewhere.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
   private static ByteBuf ready() {
     return new ReadyForQuery(TransactionStatus.IDLE).encode(ALLOC);
   }
@@ -141,8 +178,33 @@ class ServerRelayHandlerTest {
   /** A client session as the connection sees it. */
   private static final class Listener implements ServerListener {
     final List<ByteBuf> frames = new ArrayList<>();
+    /** The types of each hand-over's frames, for a listener on another loop. */
+    final List<String> batches = new ArrayList<>();
+    private final List<ByteBuf> batched = new ArrayList<>();
+    private final EventExecutor executor;
     int readCompletes;
     boolean closed;
+
+    Listener() {
+      this(null);
+    }
+
+    Listener(EventExecutor executor) {
+      this.executor = executor;
+    }
+
+    @Override
+    public EventExecutor executor() {
+      return executor;
+    }
+
+    @Override
+    public void onServerFrames(List<ByteBuf> handedOver) {
+      StringBuilder types = new StringBuilder();
+      handedOver.forEach(frame -> types.append((char) frame.getByte(frame.readerIndex())));
+      batches.add(types.toString());
+      batched.addAll(handedOver);
+    }
 
     @Override
     public void onServerFrame(ByteBuf frame) {
@@ -171,6 +233,8 @@ class ServerRelayHandlerTest {
     void release() {
       frames.forEach(ByteBuf::release);
       frames.clear();
+      batched.forEach(ByteBuf::release);
+      batched.clear();
     }
   }
 }
