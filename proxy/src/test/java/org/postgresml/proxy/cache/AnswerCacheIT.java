@@ -49,7 +49,7 @@ class AnswerCacheIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void aHitIsTheMissByteForByteAndNeverReachesTheUpstream(String mode) throws Exception {
-    try (CachedProxy proxy = new CachedProxy(upstream.database(), mode, 4, PRIVATE)) {
+    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PRIVATE)) {
       String sql = embed("intfloat/e5-small-v2", "hit " + mode);
       long before = proxy.calls();
       byte[] miss;
@@ -94,7 +94,7 @@ class AnswerCacheIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void anotherArgumentModelUserOrGenerationIsAMiss(String mode) throws Exception {
-    try (CachedProxy proxy = new CachedProxy(upstream.database(), mode, 4, PRIVATE)) {
+    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PRIVATE)) {
       long before = proxy.calls();
       try (WireClient alice = proxy.login(ALICE); WireClient bob = proxy.login(BOB)) {
         byte[] first = alice.query(embed("m1", "text"));
@@ -131,7 +131,7 @@ class AnswerCacheIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void aPublicFunctionIsSharedByEveryUserOfTheDatabase(String mode) throws Exception {
-    try (CachedProxy proxy = new CachedProxy(upstream.database(), mode, 4, PUBLIC)) {
+    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PUBLIC)) {
       long before = proxy.calls();
       try (WireClient alice = proxy.login(ALICE); WireClient bob = proxy.login(BOB)) {
         byte[] answer = alice.query(embed("m", "shared " + mode));
@@ -151,7 +151,7 @@ class AnswerCacheIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void insideATransactionBlockEveryCallReachesTheUpstream(String mode) throws Exception {
-    try (CachedProxy proxy = new CachedProxy(upstream.database(), mode, 4, PRIVATE)) {
+    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PRIVATE)) {
       String sql = embed("m", "in a transaction " + mode);
       try (WireClient warm = proxy.login(ALICE)) {
         warm.query(sql); // cached now
@@ -182,7 +182,7 @@ class AnswerCacheIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void lookalikesAndSideEffectsGoThroughUncached(String mode) throws Exception {
-    try (CachedProxy proxy = new CachedProxy(upstream.database(), mode, 4, PUBLIC)) {
+    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PUBLIC)) {
       String sql = embed("m", "lookalike " + mode);
       try (WireClient warm = proxy.login(ALICE)) {
         warm.query(sql);
@@ -235,7 +235,7 @@ class AnswerCacheIT {
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})
   void errorsAndNoticesAreNeverCached(String mode) throws Exception {
-    try (CachedProxy proxy = new CachedProxy(upstream.database(), mode, 4, PUBLIC)) {
+    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PUBLIC)) {
       long before = proxy.calls();
       try (WireClient client = proxy.login(ALICE)) {
         byte[] first = client.query(embed("error/missing-model", "t"));

@@ -37,7 +37,7 @@ class DblinkCacheIT {
 
   @BeforeAll
   static void start() {
-    proxy = new CachedProxy(upstream.database(), "transaction", 4, AnswerCacheIT.PUBLIC);
+    proxy = new CachedProxy(upstream, "transaction", 4, AnswerCacheIT.PUBLIC);
     rds = PostgresCluster.start();
     rds.execute("postgres", "CREATE EXTENSION IF NOT EXISTS dblink");
   }
