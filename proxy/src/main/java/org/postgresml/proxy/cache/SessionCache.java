@@ -1,29 +1,16 @@
 package org.postgresml.proxy.cache;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.postgresml.proxy.protocol.MessageType;
-import org.postgresml.proxy.protocol.SqlState;
-import org.postgresml.proxy.protocol.backend.CommandComplete;
-import org.postgresml.proxy.protocol.backend.DataRow;
-import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
-import org.postgresml.proxy.protocol.backend.RowDescription;
 import org.postgresml.proxy.upstream.ServerConnection;
 
 /**
@@ -44,15 +31,12 @@ public final class SessionCache {
   /** Reported settings that shape how a value is written out. */
   private static final Set<String> OUTPUT_SETTINGS = Set.of("client_encoding", "datestyle", "intervalstyle",
       "timezone", "standard_conforming_strings");
-  private static final byte[] READY_IDLE = {MessageType.READY_FOR_QUERY, 0, 0, 0, 5, 'I'};
   /**
    * Back to the session defaults: RESET ALL leaves role and session_authorization alone
    * (GUC_NO_RESET_ALL), so they are reset first; DISCARD ALL would also drop the server's prepared
    * statements, which transaction mode shares between clients.
    */
   static final String RESET_SETTINGS = "SET SESSION AUTHORIZATION DEFAULT;RESET ROLE;RESET ALL;";
-  /** Longer statements are not cacheable: reading one would cost a copy of it per query. */
-  private static final int MAX_STATEMENT_BYTES = 1024 * 1024;
 
   /** What the session does with the Query it offered. */
   public enum Step {
@@ -78,10 +62,8 @@ public final class SessionCache {
   private ByteBuf offered;
   private AnswerCache.FlightKey leading;
   private AnswerRecorder recorder;
-  private AnswerCache.FlightKey waitingFor;
-  private Waiter waiter;
-  private ByteBuf held;
-  private ScheduledFuture<?> waitTimeout;
+  /** This session's wait for a call in flight; null while it waits for none. */
+  private FlightWait waiting;
 
   private SessionCache(AnswerCache cache, Channel channel, String database, String user, String settings,
       boolean usable) {
@@ -112,7 +94,8 @@ public final class SessionCache {
     });
     boolean readable = "UTF8".equalsIgnoreCase(shaping.get("client_encoding"))
         && "on".equalsIgnoreCase(shaping.get("standard_conforming_strings"));
-    SessionCache session = new SessionCache(cache, channel, database, user, shaping.toString(), readable);
+    SessionCache session = new SessionCache(cache, channel, database, user,
+        shaping.toString().intern(), readable); // one copy for the sessions alike, not one each
     String startupSwitch = clientSettings.get(CacheSwitch.NAME);
     // -c pgml_proxy.cache=off; a value that is no boolean turns it off too (the safe reading).
     session.switchedOn = startupSwitch == null || CacheSwitch.bool(startupSwitch).orElse(false);
@@ -133,14 +116,17 @@ public final class SessionCache {
       return relay(query);
     }
     // The switch is the proxy's in every session, also one that no longer uses the cache (it is short).
-    Optional<String> text = usable || query.readableBytes() <= CacheSwitch.MAX_BYTES ? text(query) : Optional.empty();
+    Optional<String> text = usable || query.readableBytes() <= CacheSwitch.MAX_BYTES ? QueryText.of(query) : Optional.empty();
     if (text.isEmpty()) {
       usable = false;
       return relay(query);
     }
     CacheSwitch.Said said = CacheSwitch.read(text.get());
     if (said != CacheSwitch.Said.NOT_THE_SWITCH) {
-      answerSwitch(said);
+      if (said != CacheSwitch.Said.INVALID && said != CacheSwitch.Said.SHOW) {
+        switchedOn = said == CacheSwitch.Said.ON;
+      }
+      CacheReplies.toSwitch(channel, said, switchedOn);
       query.release();
       return Step.ANSWERED;
     }
@@ -163,11 +149,17 @@ public final class SessionCache {
     boolean shared = functions.getOrDefault(call.get().function(), false);
     CacheKey key = new CacheKey(database, shared ? "" : user, call.get().function(), call.get().canonical(), settings,
         cache.settings().generation());
-    Waiter mine = new Waiter(resume);
+    FlightWait mine = new FlightWait(cache, channel, handedBack -> {
+      waiting = null;
+      if (handedBack != null) {
+        offered = handedBack; // relayed as it is, not offered again
+      }
+      resume.accept(handedBack);
+    });
     AnswerCache.Lookup lookup = cache.lookup(key, text.get(), mine);
     if (lookup instanceof AnswerCache.Lookup.Hit hit) {
       query.release();
-      replay(hit.answer().bytes());
+      CacheReplies.replay(channel, hit.answer().bytes());
       return Step.ANSWERED;
     }
     if (lookup instanceof AnswerCache.Lookup.Lead lead) {
@@ -175,27 +167,9 @@ public final class SessionCache {
       recorder = new AnswerRecorder(cache.maxEntryBytes());
       return relay(query);
     }
-    waitingFor = ((AnswerCache.Lookup.Wait) lookup).flight();
-    waiter = mine;
-    held = query;
-    waitTimeout = channel.eventLoop().schedule(() -> endWait("the same call, in flight for another client,"
-        + " did not finish within pool.queryWaitTimeout (" + maxWait.toMillis() + " ms)"), maxWait.toMillis(),
-        TimeUnit.MILLISECONDS);
+    waiting = mine;
+    mine.start(((AnswerCache.Lookup.Wait) lookup).flight(), query, maxWait);
     return Step.WAITING;
-  }
-
-  /** One wait for a flight's outcome; an outcome for a wait that ended already (a cancel, a timeout) is dropped. */
-  private final class Waiter implements Consumer<Flight.Outcome> {
-    private final Consumer<ByteBuf> resume;
-
-    Waiter(Consumer<ByteBuf> resume) {
-      this.resume = resume;
-    }
-
-    @Override
-    public void accept(Flight.Outcome outcome) {
-      channel.eventLoop().execute(() -> heard(this, outcome));
-    }
   }
 
   // The session relays this frame next: beforeRelay knows it was read here already.
@@ -246,7 +220,7 @@ public final class SessionCache {
     if (cache == null || frame.getByte(frame.readerIndex()) != MessageType.QUERY) {
       return false;
     }
-    Optional<String> text = text(frame);
+    Optional<String> text = QueryText.of(frame);
     return text.isPresent() && (CacheableCall.match(text.get(), cache.settings().functions().keySet()).isPresent()
         || HarmlessStatement.matches(text.get()));
   }
@@ -276,59 +250,13 @@ public final class SessionCache {
     cache.land(flight, outcome);
   }
 
-  private void heard(Waiter which, Flight.Outcome outcome) {
-    if (waiter != which || !channel.isActive()) {
-      return; // that wait ended meanwhile (timed out, cancelled, gone); the session may wait for another call now
-    }
-    Consumer<ByteBuf> resume = which.resume;
-    ByteBuf frame = stopWaiting();
-    if (outcome instanceof Flight.Outcome.Answered answered) {
-      frame.release();
-      replay(answered.bytes());
-      resume.accept(null);
-    } else if (outcome instanceof Flight.Outcome.Failed failed) {
-      frame.release();
-      replay(failed.bytes());
-      resume.accept(null);
-    } else {
-      offered = frame; // relayed as it is, not offered again
-      resume.accept(frame);
-    }
-  }
-
   /**
    * A CancelRequest with this session's key came while it waits for a call in flight: the wait ends
-   * as PostgreSQL ends a cancelled statement; the call itself goes on for its leader and the other
-   * waiters. False when the session was not waiting. On the session's loop.
+   * as PostgreSQL ends a cancelled statement (see {@link FlightWait#cancel}). False when the session
+   * was not waiting. On the session's loop.
    */
   public boolean cancelWait() {
-    return endWait("canceling statement due to user request");
-  }
-
-  // The client gets 57014 and ReadyForQuery; its session goes on.
-  private boolean endWait(String message) {
-    if (held == null || !channel.isActive()) {
-      return false;
-    }
-    Consumer<ByteBuf> resume = waiter.resume;
-    cache.leave(waitingFor, waiter);
-    stopWaiting().release();
-    channel.write(ErrorResponse.error(SqlState.QUERY_CANCELED, message).encode(channel.alloc()), channel.voidPromise());
-    channel.writeAndFlush(Unpooled.wrappedBuffer(READY_IDLE), channel.voidPromise());
-    resume.accept(null);
-    return true;
-  }
-
-  private ByteBuf stopWaiting() {
-    ByteBuf frame = held;
-    held = null;
-    waitingFor = null;
-    waiter = null;
-    if (waitTimeout != null) {
-      waitTimeout.cancel(false);
-      waitTimeout = null;
-    }
-    return frame;
+    return waiting != null && waiting.cancel();
   }
 
   /** The session ends: a call it leads goes to its waiters as unshared, a wait is dropped. */
@@ -338,51 +266,9 @@ public final class SessionCache {
       leading = null;
       recorder = null;
     }
-    if (held != null) {
-      cache.leave(waitingFor, waiter);
-      stopWaiting().release();
-    }
-  }
-
-  private void replay(byte[] answer) {
-    channel.writeAndFlush(Unpooled.wrappedBuffer(answer, READY_IDLE), channel.voidPromise());
-  }
-
-  private void answerSwitch(CacheSwitch.Said said) {
-    ByteBuf reply;
-    if (said == CacheSwitch.Said.INVALID) {
-      reply = ErrorResponse.error(SqlState.INVALID_PARAMETER_VALUE, "parameter \"" + CacheSwitch.NAME
-          + "\" requires a Boolean value").encode(channel.alloc());
-    } else if (said == CacheSwitch.Said.SHOW) {
-      // As PostgreSQL shows a setting: one text column named after it, one row, tag SHOW.
-      channel.write(new RowDescription(List.of(CacheSwitch.NAME)).encode(channel.alloc()), channel.voidPromise());
-      channel.write(new DataRow(List.of(switchedOn ? "on" : "off")).encode(channel.alloc()), channel.voidPromise());
-      reply = new CommandComplete("SHOW").encode(channel.alloc());
-    } else {
-      switchedOn = said == CacheSwitch.Said.ON;
-      reply = new CommandComplete("SET").encode(channel.alloc());
-    }
-    channel.write(reply, channel.voidPromise());
-    channel.writeAndFlush(Unpooled.wrappedBuffer(READY_IDLE), channel.voidPromise());
-  }
-
-  /**
-   * The query string of a Query frame, when it is valid UTF-8 with its one terminating NUL and no
-   * longer than {@link #MAX_STATEMENT_BYTES} (a longer one is not decoded at all, and not cached).
-   */
-  private static Optional<String> text(ByteBuf frame) {
-    int start = frame.readerIndex() + 5;
-    int end = frame.writerIndex() - 1;
-    if (end < start || end - start > MAX_STATEMENT_BYTES || frame.getByte(end) != 0
-        || frame.indexOf(start, end, (byte) 0) >= 0) {
-      return Optional.empty();
-    }
-    ByteBuffer bytes = frame.nioBuffer(start, end - start);
-    try {
-      return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString());
-    } catch (CharacterCodingException e) {
-      return Optional.empty();
+    if (waiting != null) {
+      waiting.close();
+      waiting = null;
     }
   }
 

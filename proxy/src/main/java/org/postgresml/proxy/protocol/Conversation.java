@@ -18,8 +18,8 @@ import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
  * sends (before any is swallowed). It is the one reader that pairs Query, FunctionCall and Sync
  * with their ReadyForQuery, for everyone who needs that: the session (may the connection go?), the
  * traffic clock ({@link Answers}), the statement record's batches ({@link SkippedStatements}). One
- * instance per client session, on its event loop; the hot path allocates nothing (a ring of
- * message constants, grown when a client pipelines deeply).
+ * instance per client session, on its event loop; the hot path allocates nothing (what is pending
+ * is a ring of message constants, {@link PendingMessages}).
  */
 public final class Conversation {
 
@@ -50,12 +50,8 @@ public final class Conversation {
     void answered(TransactionStatus status, boolean moreOwed);
   }
 
-  /** Messages sent and not yet settled, oldest first (a ring; CopyDone/CopyFail kept as markers). */
-  private FrontendMessage[] pending = new FrontendMessage[16];
-  private int first;
-  private int size;
-  /** Of those, the ones a ReadyForQuery settles. */
-  private int readiesOwed;
+  /** Messages sent and not yet settled, oldest first (CopyDone/CopyFail kept as markers). */
+  private final PendingMessages pending = new PendingMessages();
   /** Extended-protocol messages were sent since the last Sync, Query or FunctionCall. */
   private boolean batchOpen;
   /** An extended message failed and no Sync was sent since: the server discards all but Sync. */
@@ -83,9 +79,7 @@ public final class Conversation {
 
   /** A fresh server connection (or a fresh client): nothing owed. */
   public void reset(SkippedStatements statements) {
-    first = 0;
-    size = 0;
-    readiesOwed = 0;
+    pending.clear();
     batchOpen = false;
     skipping = false;
     copyIn = false;
@@ -113,8 +107,8 @@ public final class Conversation {
       case PART_OF_COPY -> {
         if (message != FrontendMessage.COPY_DATA) {
           copyEndSent |= copyIn;
-          if (size > 0) {
-            push(message); // marks where a COPY pipelined ahead of its CopyInResponse ends
+          if (pending.size() > 0) {
+            pending.push(message); // marks where a COPY pipelined ahead of its CopyInResponse ends
           }
         }
       }
@@ -126,7 +120,7 @@ public final class Conversation {
         } else {
           skipping = false;
           batchOpen = message.answer() == Answer.OWN_REPLY;
-          push(message);
+          pending.push(message);
         }
       }
     }
@@ -162,7 +156,8 @@ public final class Conversation {
         if (type == MessageType.COMMAND_COMPLETE && copyIn) {
           endCopy();
         }
-        if (size > 0 && head().answer() == Answer.OWN_REPLY && head().completedBy(type)) {
+        FrontendMessage oldest = pending.size() > 0 ? pending.head() : null;
+        if (oldest != null && oldest.answer() == Answer.OWN_REPLY && oldest.completedBy(type)) {
           pop();
         }
       }
@@ -172,14 +167,14 @@ public final class Conversation {
 
   private boolean ready(ByteBuf frame) {
     TransactionStatus reported = frame.readableBytes() > 5 ? statusOf(frame.getByte(frame.readerIndex() + 5)) : null;
-    if (reported == null || size == 0 || head().answer() != Answer.READY_FOR_QUERY) {
+    if (reported == null || pending.size() == 0 || pending.head().answer() != Answer.READY_FOR_QUERY) {
       lost = true;
       return false;
     }
     status = reported;
     endCopy(); // a COPY in a Query that failed ends with it
     pop();
-    answers.answered(reported, readiesOwed > 0);
+    answers.answered(reported, pending.readiesOwed() > 0);
     return true;
   }
 
@@ -189,14 +184,14 @@ public final class Conversation {
       lost |= syncsInCopy > 0;
       endCopy();
     }
-    if (size == 0 || head().answer() != Answer.OWN_REPLY) {
+    if (pending.size() == 0 || pending.head().answer() != Answer.OWN_REPLY) {
       return; // a Query's, FunctionCall's or Sync's ReadyForQuery still comes; or a FATAL goodbye
     }
     // An extended message failed: the server discards everything up to the next Sync.
-    while (size > 0 && head() != FrontendMessage.SYNC) {
-      tellSkipped(removeHead());
+    while (pending.size() > 0 && pending.head() != FrontendMessage.SYNC) {
+      tellSkipped(pending.removeHead());
     }
-    skipping = size == 0;
+    skipping = pending.size() == 0;
   }
 
   private void tellSkipped(FrontendMessage message) {
@@ -206,7 +201,7 @@ public final class Conversation {
   }
 
   private void copyStarted(byte type) {
-    if (type == MessageType.COPY_BOTH_RESPONSE || size == 0) {
+    if (type == MessageType.COPY_BOTH_RESPONSE || pending.size() == 0) {
       lost = true; // replication's CopyBoth, or a COPY nobody asked for
     }
     copyIn = true;
@@ -214,14 +209,14 @@ public final class Conversation {
     syncsInCopy = 0;
     // What the client pipelined behind the COPY command is its data, up to CopyDone or CopyFail.
     int at = 1;
-    while (at < size) {
-      FrontendMessage next = at(at);
+    while (at < pending.size()) {
+      FrontendMessage next = pending.at(at);
       if (next == FrontendMessage.COPY_DONE || next == FrontendMessage.COPY_FAIL) {
         copyEndSent = true;
         return;
       }
       if (next == FrontendMessage.SYNC) {
-        removeAt(at);
+        pending.removeAt(at);
         intoCopy(next);
       } else {
         lost = true;
@@ -243,7 +238,7 @@ public final class Conversation {
 
   /** Everything sent has been answered: no message, batch, skip or COPY outstanding. */
   public boolean isSettled() {
-    return size == 0 && !batchOpen && !skipping && !copyIn && !lost;
+    return pending.size() == 0 && !batchOpen && !skipping && !copyIn && !lost;
   }
 
   /**
@@ -256,12 +251,12 @@ public final class Conversation {
 
   /** Something sent is still unanswered: a cancel now can only hit that. */
   public boolean isBusy() {
-    return size > 0 || batchOpen || skipping || copyIn;
+    return pending.size() > 0 || batchOpen || skipping || copyIn;
   }
 
   /** A Query, FunctionCall or Sync sent still awaits its ReadyForQuery. */
   public boolean owesReady() {
-    return readiesOwed > 0;
+    return pending.readiesOwed() > 0;
   }
 
   private static TransactionStatus statusOf(byte code) {
@@ -273,60 +268,11 @@ public final class Conversation {
     };
   }
 
-  // The ring of pending messages.
-
-  private FrontendMessage head() {
-    return pending[first];
-  }
-
-  private FrontendMessage at(int index) {
-    return pending[(first + index) & (pending.length - 1)];
-  }
-
-  private void push(FrontendMessage message) {
-    if (size == pending.length) {
-      FrontendMessage[] grown = new FrontendMessage[pending.length * 2];
-      for (int i = 0; i < size; i++) {
-        grown[i] = at(i);
-      }
-      pending = grown;
-      first = 0;
-    }
-    pending[(first + size) & (pending.length - 1)] = message;
-    size++;
-    if (message.answer() == Answer.READY_FOR_QUERY) {
-      readiesOwed++;
-    }
-  }
-
-  private FrontendMessage removeHead() {
-    FrontendMessage message = pending[first];
-    pending[first] = null;
-    first = (first + 1) & (pending.length - 1);
-    size--;
-    if (message.answer() == Answer.READY_FOR_QUERY) {
-      readiesOwed--;
-    }
-    return message;
-  }
-
   /** The head is settled; CopyDone/CopyFail markers behind it have nothing left to mark. */
   private void pop() {
-    removeHead();
-    while (size > 0 && head().answer() == Answer.PART_OF_COPY) {
-      removeHead();
-    }
-  }
-
-  private void removeAt(int index) {
-    FrontendMessage removed = at(index);
-    for (int i = index; i < size - 1; i++) {
-      pending[(first + i) & (pending.length - 1)] = at(i + 1);
-    }
-    pending[(first + size - 1) & (pending.length - 1)] = null;
-    size--;
-    if (removed.answer() == Answer.READY_FOR_QUERY) {
-      readiesOwed--;
+    pending.removeHead();
+    while (pending.size() > 0 && pending.head().answer() == Answer.PART_OF_COPY) {
+      pending.removeHead();
     }
   }
 }

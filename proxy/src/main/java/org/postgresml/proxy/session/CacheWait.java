@@ -2,6 +2,8 @@ package org.postgresml.proxy.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import org.postgresml.proxy.cache.SessionCache;
 import org.postgresml.proxy.session.ClientSession.State;
@@ -63,12 +65,19 @@ final class CacheWait {
       return;
     }
     session.moveTo(resumeIn);
+    // Taken out first: a frame that needs a server connection again is held behind what is held
+    // (ClientFrames.startTransaction), and the frames the client sent after it must stay after it.
+    Deque<ByteBuf> sentMeanwhile = new ArrayDeque<>();
+    for (ByteBuf frame = handOver.next(); frame != null; frame = handOver.next()) {
+      sentMeanwhile.add(frame);
+    }
     if (relayAfterAll != null) {
-      handOver.holdFirst(relayAfterAll);
+      sentMeanwhile.addFirst(relayAfterAll);
     }
-    while (handOver.holdsFrames() && (session.state() == State.RELAYING || session.state() == State.IDLE)) {
-      session.onClientFrame(handOver.next());
+    while (!sentMeanwhile.isEmpty() && (session.state() == State.RELAYING || session.state() == State.IDLE)) {
+      session.onClientFrame(sentMeanwhile.poll());
     }
+    sentMeanwhile.forEach(handOver::hold);
     Relay relay = session.relay();
     if (session.state() == State.RELAYING) {
       relay.flushToServer();

@@ -25,7 +25,7 @@ final class ServerHandOver {
   private final LoginPhase login;
   private final SessionEnd end;
   /** Frames a client sent before its server connection was ready (clients rarely pipeline that early). */
-  private final Deque<ByteBuf> early = new ArrayDeque<>();
+  private final Deque<ByteBuf> early = new ArrayDeque<>(1); // grows in the rare case; every idle session holds it
 
   ServerHandOver(ClientSession session, SessionContext context, LoginPhase login, SessionEnd end) {
     this.session = session;
@@ -37,11 +37,6 @@ final class ServerHandOver {
   /** A client frame that waits until the session can pass it on. */
   void hold(ByteBuf frame) {
     early.add(frame);
-  }
-
-  /** A frame sent before the ones held (the Query a cache wait hands back): it goes first. */
-  void holdFirst(ByteBuf frame) {
-    early.addFirst(frame);
   }
 
   /** The oldest frame held, taken out; null when none is. */

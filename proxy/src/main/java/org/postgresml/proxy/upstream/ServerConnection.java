@@ -60,17 +60,24 @@ public final class ServerConnection {
     relay.bind(this);
   }
 
-  /** Routes this connection's backend messages to a client and starts reading. */
+  /**
+   * Routes this connection's backend messages to a client and starts reading. From another loop it
+   * waits, without waking this one, for what the holder sends next (the client's frames and their
+   * flush) or for the connection's release, both of which wake the loop and run after it.
+   */
   public void attach(ServerListener listener) {
-    onLoop(() -> {
+    EventLoops.runLazily(channel.eventLoop(), () -> {
       relay.attach(listener);
       channel.config().setAutoRead(true);
     });
   }
 
-  /** Stops routing; what arrives until the next attach is held back (the pool reads it again). */
+  /**
+   * Stops routing; what arrives until the next attach is held back (the pool reads it again). From
+   * another loop it waits without waking this one for the release that always follows it.
+   */
   public void detach() {
-    onLoop(() -> relay.attach(null));
+    EventLoops.runLazily(channel.eventLoop(), () -> relay.attach(null));
   }
 
   /**

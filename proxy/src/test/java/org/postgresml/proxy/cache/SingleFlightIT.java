@@ -6,6 +6,7 @@ import static org.postgresml.proxy.cache.CachedProxy.ALICE;
 import static org.postgresml.proxy.cache.CachedProxy.BOB;
 import static org.postgresml.proxy.cache.CachedProxy.embed;
 
+import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -224,6 +225,31 @@ class SingleFlightIT {
       byte[] answer = waiter.reply();
       assertThat(WireClient.types(answer)).isEqualTo("TDCZ");
       assertThat(WireClient.rows(answer).get(0).get("embed")).isEqualTo(vector("gate/model", "cancelled leader"));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"session", "transaction"})
+  void whatIsPipelinedBehindAWaitingCallIsAnsweredInOrder(String mode) throws Exception {
+    try (CachedProxy proxy = new CachedProxy(upstream, mode, 4, PUBLIC); Connection gate = closedGate();
+        WireClient leader = proxy.login(ALICE); WireClient waiter = proxy.login(BOB)) {
+      String sql = embed("gate/model", "pipelined behind " + mode);
+      long before = proxy.calls();
+      leader.send(sql);
+      await().atMost(Duration.ofSeconds(60)).until(() -> proxy.calls() == before + 1);
+      // One write: the call (it waits), then two statements that need a server connection.
+      ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
+      pipeline.writeBytes(WireClient.queryFrame(sql));
+      pipeline.writeBytes(WireClient.queryFrame("SELECT 'first' AS behind"));
+      pipeline.writeBytes(WireClient.queryFrame("SELECT 'second' AS behind"));
+      waiter.sendRaw(pipeline.toByteArray());
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(proxy.shown("pgml.embed", "coalesced"))
+          .isEqualTo(1));
+      gate.close();
+      byte[] answer = leader.reply();
+      assertThat(waiter.reply()).isEqualTo(answer);
+      assertThat(WireClient.rows(waiter.reply()).get(0)).containsEntry("behind", "first");
+      assertThat(WireClient.rows(waiter.reply()).get(0)).containsEntry("behind", "second");
     }
   }
 
