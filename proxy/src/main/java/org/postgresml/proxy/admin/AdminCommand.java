@@ -12,4 +12,9 @@ public interface AdminCommand {
   String description();
 
   CompletionStage<AdminTable> run(AdminContext context);
+
+  /** What runs once the client has the reply (empty: nothing); see {@link AdminReply}. */
+  default java.util.Optional<Runnable> afterSent(AdminContext context) {
+    return java.util.Optional.empty();
+  }
 }

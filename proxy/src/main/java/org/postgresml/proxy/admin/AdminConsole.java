@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.postgresml.proxy.async.Failures;
 
 /**
  * The admin console behind the virtual database {@code pgml_proxy}: parses a simple-query string
@@ -27,10 +28,24 @@ public final class AdminConsole {
   }
 
   /**
-   * Runs one query string. Completes with the tables to send (one per statement, as psql sends
-   * {@code SHOW POOLS; SHOW STATS} in one query), or exceptionally with {@link AdminCommandException}.
+   * Runs one query string, for a caller that sends no reply of its own: what a command leaves for
+   * after its reply (SHUTDOWN) runs as soon as the answer is ready. Completes with the tables, or
+   * exceptionally with the error that stopped the statements ({@link AdminCommandException} for an
+   * unknown one).
    */
   public CompletionStage<List<AdminTable>> execute(String query) {
+    return reply(query).thenCompose(reply -> {
+      reply.afterSent().forEach(Runnable::run);
+      return reply.failure().<CompletionStage<List<AdminTable>>>map(CompletableFuture::failedFuture)
+          .orElseGet(() -> CompletableFuture.completedFuture(reply.tables()));
+    });
+  }
+
+  /**
+   * Runs one query string's statements in order (psql sends {@code SHOW POOLS; SHOW STATS} in one
+   * query) until one is unknown or fails. Never completes exceptionally: the failure is in the reply.
+   */
+  public CompletionStage<AdminReply> reply(String query) {
     List<String> statements = new ArrayList<>();
     for (String statement : query.split(";")) {
       String normalized = statement.trim().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
@@ -38,19 +53,34 @@ public final class AdminConsole {
         statements.add(normalized);
       }
     }
-    CompletionStage<List<AdminTable>> result = CompletableFuture.completedFuture(new ArrayList<>());
-    for (String statement : statements) {
-      Optional<AdminCommand> command = find(statement);
-      if (command.isEmpty()) {
-        return CompletableFuture.failedFuture(new AdminCommandException("unknown admin command: " + statement
-            + " (try SHOW HELP)"));
-      }
-      result = result.thenCompose(tables -> command.get().run(context).thenApply(table -> {
-        tables.add(table);
-        return tables;
-      }));
+    return runFrom(statements, 0, new ArrayList<>(), new ArrayList<>());
+  }
+
+  private CompletionStage<AdminReply> runFrom(List<String> statements, int next, List<AdminTable> tables,
+      List<Runnable> afterSent) {
+    if (next == statements.size()) {
+      return CompletableFuture.completedFuture(new AdminReply(tables, Optional.empty(), afterSent));
     }
-    return result;
+    Optional<AdminCommand> command = find(statements.get(next));
+    if (command.isEmpty()) {
+      return CompletableFuture.completedFuture(new AdminReply(tables, Optional.of(new AdminCommandException(
+          "unknown admin command: " + statements.get(next) + " (try SHOW HELP)")), afterSent));
+    }
+    CompletionStage<AdminTable> ran;
+    try {
+      ran = command.get().run(context);
+    } catch (RuntimeException e) {
+      ran = CompletableFuture.failedFuture(e);
+    }
+    return ran.handle((table, failure) -> {
+      if (failure != null) {
+        return CompletableFuture.completedFuture(new AdminReply(tables, Optional.of(Failures.cause(failure)),
+            afterSent));
+      }
+      tables.add(table);
+      command.get().afterSent(context).ifPresent(afterSent::add);
+      return runFrom(statements, next + 1, tables, afterSent);
+    }).thenCompose(reply -> reply);
   }
 
   private Optional<AdminCommand> find(String statement) {

@@ -85,18 +85,24 @@ final class AdminSession extends ChannelInboundHandlerAdapter {
       ready();
       return;
     }
-    console.execute(sql).whenComplete((tables, failure) -> channel.eventLoop().execute(() -> {
-      if (failure != null) {
-        Throwable cause = Failures.cause(failure);
-        String message = cause instanceof AdminCommandException || cause.getMessage() != null ? cause.getMessage()
-            : "admin command failed";
-        channel.write(ErrorResponse.error(cause instanceof AdminCommandException ? SqlState.SYNTAX_ERROR
-            : SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, message).encode(channel.alloc()));
-      } else {
-        tables.forEach(this::write);
+    console.reply(sql).whenComplete((reply, failure) -> channel.eventLoop().execute(() -> {
+      if (failure != null) { // the console puts failures in the reply; this is a bug of its own
+        channel.write(error(failure).encode(channel.alloc()));
+        ready();
+        return;
       }
-      ready();
+      reply.tables().forEach(this::write);
+      reply.failure().ifPresent(cause -> channel.write(error(cause).encode(channel.alloc())));
+      ready(reply.afterSent());
     }));
+  }
+
+  private static ErrorResponse error(Throwable failure) {
+    Throwable cause = Failures.cause(failure);
+    String message = cause instanceof AdminCommandException || cause.getMessage() != null ? cause.getMessage()
+        : "admin command failed";
+    return ErrorResponse.error(cause instanceof AdminCommandException ? SqlState.SYNTAX_ERROR
+        : SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, message);
   }
 
   private void write(AdminTable table) {
@@ -112,7 +118,15 @@ final class AdminSession extends ChannelInboundHandlerAdapter {
   }
 
   private void ready() {
+    ready(List.of());
+  }
+
+  /** ReadyForQuery; once it is on the wire, what the command left for after its reply (SHUTDOWN). */
+  private void ready(List<Runnable> afterSent) {
     channel.writeAndFlush(new ReadyForQuery(ReadyForQuery.TransactionStatus.IDLE).encode(channel.alloc()))
-        .addListener((ChannelFutureListener) done -> channel.config().setAutoRead(true));
+        .addListener((ChannelFutureListener) done -> {
+          channel.config().setAutoRead(true);
+          afterSent.forEach(Runnable::run);
+        });
   }
 }

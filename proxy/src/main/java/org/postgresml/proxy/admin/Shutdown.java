@@ -1,5 +1,6 @@
 package org.postgresml.proxy.admin;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -18,7 +19,12 @@ final class Shutdown implements AdminCommand {
 
   @Override
   public CompletionStage<AdminTable> run(AdminContext context) {
-    context.shutdown();
     return CompletableFuture.completedFuture(AdminTable.done("SHUTDOWN"));
+  }
+
+  /** After the reply: with a grace of 0 s the drain ends this very session at once. */
+  @Override
+  public Optional<Runnable> afterSent(AdminContext context) {
+    return Optional.of(context::shutdown);
   }
 }

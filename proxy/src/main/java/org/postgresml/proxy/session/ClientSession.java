@@ -16,8 +16,9 @@ import org.postgresml.proxy.upstream.ServerConnection;
  * One client, from its StartupMessage to its last byte: the Netty lifecycle and the session's state
  * machine (its states, the moves between them, which frames each state takes). Each phase's work
  * is a part's, which moves the session along: the login its {@link LoginPhase}, getting a server
- * connection its {@link ServerHandOver}, the answer cache its {@link CacheWait}, every way out its
- * {@link SessionEnd}; the traffic with the connection held is its {@link Relay}. Frames pass
+ * connection its {@link ServerHandOver}, what becomes of a logged-in client's frame its
+ * {@link ClientFrames}, the answer cache its {@link CacheWait}, every way out its {@link SessionEnd};
+ * the traffic with the connection held is its {@link Relay}. Frames pass
  * untouched both ways with backpressure. All of it runs on the client channel's event loop; server
  * callbacks from another loop hop onto it.
  */
@@ -165,6 +166,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
+  // What its parts ask of the session (on its loop).
+
   State state() {
     return state;
   }
@@ -179,9 +182,27 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     return channel;
   }
 
+  /** Every way this session ends, also the ones asked from outside (a shutdown, the logins in progress). */
+  SessionEnd ending() {
+    return end;
+  }
+
   /** The traffic with server connections, from the login on (its pool mode is fixed then; a reload changes it for new sessions only). */
   Relay relay() {
     return login.relay();
+  }
+
+  /**
+   * Logged in and owing the client nothing: no transaction open, no reply outstanding, no frame held.
+   * The moment a shutdown may end the session without breaking anything the client began. On the loop.
+   */
+  boolean isBetweenTransactions() {
+    return switch (state) {
+      case IDLE -> !handOver.holdsFrames() && relay().holdsNothing();
+      case RELAYING -> relay().isReusable();
+      case SERVED_LOCALLY -> true;
+      default -> false;
+    };
   }
 
   // What the relay and the login's greeting ask of the session.
@@ -215,35 +236,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     cacheWait.open(login, reported);
   }
 
-  // What the rest of the proxy asks: the shutdown, the logins in progress, the admin console, cancels.
-
-  /**
-   * Logged in and owing the client nothing: no transaction open, no reply outstanding, no frame held.
-   * The moment a shutdown may end the session without breaking anything the client began. On the loop.
-   */
-  boolean isBetweenTransactions() {
-    return switch (state) {
-      case IDLE -> !handOver.holdsFrames() && relay().holdsNothing();
-      case RELAYING -> relay().isReusable();
-      case SERVED_LOCALLY -> true;
-      default -> false;
-    };
-  }
-
-  /** A shutdown began closing sessions: end this one now if it is between transactions; safe from any thread. */
-  void endIfBetweenTransactions() {
-    channel.eventLoop().execute(end::atTransactionBoundary);
-  }
-
-  /** Ends the session from outside (shutdown); safe from any thread. */
-  void terminate(String sqlState, String message) {
-    end.terminate(sqlState, message);
-  }
-
-  /** Too many sockets are logging in and this one has waited longest: it goes, if it still has not logged in. */
-  void dropUnfinishedLogin() {
-    channel.eventLoop().execute(() -> end.unfinishedLogin(SqlState.TOO_MANY_CONNECTIONS, SessionEnd.TOO_MANY_LOGINS));
-  }
+  // What the rest of the proxy asks: the admin console, cancels.
 
   /** This session as a line of SHOW CLIENTS (read from another thread: a snapshot, maybe a moment old). */
   public ClientSnapshot describe() {

@@ -56,7 +56,7 @@ final class LoginPhase {
    */
   void arrived(ChannelHandlerContext ctx) {
     channel = ctx.channel();
-    context.connectionLimits().arrived(session).ifPresent(ClientSession::dropUnfinishedLogin);
+    context.connectionLimits().arrived(session).ifPresent(oldest -> oldest.ending().dropUnfinishedLogin());
     long timeout = context.settings().clientLoginTimeout().toMillis();
     timer = ctx.executor().schedule(() -> ending.unfinishedLogin(SqlState.PROTOCOL_VIOLATION,
         "login not completed within " + timeout + " ms"), timeout, TimeUnit.MILLISECONDS);

@@ -119,6 +119,11 @@ final class SessionEnd {
     }
   }
 
+  /** A shutdown began closing sessions: this one ends now if it is between transactions; safe from any thread. */
+  void endIfBetweenTransactions() {
+    session.channel().eventLoop().execute(this::atTransactionBoundary);
+  }
+
   /** Ends the session from outside (shutdown) if it is still open; safe from any thread. */
   void terminate(String sqlState, String message) {
     Channel channel = session.channel();
@@ -127,6 +132,11 @@ final class SessionEnd {
         fatal(ErrorResponse.fatal(sqlState, message));
       }
     });
+  }
+
+  /** Too many sockets are logging in and this one has waited longest: it goes, if it still has not logged in. */
+  void dropUnfinishedLogin() {
+    session.channel().eventLoop().execute(() -> unfinishedLogin(SqlState.TOO_MANY_CONNECTIONS, TOO_MANY_LOGINS));
   }
 
   /**

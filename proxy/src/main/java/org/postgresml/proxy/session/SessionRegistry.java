@@ -56,7 +56,7 @@ public final class SessionRegistry {
   public void closeBetweenTransactions() {
     // The flag first: a session reaching a boundary after it ends itself; one idle before it is ended here.
     closingBetweenTransactions = true;
-    sessions.forEach(ClientSession::endIfBetweenTransactions);
+    sessions.forEach(session -> session.ending().endIfBetweenTransactions());
   }
 
   boolean closesBetweenTransactions() {
@@ -85,6 +85,6 @@ public final class SessionRegistry {
 
   /** Ends every session with the given FATAL error (SQLSTATE 57P01 at shutdown). */
   public void terminateAll(String sqlState, String message) {
-    sessions.forEach(session -> session.terminate(sqlState, message));
+    sessions.forEach(session -> session.ending().terminate(sqlState, message));
   }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StubAdminContext implements AdminContext {
 
   private final AtomicInteger levers = new AtomicInteger();
+  private Runnable onShutdown = () -> {};
   private final List<PoolInfo> pools;
   private final List<StatsInfo> stats;
   private final List<ConfigEntry> config;
@@ -28,6 +29,12 @@ public final class StubAdminContext implements AdminContext {
     this.stats = List.copyOf(stats);
     this.config = List.copyOf(config);
     this.version = version;
+  }
+
+  /** What SHUTDOWN does besides counting (say, what a drain with no grace does to a session). */
+  public StubAdminContext onShutdown(Runnable action) {
+    onShutdown = action;
+    return this;
   }
 
   /** RELOAD, PAUSE, RESUME and SHUTDOWN run so far. */
@@ -85,5 +92,6 @@ public final class StubAdminContext implements AdminContext {
   @Override
   public void shutdown() {
     levers.incrementAndGet();
+    onShutdown.run();
   }
 }
