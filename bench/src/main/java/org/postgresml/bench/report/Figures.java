@@ -37,6 +37,11 @@ public final class Figures {
     return "idle KiB per connection " + target;
   }
 
+  /** RSS per connection over the second half of the idle connections only (what one more costs). */
+  public static String idleMarginalKib(String target) {
+    return "idle marginal KiB per connection " + target;
+  }
+
   public static String copyHeapMib(String target) {
     return "copy heap MiB " + target;
   }

@@ -94,7 +94,8 @@ public final class SessionCache {
     });
     boolean readable = "UTF8".equalsIgnoreCase(shaping.get("client_encoding"))
         && "on".equalsIgnoreCase(shaping.get("standard_conforming_strings"));
-    SessionCache session = new SessionCache(cache, channel, database, user, shaping.toString(), readable);
+    SessionCache session = new SessionCache(cache, channel, database, user,
+        shaping.toString().intern(), readable); // one copy for the sessions alike, not one each
     String startupSwitch = clientSettings.get(CacheSwitch.NAME);
     // -c pgml_proxy.cache=off; a value that is no boolean turns it off too (the safe reading).
     session.switchedOn = startupSwitch == null || CacheSwitch.bool(startupSwitch).orElse(false);

@@ -3,9 +3,7 @@ package org.postgresml.proxy.prepared;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.postgresml.proxy.protocol.Codec;
 import org.postgresml.proxy.protocol.FrameDecoder;
 import org.postgresml.proxy.protocol.MessageType;
@@ -43,7 +41,6 @@ public final class PrepareOnlyBatch {
 
   private final List<ByteBuf> held = new ArrayList<>();
   private final List<Parse> clientParses = new ArrayList<>();
-  private final Set<String> namesInBatch = new HashSet<>();
   private long heldBytes;
 
   /** Takes one client frame; decides with what the client sent before it in this batch. */
@@ -59,12 +56,22 @@ public final class PrepareOnlyBatch {
     }
     Parse parse = Parse.decode(Codec.body(frame));
     // A name the client defined already is the server path's to answer, as is any unnamed statement.
-    if (parse.name().isEmpty() || client.lookup(parse.name()).isPresent() || !namesInBatch.add(parse.name())
+    if (parse.name().isEmpty() || client.lookup(parse.name()).isPresent() || inBatch(parse.name())
         || !catalog.isKnown(StatementNames.of(parse))) {
       return Verdict.NEEDS_SERVER;
     }
     clientParses.add(parse);
     return Verdict.MORE;
+  }
+
+  // A scan of at most MAX_HELD names rather than a set that every idle session would hold.
+  private boolean inBatch(String name) {
+    for (Parse parse : clientParses) {
+      if (parse.name().equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -106,6 +113,5 @@ public final class PrepareOnlyBatch {
     held.clear();
     heldBytes = 0;
     clientParses.clear();
-    namesInBatch.clear();
   }
 }

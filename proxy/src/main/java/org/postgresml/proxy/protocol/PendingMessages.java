@@ -11,7 +11,7 @@ import org.postgresml.proxy.protocol.FrontendMessage.Answer;
 final class PendingMessages {
 
   /** A power of two, so an index wraps with a mask. */
-  private FrontendMessage[] ring = new FrontendMessage[16];
+  private FrontendMessage[] ring = new FrontendMessage[4]; // grows by doubling; every idle session holds one
   private int first;
   private int size;
   /** Of those pending, the ones a ReadyForQuery settles (Query, FunctionCall, Sync). */

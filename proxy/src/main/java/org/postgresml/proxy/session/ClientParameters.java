@@ -1,5 +1,6 @@
 package org.postgresml.proxy.session;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,11 +29,22 @@ final class ClientParameters {
   /** One setting as the client spelled it. */
   record Setting(String name, String value) implements StartupSetting {}
 
-  /** By lower-case name; the last of several spellings wins, as the last SET would. */
-  private final Map<String, Setting> requested;
+  /**
+   * In the order asked, one per lower-case name (the last of several spellings wins, as the last SET
+   * would), with their lower-case names alongside: arrays rather than a map, as every idle session
+   * holds them (issue 17: memory per idle client), and a handful of names is scanned as fast.
+   */
+  private final Setting[] requested;
+  private final String[] keys;
 
   private ClientParameters(Map<String, Setting> requested) {
-    this.requested = requested;
+    this.requested = requested.values().toArray(new Setting[0]);
+    this.keys = new String[this.requested.length];
+    int i = 0;
+    for (String key : requested.keySet()) {
+      // Names clients send are few and alike: one copy of "timezone" for all sessions, not one each.
+      keys[i++] = key.intern();
+    }
   }
 
   /** @throws StartupOptions.InvalidOptionException when {@code options} holds what the proxy cannot pass on */
@@ -68,17 +80,28 @@ final class ClientParameters {
   /** The settings by lower-case name. */
   Map<String, String> values() {
     Map<String, String> values = new LinkedHashMap<>();
-    requested.forEach((key, setting) -> values.put(key, setting.value()));
+    for (int i = 0; i < requested.length; i++) {
+      values.put(keys[i], requested[i].value());
+    }
     return values;
   }
 
   Collection<Setting> settings() {
-    return requested.values();
+    return List.of(requested);
   }
 
   /** The settings beyond those every driver sends. */
   List<Setting> beyondDriverSettings() {
-    return requested.values().stream().filter(setting -> !DRIVER_SETTINGS.contains(setting.key())).toList();
+    return Arrays.stream(requested).filter(setting -> !DRIVER_SETTINGS.contains(setting.key())).toList();
+  }
+
+  private boolean isRequested(String key) {
+    for (String requestedKey : keys) {
+      if (requestedKey.equals(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -95,13 +118,15 @@ final class ClientParameters {
     // Transaction mode hands connections on without DISCARD ALL: what an earlier client set and this
     // one did not ask for goes back to the server's default, or it would leak to this client.
     connection.clientSettings().entrySet().removeIf(applied -> {
-      if (requested.containsKey(applied.getKey())) {
+      if (isRequested(applied.getKey())) {
         return false;
       }
       sql.append("RESET ").append(identifier(applied.getKey())).append(';');
       return true;
     });
-    requested.forEach((key, setting) -> {
+    for (int i = 0; i < requested.length; i++) {
+      Setting setting = requested[i];
+      String key = keys[i];
       String current = connection.clientSettings().getOrDefault(key, startupValue(connection, key));
       if (!setting.value().equals(current)) {
         // set_config takes the value as the startup packet gives it (a list such as search_path
@@ -110,17 +135,17 @@ final class ClientParameters {
             .append(literal(setting.value())).append(", false);");
         connection.clientSettings().put(key, setting.value());
       }
-    });
+    }
     return sql.toString();
   }
 
   /** Whether the connection holds exactly this client's settings already (nothing to set, nothing to reset). */
   private boolean isAppliedTo(Map<String, String> applied) {
-    if (applied.size() != requested.size()) {
+    if (applied.size() != requested.length) {
       return false;
     }
-    for (Map.Entry<String, Setting> setting : requested.entrySet()) {
-      if (!setting.getValue().value().equals(applied.get(setting.getKey()))) {
+    for (int i = 0; i < requested.length; i++) {
+      if (!requested[i].value().equals(applied.get(keys[i]))) {
         return false;
       }
     }
@@ -133,12 +158,12 @@ final class ClientParameters {
    */
   Map<String, String> reported(Map<String, String> serverDefaults, AcceptedSettings accepted) {
     Map<String, String> report = new LinkedHashMap<>(serverDefaults);
-    requested.forEach((key, setting) -> {
-      String reported = reportedName(serverDefaults, key);
+    for (int i = 0; i < requested.length; i++) {
+      String reported = reportedName(serverDefaults, keys[i]);
       if (reported != null) {
-        report.put(reported, accepted.reportedValue(setting).orElse(setting.value()));
+        report.put(reported, accepted.reportedValue(requested[i]).orElse(requested[i].value()));
       }
-    });
+    }
     return report;
   }
 

@@ -25,7 +25,7 @@ final class ServerHandOver {
   private final LoginPhase login;
   private final SessionEnd end;
   /** Frames a client sent before its server connection was ready (clients rarely pipeline that early). */
-  private final Deque<ByteBuf> early = new ArrayDeque<>();
+  private final Deque<ByteBuf> early = new ArrayDeque<>(1); // grows in the rare case; every idle session holds it
 
   ServerHandOver(ClientSession session, SessionContext context, LoginPhase login, SessionEnd end) {
     this.session = session;

@@ -21,7 +21,8 @@ final class SessionEvents {
    * read at each line, so a reload applies to sessions already open.
    */
   private final BooleanSupplier logConnections;
-  private String client = "?";
+  /** The channel's own (cached) address object, spelled out only when a line is logged. */
+  private SocketAddress client;
   /** A session refused in a way clients repeat (see RefusalLog): its end is no line of its own. */
   private boolean quiet;
   private String user;
@@ -36,7 +37,7 @@ final class SessionEvents {
   }
 
   void connected(SocketAddress remote) {
-    client = String.valueOf(remote);
+    client = remote;
     event(LOG.atDebug()).log("client connected");
   }
 
@@ -101,7 +102,7 @@ final class SessionEvents {
   }
 
   private LoggingEventBuilder event(LoggingEventBuilder builder) {
-    builder.addKeyValue("client", client);
+    builder.addKeyValue("client", client == null ? "?" : String.valueOf(client));
     if (user != null) {
       builder.addKeyValue("user", user).addKeyValue("database", database);
     }

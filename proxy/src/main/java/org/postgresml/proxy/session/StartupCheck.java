@@ -46,7 +46,7 @@ final class StartupCheck {
 
   static Optional<Refusal> check(StartupMessage message, SocketAddress remote, SessionContext context) {
     String user = message.user();
-    String replicationValue = message.parameters().get(ReplicationMode.PARAMETER);
+    String replicationValue = message.parameter(ReplicationMode.PARAMETER);
     Optional<ReplicationMode> replication = ReplicationMode.parse(replicationValue);
     if (replication.isEmpty()) {
       return refuse(SqlState.INVALID_PARAMETER_VALUE, ReplicationMode.invalidValueMessage(replicationValue));
