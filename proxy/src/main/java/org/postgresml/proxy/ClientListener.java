@@ -9,7 +9,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import org.postgresml.proxy.net.Transport;
@@ -44,6 +48,9 @@ final class ClientListener {
     if (!Transport.selected().reusesPort()) {
       return bound(bootstrap(acceptor, workers).bind(host, port).sync().channel());
     }
+    if (port != 0) {
+      refuseIfTaken(host, port);
+    }
     InetSocketAddress address = null;
     for (EventExecutor loop : workers) {
       // The first socket takes the port (maybe one the kernel picks); the others share it.
@@ -53,6 +60,23 @@ final class ClientListener {
       address = address == null ? local : address;
     }
     return address;
+  }
+
+  /**
+   * SO_REUSEPORT lets any socket of the same user that sets it too share the port: a second proxy
+   * started on it by mistake (an old process left running, two units with one port) would bind
+   * without a word and take some of the clients. A socket bound without the option first fails as
+   * a plain bind does, so a taken port still stops the start.
+   */
+  static void refuseIfTaken(String host, int port) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true); // as Netty binds: a port left in TIME_WAIT is free
+      probe.bind(new InetSocketAddress(host, port), 1);
+    } catch (BindException e) {
+      throw new UncheckedIOException("port " + port + " on " + host + " is in use: another process listens on it", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
   }
 
   private ServerBootstrap bootstrap(EventLoopGroup parent, EventLoopGroup child) {

@@ -1,6 +1,7 @@
 package org.postgresml.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.ChannelInitializer;
@@ -78,6 +79,45 @@ class ClientListenerTest {
       try (Socket socket = new Socket()) {
         assertThat(connectFails(socket, address)).as("connection %d after close", i).isTrue();
       }
+    }
+  }
+
+  @Test
+  void aPortAnotherListenerHoldsStopsTheStartEvenWhenBothCouldShareIt() throws Exception {
+    InetSocketAddress address = listener.bind("127.0.0.1", 0);
+    // Another proxy (same user, same SO_REUSEPORT group rules) asking for the port this one holds.
+    ClientListener second = new ClientListener(acceptor, workers, new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel channel) {
+        channel.close();
+      }
+    });
+    try {
+      assertThatThrownBy(() -> second.bind("127.0.0.1", address.getPort()))
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessage("port " + address.getPort() + " on 127.0.0.1 is in use: another process listens on it");
+    } finally {
+      second.close();
+    }
+    connect(address, 8); // the first one still takes every client
+    assertThat(accepted).hasSize(8);
+  }
+
+  @Test
+  void theSamePortCanBeBoundAgainOnceItsListenerClosed() throws Exception {
+    InetSocketAddress address = listener.bind("127.0.0.1", 0);
+    connect(address, 2);
+    listener.close();
+    ClientListener again = new ClientListener(acceptor, workers, new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel channel) {
+        channel.close();
+      }
+    });
+    try {
+      assertThat(again.bind("127.0.0.1", address.getPort()).getPort()).isEqualTo(address.getPort());
+    } finally {
+      again.close();
     }
   }
 

@@ -27,8 +27,9 @@ public final class UpstreamDatabase implements AutoCloseable {
     return start(PostgresCluster.builder());
   }
 
-  public static UpstreamDatabase startWithTls(CertificateAuthority authority) {
-    return start(PostgresCluster.builder().tls(authority).requireTls(true));
+  /** A cluster that accepts only TLS connections, with a server certificate from the given authority. */
+  public static PostgresCluster.Builder tlsOnly(CertificateAuthority authority) {
+    return PostgresCluster.builder().tls(authority).requireTls(true);
   }
 
   public static UpstreamDatabase start(PostgresCluster.Builder builder) {

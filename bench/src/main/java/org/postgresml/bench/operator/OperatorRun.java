@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Set;
-import org.postgresml.operator.PgmlProxyOperator;
+import org.postgresml.operator.runtime.PgmlProxyOperator;
 import org.postgresml.operator.config.OperatorSettings;
 import org.postgresml.operator.observe.ReconciliationMetrics;
 

@@ -11,7 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.postgresml.operator.PgmlProxyOperator;
+import org.postgresml.operator.runtime.PgmlProxyOperator;
 import org.postgresml.operator.api.spec.Durations;
 import org.postgresml.operator.config.OperatorSettings;
 import org.postgresml.operator.observe.HealthServer;

@@ -143,11 +143,11 @@ class FleetUpdatesIT extends MockClusterTest {
   }
 
   /** A PgmlProxy with its own URL Secret, once its Deployment exists; returns the pods' config hash. */
-  private static String start(String name) {
+  private String start(String name) {
     return start(name, Fixtures.URL_SECRET);
   }
 
-  private static String start(String name, String urlSecret) {
+  private String start(String name, String urlSecret) {
     Secret secret = Fixtures.urlSecret(Fixtures.URL);
     secret.getMetadata().setName(urlSecret);
     client.resource(secret).createOr(r -> r.update());
@@ -158,7 +158,7 @@ class FleetUpdatesIT extends MockClusterTest {
     return configHash(name);
   }
 
-  private static String configFile(String name) {
+  private String configFile(String name) {
     Secret config = get(Secret.class, name + "-config").orElseThrow();
     return new String(Base64.getDecoder().decode(config.getData().get("pgml-proxy.yaml")), StandardCharsets.UTF_8);
   }

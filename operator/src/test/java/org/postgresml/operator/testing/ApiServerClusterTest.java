@@ -1,14 +1,8 @@
 package org.postgresml.operator.testing;
 
 import static org.awaitility.Awaitility.await;
-import static org.postgresml.operator.testing.Fixtures.NAMESPACE;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -16,8 +10,6 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Optional;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.postgresml.operator.api.PgmlProxy;
@@ -28,7 +20,7 @@ import org.postgresml.operator.apiserver.ApiServerDispatcher;
  * apply patches as a real one stores them ({@link ApiServerDispatcher}), and that a test can make
  * refuse chosen writes. One server and one operator per test class, on loopback.
  */
-public abstract class ApiServerClusterTest {
+public abstract class ApiServerClusterTest extends OperatorClusterTest {
 
   protected static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -37,6 +29,10 @@ public abstract class ApiServerClusterTest {
   protected static KubernetesClient client;
   protected static OperatorUnderTest operator;
 
+  protected ApiServerClusterTest() {
+    super(() -> client, WAIT);
+  }
+
   @BeforeAll
   static void startServerAndOperator() {
     api = new ApiServerDispatcher(true);
@@ -44,8 +40,7 @@ public abstract class ApiServerClusterTest {
         api, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .create();
+    createNamespace(client);
     operator = OperatorUnderTest.startWithServerSideApply(client);
   }
 
@@ -56,39 +51,9 @@ public abstract class ApiServerClusterTest {
     server.destroy();
   }
 
-  protected static <T extends HasMetadata> Optional<T> get(Class<T> type, String name) {
-    return Optional.ofNullable(client.resources(type).inNamespace(NAMESPACE).withName(name).get());
-  }
-
-  protected static <T extends HasMetadata> T awaitExists(Class<T> type, String name) {
-    return await().atMost(WAIT).until(() -> get(type, name), Optional::isPresent).get();
-  }
-
-  protected static PgmlProxy proxy(String name) {
-    return client.resources(PgmlProxy.class).inNamespace(NAMESPACE).withName(name).get();
-  }
-
-  protected static PgmlProxy awaitStatus(String name, Predicate<PgmlProxy> until) {
-    return await().atMost(WAIT).until(() -> proxy(name), p -> p != null && p.getStatus() != null && until.test(p));
-  }
-
-  protected static PgmlProxy awaitCondition(String name, String type, String status, String reason) {
+  protected PgmlProxy awaitCondition(String name, String type, String status, String reason) {
     return awaitStatus(name, p -> p.getStatus().conditions.stream().anyMatch(c -> type.equals(c.getType())
         && status.equals(c.getStatus()) && (reason == null || reason.equals(c.getReason()))));
-  }
-
-  /** Plays the Deployment controller, which the mock server lacks: all replicas updated and ready. */
-  protected static void markDeploymentReady(String name) {
-    await().atMost(WAIT).ignoreException(KubernetesClientException.class).until(() -> {
-      Deployment deployment = get(Deployment.class, name).orElseThrow();
-      int replicas = deployment.getSpec().getReplicas();
-      deployment.setStatus(new DeploymentStatusBuilder()
-          .withReplicas(replicas).withReadyReplicas(replicas).withUpdatedReplicas(replicas)
-          .withAvailableReplicas(replicas).withObservedGeneration(deployment.getMetadata().getGeneration())
-          .build());
-      client.resource(deployment).updateStatus();
-      return true;
-    });
   }
 
   /** Waits until the PgmlProxy {@code name} has been reconciled {@code count} more times. */

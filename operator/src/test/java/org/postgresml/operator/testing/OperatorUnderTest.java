@@ -8,7 +8,7 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import org.postgresml.operator.PgmlProxyOperator;
+import org.postgresml.operator.runtime.PgmlProxyOperator;
 import org.postgresml.operator.config.OperatorSettings;
 
 /** Starts the real operator against the Fabric8 mock API server. */

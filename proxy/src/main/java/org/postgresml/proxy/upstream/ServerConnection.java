@@ -72,9 +72,12 @@ public final class ServerConnection {
     });
   }
 
-  /** Stops routing; what arrives until the next attach is held back (the pool reads it again). */
+  /**
+   * Stops routing; what arrives until the next attach is held back (the pool reads it again). From
+   * another loop it waits without waking this one for the release that always follows it.
+   */
   public void detach() {
-    onLoop(() -> relay.attach(null));
+    EventLoops.runLazily(channel.eventLoop(), () -> relay.attach(null));
   }
 
   /**

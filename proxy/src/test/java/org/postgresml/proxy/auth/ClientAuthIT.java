@@ -15,8 +15,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.AuthMethod;
 import org.postgresml.testing.PostgresCluster;
 import org.postgresml.testing.netty.NettyLeakCheck;
@@ -28,13 +30,14 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 @ExtendWith(NettyLeakCheck.class)
 class ClientAuthIT {
 
-  private static UpstreamDatabase md5Upstream;
+  @RegisterExtension
+  static final UpstreamFixture md5Upstream = UpstreamFixture.create(PostgresCluster.builder().auth(AuthMethod.MD5));
+
   private static Path dir;
   private static Path config;
 
   @BeforeAll
   static void start() throws IOException {
-    md5Upstream = UpstreamDatabase.start(PostgresCluster.builder().auth(AuthMethod.MD5));
     dir = Files.createTempDirectory("pgml-auth-it");
     Path password = dir.resolve("password");
     Files.writeString(password, "app-secret\n");
@@ -44,9 +47,6 @@ class ClientAuthIT {
 
   @AfterAll
   static void stop() throws IOException {
-    if (md5Upstream != null) {
-      md5Upstream.close();
-    }
     Files.deleteIfExists(dir.resolve("password"));
     Files.deleteIfExists(config);
     Files.deleteIfExists(dir);

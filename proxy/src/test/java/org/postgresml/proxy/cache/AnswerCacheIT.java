@@ -9,12 +9,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.PgmlStandIn;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
@@ -39,23 +39,12 @@ class AnswerCacheIT {
         maxSize: 16MB
       """;
 
-  static UpstreamDatabase upstream;
-
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-    upstream.cluster().execute(UpstreamDatabase.DATABASE,
-        "CREATE TABLE accounts (id int PRIMARY KEY, secret text)",
-        "INSERT INTO accounts VALUES (1, 'one'), (2, 'two'), (3, 'three')",
-        "GRANT ALL ON accounts TO " + UpstreamDatabase.USER);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create().prepare(database -> database.cluster().execute(
+      UpstreamDatabase.DATABASE,
+      "CREATE TABLE accounts (id int PRIMARY KEY, secret text)",
+      "INSERT INTO accounts VALUES (1, 'one'), (2, 'two'), (3, 'three')",
+      "GRANT ALL ON accounts TO " + UpstreamDatabase.USER));
 
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})

@@ -15,13 +15,12 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.PgmlStandIn;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
@@ -36,19 +35,8 @@ class CacheControlIT {
   /** What PostgreSQL answers to a SET outside a transaction: CommandComplete "SET", ReadyForQuery idle. */
   private static final byte[] SET_DONE = {'C', 0, 0, 0, 8, 'S', 'E', 'T', 0, 'Z', 0, 0, 0, 5, 'I'};
 
-  private static UpstreamDatabase upstream;
-
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create();
 
   @ParameterizedTest
   @ValueSource(strings = {"session", "transaction"})

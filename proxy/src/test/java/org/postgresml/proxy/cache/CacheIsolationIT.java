@@ -1,6 +1,7 @@
 package org.postgresml.proxy.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.postgresml.proxy.cache.CachedProxy.ALICE;
 import static org.postgresml.proxy.cache.CachedProxy.BOB;
 
@@ -8,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.testing.PgmlStandIn;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
 /**
@@ -29,7 +32,9 @@ import org.postgresml.testing.netty.NettyLeakCheck;
  * from a small shared pool (hits, misses and waits for calls in flight happen while other clients'
  * pipelines and transactions run on the same server connections), mixed with failing calls,
  * transactions, other statements, sessions that switch the cache off, SHOW of the switch, and
- * CACHE CLEAR meanwhile. Every answer is checked against the value it must be
+ * CACHE CLEAR meanwhile; the pipelining clients' first pipelines all begin with one call held
+ * upstream (the stand-in's gate), so waits for a call in flight are certain, with frames queued
+ * behind them. Every answer is checked against the value it must be
  * ({@link AnswerLedger}); the stand-in's call counters prove that what the cache answered did not
  * reach the upstream. Seeded: {@code -DcacheIsolation.seed=N} replays each client's script (not the
  * interleaving); {@code -DcacheIsolation.sessions=N} sets the sessions per client (default 12).
@@ -69,22 +74,38 @@ class CacheIsolationIT {
   @ParameterizedTest(name = "{0} mode")
   @ValueSource(strings = {"session", "transaction"})
   void everyClientGetsTheAnswerItMustGetAndHitsNeverReachTheUpstream(String mode) throws Exception {
-    // Fewer server connections than clients: session mode queues logins for them, transaction mode shares them.
-    int poolSize = mode.equals("session") ? 5 : 3;
-    try (CachedProxy proxy = new CachedProxy(upstream, mode, poolSize, "120s", CACHE)) {
+    // Fewer server connections than clients: session mode queues logins for them (but for the pipelining
+    // clients' first sessions, which wait at the gate together), transaction mode shares them.
+    int poolSize = mode.equals("session") ? PIPELINING_CLIENTS + 2 : 3;
+    String[] opening = {"gate/model", "opening " + mode};
+    try (CachedProxy proxy = new CachedProxy(upstream, mode, poolSize, "120s", CACHE); Connection gate = closedGate()) {
       long embedsBefore = proxy.calls();
       long ticketsBefore = tickets();
       AnswerLedger ledger = new AnswerLedger();
       List<Runnable> clients = new ArrayList<>();
       for (int i = 0; i < PIPELINING_CLIENTS; i++) {
         clients.add(new PipeliningCacheClient(proxy, mode + " pipelining client " + i, i % 2 == 0 ? ALICE : BOB,
-            SEED + 31L * i, SESSIONS, ledger, i == 0));
+            SEED + 31L * i, SESSIONS, ledger, i == 0, opening));
       }
       for (int i = 0; i < JDBC_CLIENTS; i++) {
         clients.add(new JdbcCacheClient(proxy, mode + " pgjdbc client " + i, i % 2 == 0 ? BOB : ALICE,
             SEED + 1_000_003L * (i + 1), SESSIONS, ledger));
       }
-      run(clients);
+      ExecutorService threads = Executors.newFixedThreadPool(clients.size());
+      try {
+        List<Future<?>> running = new ArrayList<>();
+        clients.forEach(client -> running.add(threads.submit(client)));
+        // Every pipelining client's first pipeline begins with the same call, held upstream at the gate: one
+        // leads it, the others wait with the rest of their pipelines behind it, while the pgjdbc clients go on.
+        await().atMost(Duration.ofSeconds(120)).until(() -> running.stream().anyMatch(Future::isDone)
+            || Long.parseLong(proxy.showCache().get("pgml.embed").get("coalesced")) >= PIPELINING_CLIENTS - 1);
+        gate.close();
+        for (Future<?> client : running) {
+          client.get(10, TimeUnit.MINUTES);
+        }
+      } finally {
+        threads.shutdownNow();
+      }
       ledger.checkFreshTickets();
       Map<String, Map<String, String>> shown = proxy.showCache();
       long embedsAsked = proxy.calls() - embedsBefore;
@@ -94,7 +115,7 @@ class CacheIsolationIT {
           SEED, ledger.answers.get(), ledger.embedReplies.get(), ledger.ticketReplies.get(), embedsAsked, ticketsAsked,
           ledger.freshTickets(), shown);
       assertThat(ledger.failures()).as("seed %d: what clients saw", SEED).isEmpty();
-      // Each upstream run of pgml.ticket drew a number some client got; nothing else ran upstream.
+      // Each upstream run of pgml.ticket drew a number some client got: no hit ran upstream as well.
       assertThat(ticketsAsked).isEqualTo(ledger.distinctTickets());
       // What the cache answered (a hit) or a call in flight answered (coalesced) did not reach the upstream.
       for (String function : List.of("pgml.embed", "pgml.ticket")) {
@@ -103,29 +124,25 @@ class CacheIsolationIT {
         long hits = Long.parseLong(shown.get(function).get("hits"));
         long coalesced = Long.parseLong(shown.get(function).get("coalesced"));
         assertThat(hits).as(function + " hits").isPositive();
-        assertThat(ran).as(function + ": upstream runs = replies - hits - coalesced").isEqualTo(replies - hits
-            - coalesced);
+        // A waiter may still ask on its own (its leader's connection took another statement of a pipeline
+        // behind the call, so the answer was not vouched for): between the two bounds.
+        assertThat(ran).as(function + ": upstream runs <= replies - hits").isLessThanOrEqualTo(replies - hits);
+        assertThat(ran).as(function + ": upstream runs >= replies - hits - coalesced")
+            .isGreaterThanOrEqualTo(replies - hits - coalesced);
       }
-      assertThat(Long.parseLong(shown.get("pgml.embed").get("coalesced"))
-          + Long.parseLong(shown.get("pgml.ticket").get("coalesced"))).as("calls that waited for one in flight")
-          .isPositive();
+      assertThat(Long.parseLong(shown.get("pgml.embed").get("coalesced"))).as("calls that waited for one in flight")
+          .isGreaterThanOrEqualTo(PIPELINING_CLIENTS - 1);
       assertThat(shown.get("*").get("in_flight")).isEqualTo("0");
     }
   }
 
-  private static void run(List<Runnable> clients) throws Exception {
-    ExecutorService threads = Executors.newFixedThreadPool(clients.size());
-    try {
-      List<Future<?>> running = new ArrayList<>();
-      for (Runnable client : clients) {
-        running.add(threads.submit(client));
-      }
-      for (Future<?> client : running) {
-        client.get(10, TimeUnit.MINUTES);
-      }
-    } finally {
-      threads.shutdownNow();
+  /** The advisory lock a gate/ call waits for, held on a connection of its own until it closes. */
+  private static Connection closedGate() throws SQLException {
+    Connection gate = upstream.cluster().connect(UpstreamDatabase.DATABASE, UpstreamDatabase.USER, upstream.password());
+    try (Statement statement = gate.createStatement()) {
+      statement.execute("SELECT pg_advisory_lock(" + PgmlStandIn.GATE_LOCK + ")");
     }
+    return gate;
   }
 
   /** How many times pgml.ticket ran upstream, read there directly. */

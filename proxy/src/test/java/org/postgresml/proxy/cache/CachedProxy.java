@@ -17,6 +17,7 @@ import java.util.Properties;
 import org.postgresml.proxy.ProxyConfigFile;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.proxy.admin.AdminConsole;
 import org.postgresml.testing.PgmlStandIn;
 
@@ -35,6 +36,14 @@ final class CachedProxy implements AutoCloseable {
   private final Path file;
   private final RunningProxy proxy;
   private final String queryWaitTimeout;
+
+  CachedProxy(UpstreamFixture upstream, String mode, int poolSize, String cacheYaml) {
+    this(upstream.database(), mode, poolSize, cacheYaml);
+  }
+
+  CachedProxy(UpstreamFixture upstream, String mode, int poolSize, String queryWaitTimeout, String cacheYaml) {
+    this(upstream.database(), mode, poolSize, queryWaitTimeout, cacheYaml);
+  }
 
   CachedProxy(UpstreamDatabase upstream, String mode, int poolSize, String cacheYaml) {
     this(upstream, mode, poolSize, "30s", cacheYaml);

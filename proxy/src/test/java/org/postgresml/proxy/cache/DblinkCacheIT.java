@@ -14,7 +14,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.ClientPrograms;
 import org.postgresml.testing.PgmlStandIn;
 import org.postgresml.testing.PostgresCluster;
@@ -27,13 +29,14 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 @ExtendWith(NettyLeakCheck.class)
 class DblinkCacheIT {
 
-  private static UpstreamDatabase upstream;
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create();
+
   private static CachedProxy proxy;
   private static PostgresCluster rds;
 
   @BeforeAll
   static void start() {
-    upstream = UpstreamDatabase.start();
     proxy = new CachedProxy(upstream, "transaction", 4, AnswerCacheIT.PUBLIC);
     rds = PostgresCluster.start();
     rds.execute("postgres", "CREATE EXTENSION IF NOT EXISTS dblink");
@@ -46,9 +49,6 @@ class DblinkCacheIT {
     }
     if (rds != null) {
       rds.close();
-    }
-    if (upstream != null) {
-      upstream.close();
     }
   }
 

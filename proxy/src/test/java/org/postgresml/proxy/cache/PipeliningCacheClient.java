@@ -26,12 +26,16 @@ final class PipeliningCacheClient implements Runnable {
   private final int sessions;
   private final AnswerLedger ledger;
   private final boolean clearsCache;
+  /** The first session's first call (then the rest of its pipeline behind it), when given: a call others ask too. */
+  private final String[] opening;
   // The session's state as the proxy must see it.
   private boolean switchedOn;
   private boolean usesCache;
 
+  /** @param opening model and text of an embed call the first pipeline begins with, or null */
   PipeliningCacheClient(CachedProxy proxy, String name, String user, long seed, int sessions, AnswerLedger ledger,
-      boolean clearsCache) {
+      boolean clearsCache, String[] opening) {
+    this.opening = opening;
     this.proxy = proxy;
     this.name = name;
     this.user = user;
@@ -45,7 +49,7 @@ final class PipeliningCacheClient implements Runnable {
   public void run() {
     for (int session = 0; session < sessions; session++) {
       try {
-        session();
+        session(session == 0 ? opening : null);
         if (clearsCache && session % 4 == 3) {
           proxy.admin("CACHE CLEAR"); // misses again, while the others' calls are in flight
         }
@@ -55,8 +59,8 @@ final class PipeliningCacheClient implements Runnable {
     }
   }
 
-  private void session() throws Exception {
-    boolean offAtLogin = random.nextInt(8) == 0;
+  private void session(String[] first) throws Exception {
+    boolean offAtLogin = first == null && random.nextInt(8) == 0;
     switchedOn = !offAtLogin;
     usesCache = true;
     try (WireClient client = offAtLogin ? proxy.login(user, Map.of("options", "-c pgml_proxy.cache=off"))
@@ -66,6 +70,9 @@ final class PipeliningCacheClient implements Runnable {
         ByteArrayOutputStream frames = new ByteArrayOutputStream();
         List<Consumer<byte[]>> checks = new ArrayList<>();
         int steps = 1 + random.nextInt(4);
+        if (p == 0 && first != null) {
+          embed(first[0], first[1], frames, checks);
+        }
         for (int s = 0; s < steps; s++) {
           Kind kind = CacheCalls.kind(random);
           if (s > 0 && (kind == Kind.SHOW || kind == Kind.SWITCH)) {
@@ -85,10 +92,7 @@ final class PipeliningCacheClient implements Runnable {
     String model = CacheCalls.model(random);
     String text = CacheCalls.text(random);
     switch (kind) {
-      case EMBED -> add(frames, checks, CacheCalls.embed(model, text), reply -> {
-        expect(reply, "TDCZ", 'I');
-        ledger.embed(name, model, text, CacheCalls.vector(value(reply, "embed")));
-      });
+      case EMBED -> embed(model, text, frames, checks);
       case EMBED_ERROR -> {
         String failing = CacheCalls.errorModel(random);
         add(frames, checks, CacheCalls.embed(failing, text), reply -> {
@@ -131,6 +135,13 @@ final class PipeliningCacheClient implements Runnable {
         });
       }
     }
+  }
+
+  private void embed(String model, String text, ByteArrayOutputStream frames, List<Consumer<byte[]>> checks) {
+    add(frames, checks, CacheCalls.embed(model, text), reply -> {
+      expect(reply, "TDCZ", 'I');
+      ledger.embed(name, model, text, CacheCalls.vector(value(reply, "embed")));
+    });
   }
 
   // A ticket, in a transaction or not; whether it may come from (or go into) the cache is decided now, in order.

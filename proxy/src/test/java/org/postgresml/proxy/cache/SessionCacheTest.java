@@ -12,9 +12,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +51,7 @@ class SessionCacheTest {
 
   private final AnswerCache cache = new AnswerCache(new CacheSettings(Map.of("pgml.embed", true), 16 << 20,
       Duration.ofHours(1), 0), new SimpleMeterRegistry());
-  private final DefaultEventLoopGroup loop = new DefaultEventLoopGroup(1);
+  private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
   private final ByteArrayOutputStream received = new ByteArrayOutputStream();
   private final List<ByteBuf> resumedWith = Collections.synchronizedList(new ArrayList<>());
 

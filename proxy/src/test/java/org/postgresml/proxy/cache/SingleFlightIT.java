@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.PgmlStandIn;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
@@ -34,19 +34,9 @@ import org.postgresml.testing.netty.NettyLeakCheck;
 class SingleFlightIT {
 
   private static final String PUBLIC = AnswerCacheIT.PUBLIC;
-  private static UpstreamDatabase upstream;
 
-  @BeforeAll
-  static void start() {
-    upstream = UpstreamDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create();
 
   /** The advisory lock a gate/ call waits for, held on a connection of its own. */
   private static Connection closedGate() throws Exception {

@@ -10,8 +10,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
 import org.postgresml.testing.PostgresCluster;
@@ -19,23 +24,38 @@ import org.postgresml.testing.net.FaultRelay;
 
 /**
  * A real PostgreSQL behind a {@link FaultRelay}: the proxy is given the relay's address, so a test
- * can drop, cut, stall, refuse or black-hole the link, or kill a backend with SIGKILL.
+ * can drop, cut, stall, refuse or black-hole the link, or kill a backend with SIGKILL. Started once
+ * per test class and closed after it: {@code @RegisterExtension static final FaultyUpstream
+ * upstream = FaultyUpstream.create();}
  */
-final class FaultyUpstream implements AutoCloseable {
+final class FaultyUpstream implements BeforeAllCallback, AfterAllCallback {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  private final UpstreamDatabase database;
-  private final FaultRelay relay;
+  private final List<String> ownerStatements = new ArrayList<>();
+  private UpstreamDatabase database;
+  private FaultRelay relay;
 
-  private FaultyUpstream(UpstreamDatabase database, FaultRelay relay) {
-    this.database = database;
-    this.relay = relay;
+  private FaultyUpstream() {
   }
 
-  static FaultyUpstream start() {
-    UpstreamDatabase database = UpstreamDatabase.start();
-    return new FaultyUpstream(database, FaultRelay.start(database.cluster().host(), database.cluster().port()));
+  static FaultyUpstream create() {
+    return new FaultyUpstream();
+  }
+
+  /** Runs the statements as the database's owner, straight to it (not through the relay), once it is up. */
+  FaultyUpstream prepareAsOwner(String... statements) {
+    ownerStatements.addAll(List.of(statements));
+    return this;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    database = UpstreamDatabase.start();
+    relay = FaultRelay.start(database.cluster().host(), database.cluster().port());
+    if (!ownerStatements.isEmpty()) {
+      database.executeAsOwner(ownerStatements.toArray(String[]::new));
+    }
   }
 
   UpstreamDatabase database() {
@@ -96,11 +116,15 @@ final class FaultyUpstream implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void afterAll(ExtensionContext context) {
     try {
-      relay.close();
+      if (relay != null) {
+        relay.close();
+      }
     } finally {
-      database.close();
+      if (database != null) {
+        database.close();
+      }
     }
   }
 }

@@ -18,11 +18,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.proxy.ProxyConfigFile;
@@ -47,23 +46,8 @@ class UpstreamKilledIT {
   private static final String CONFIG = ProxyConfigFile.write("upstream: {connectTimeout: 3s}\n").toString();
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  private static FaultyUpstream upstream;
-
-  @BeforeAll
-  static void start() throws SQLException {
-    upstream = FaultyUpstream.start();
-    try (Connection owner = upstream.cluster().connect(UpstreamDatabase.DATABASE, UpstreamDatabase.USER,
-        upstream.database().password()); Statement statement = owner.createStatement()) {
-      statement.execute("CREATE TABLE loaded (n int)");
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final FaultyUpstream upstream = FaultyUpstream.create().prepareAsOwner("CREATE TABLE loaded (n int)");
 
   @AfterEach
   void backToNormal() {

@@ -17,11 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresml.proxy.ProxyConfigFile;
@@ -41,19 +40,8 @@ class UpstreamUnavailableIT {
   /** Every client's bound: well past the proxy's own timeouts below, so only a hang can reach it. */
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  private static FaultyUpstream upstream;
-
-  @BeforeAll
-  static void start() {
-    upstream = FaultyUpstream.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
+  @RegisterExtension
+  static final FaultyUpstream upstream = FaultyUpstream.create();
 
   @AfterEach
   void backToNormal() {

@@ -41,11 +41,12 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresml.proxy.ProxyProcess;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.proxy.cancel.PeerCancel;
 import org.postgresml.proxy.protocol.frontend.CancelRequest;
-import org.postgresml.proxy.cancel.CancelKeys;
 import org.postgresml.testing.CertificateAuthority;
 import org.postgresml.testing.ClientPrograms;
 import org.postgresml.testing.FreePorts;
@@ -68,7 +69,10 @@ class FleetCancelIT {
   private static Path dir;
   private static Path caFile;
   private static String secretText;
-  private static UpstreamDatabase upstream;
+
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create();
+
   private static final List<ProxyProcess> proxies = new ArrayList<>();
   private static RoundRobinBalancer balancer;
   private static final ExecutorService queries = Executors.newCachedThreadPool();
@@ -87,7 +91,6 @@ class FleetCancelIT {
     new java.security.SecureRandom().nextBytes(random);
     secretText = HexFormat.of().formatHex(random);
     Path secretFile = Files.writeString(dir.resolve("fleet-secret"), secretText + "\n");
-    upstream = UpstreamDatabase.start();
 
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < REPLICAS; i++) {
@@ -122,9 +125,6 @@ class FleetCancelIT {
       // Netty reports a leaked buffer only in the log (paranoid detection is on in the processes).
       assertThat(proxy.stderr()).doesNotContain(secretText).doesNotContain("LEAK:");
       proxy.close();
-    }
-    if (upstream != null) {
-      upstream.close();
     }
     try (var files = Files.walk(dir)) {
       for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {

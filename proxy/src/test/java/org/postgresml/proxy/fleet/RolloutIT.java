@@ -16,12 +16,13 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresml.proxy.ProxyConfigFile;
 import org.postgresml.proxy.ProxyProcess;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.FreePorts;
 import org.postgresml.testing.PostgresCluster;
 
@@ -55,7 +56,11 @@ class RolloutIT {
   private static final String SHUTDOWN_GRACE = System.getProperty("pgml.rollout.shutdownGrace", "5s");
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
 
-  private static UpstreamDatabase upstream;
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create().prepare(database -> database.cluster().execute(
+      UpstreamDatabase.DATABASE, "CREATE TABLE rollout_ledger (client text, n int)",
+      "ALTER TABLE rollout_ledger OWNER TO " + UpstreamDatabase.USER));
+
   /** Where the dblink calls come from; the upstream's cluster serves as "RDS" too (one cluster less to start). */
   private static PostgresCluster rds;
   private static Path config;
@@ -63,19 +68,9 @@ class RolloutIT {
   @BeforeAll
   static void start() {
     assertThat(ProxyProcess.JAR).as("built by the package phase").exists();
-    upstream = UpstreamDatabase.start();
-    upstream.cluster().execute(UpstreamDatabase.DATABASE, "CREATE TABLE rollout_ledger (client text, n int)",
-        "ALTER TABLE rollout_ledger OWNER TO " + UpstreamDatabase.USER);
     rds = upstream.cluster();
     rds.execute("postgres", "CREATE EXTENSION IF NOT EXISTS dblink");
     config = ProxyConfigFile.write("timeouts: {shutdown: " + SHUTDOWN_TIMEOUT.toSeconds() + "s}\n");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (upstream != null) {
-      upstream.close();
-    }
   }
 
   /** The two fleets roll at the same time: the waits (readiness, grace, drain) overlap, and so does the load. */

@@ -10,14 +10,10 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.postgresml.proxy.config.PoolMode;
-import org.postgresml.proxy.pool.AcceptedSettings;
 import org.postgresml.proxy.pool.PoolKey;
 import org.postgresml.proxy.pool.PoolMetrics;
 import org.postgresml.proxy.pool.PoolStats;
-import org.postgresml.proxy.pool.ServerConnectionProvider;
-import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.upstream.EmbeddedServer;
 import org.postgresml.proxy.upstream.ServerConnection;
@@ -27,9 +23,8 @@ import org.postgresml.proxy.upstream.ServerConnection;
  * waits when none is free), and records every release. A failure set with {@link #failWith} fails
  * the next acquire. Everything on the test's thread (embedded channels run their tasks inline).
  */
-final class FakeServers implements ServerConnectionProvider {
+final class FakeServers extends StubServerProvider {
 
-  private final PoolMode mode;
   private final Deque<ServerConnection> free = new ArrayDeque<>();
   private final Deque<Promise<ServerConnection>> waiting = new ArrayDeque<>();
   private final Map<ServerConnection, EmbeddedServer> servers = new IdentityHashMap<>();
@@ -37,12 +32,11 @@ final class FakeServers implements ServerConnectionProvider {
   final List<String> releases = new ArrayList<>();
   /** Backend pids a cancel was sent for. */
   final List<Integer> cancels = new ArrayList<>();
-  private final PoolMetrics meters = new PoolMetrics(new SimpleMeterRegistry(), new PoolKey("app", "app"),
-      () -> PoolStats.EMPTY);
   private Throwable failure;
 
   FakeServers(PoolMode mode) {
-    this.mode = mode;
+    super("127.0.0.1:5432", mode, new PoolMetrics(new SimpleMeterRegistry(), new PoolKey("app", "app"),
+        () -> PoolStats.EMPTY));
   }
 
   /** A new idle server connection in the pool. */
@@ -104,36 +98,6 @@ final class FakeServers implements ServerConnectionProvider {
   /** The connections that were handed out, closed (dirty) or never used, all released. */
   void finish() {
     servers.values().forEach(EmbeddedServer::finish);
-  }
-
-  @Override
-  public String describe() {
-    return "127.0.0.1:5432";
-  }
-
-  @Override
-  public PoolMode mode() {
-    return mode;
-  }
-
-  @Override
-  public PoolMetrics meters(StartupMessage client) {
-    return meters;
-  }
-
-  @Override
-  public AcceptedSettings acceptedSettings(StartupMessage client) {
-    return AcceptedSettings.NONE;
-  }
-
-  @Override
-  public PreparedCatalog catalog(StartupMessage client) {
-    return PreparedCatalog.NONE;
-  }
-
-  @Override
-  public Optional<Map<String, String>> serverDefaults(StartupMessage client) {
-    return Optional.empty();
   }
 
   @Override

@@ -16,11 +16,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
+import org.postgresml.testing.AuthMethod;
+import org.postgresml.testing.PostgresCluster;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
 /**
@@ -41,18 +45,18 @@ class IsolationIT {
   private static final long SEED = Long.getLong("isolation.seed", System.nanoTime());
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(Long.getLong("isolation.readTimeoutSeconds", 60));
 
-  private static UpstreamDatabase upstream;
+  // md5 upstream logins: the baseline's raw clients log in to PostgreSQL itself as they do to the proxy.
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create(PostgresCluster.builder().auth(AuthMethod.MD5))
+      .prepare(database -> database.cluster().execute(UpstreamDatabase.DATABASE,
+          "CREATE TABLE iso_sink (tag text)", "CREATE TABLE iso_numbers (n int)",
+          "GRANT ALL ON iso_sink, iso_numbers TO " + UpstreamDatabase.USER));
+
   private static PipelineGenerator.Functions functions;
   private static Path config;
 
   @BeforeAll
   static void start() throws Exception {
-    // md5 upstream logins: the baseline's raw clients log in to PostgreSQL itself as they do to the proxy.
-    upstream = UpstreamDatabase.start(org.postgresml.testing.PostgresCluster.builder()
-        .auth(org.postgresml.testing.AuthMethod.MD5));
-    upstream.cluster().execute(UpstreamDatabase.DATABASE,
-        "CREATE TABLE iso_sink (tag text)", "CREATE TABLE iso_numbers (n int)",
-        "GRANT ALL ON iso_sink, iso_numbers TO " + UpstreamDatabase.USER);
     try (Connection connection = upstream.cluster().connect(UpstreamDatabase.DATABASE, UpstreamDatabase.USER,
         upstream.password())) {
       functions = new PipelineGenerator.Functions(oid(connection, "int4pl"), oid(connection, "int4div"));
@@ -72,9 +76,6 @@ class IsolationIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (upstream != null) {
-      upstream.close();
-    }
     if (config != null) {
       Files.deleteIfExists(config);
     }

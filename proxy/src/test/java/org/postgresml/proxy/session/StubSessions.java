@@ -17,11 +17,8 @@ import org.postgresml.proxy.cancel.CancelDispatch;
 import org.postgresml.proxy.cancel.CancelKeys;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.config.ProxySettings;
-import org.postgresml.proxy.pool.AcceptedSettings;
-import org.postgresml.proxy.pool.PoolMetrics;
 import org.postgresml.proxy.observe.ProxyMetrics;
 import org.postgresml.proxy.pool.ServerConnectionProvider;
-import org.postgresml.proxy.prepared.PreparedCatalog;
 import org.postgresml.proxy.protocol.SqlState;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.tls.ClientTlsContext;
@@ -86,7 +83,11 @@ public final class StubSessions {
   }
 
   /** An upstream that is never reached: a client that logs in is told it cannot be. */
-  private static final class UnreachableUpstream implements ServerConnectionProvider {
+  private static final class UnreachableUpstream extends StubServerProvider {
+
+    UnreachableUpstream() {
+      super("stub", PoolMode.SESSION, null);
+    }
 
     @Override
     public Future<ServerConnection> acquire(EventLoop loop, StartupMessage client) {
@@ -96,36 +97,6 @@ public final class StubSessions {
     @Override
     public void release(ServerConnection connection, boolean clean) {
       throw new IllegalStateException("no connection was handed out");
-    }
-
-    @Override
-    public String describe() {
-      return "stub";
-    }
-
-    @Override
-    public PoolMode mode() {
-      return PoolMode.SESSION;
-    }
-
-    @Override
-    public PoolMetrics meters(StartupMessage client) {
-      return null;
-    }
-
-    @Override
-    public PreparedCatalog catalog(StartupMessage client) {
-      return PreparedCatalog.NONE;
-    }
-
-    @Override
-    public AcceptedSettings acceptedSettings(StartupMessage client) {
-      return AcceptedSettings.NONE;
-    }
-
-    @Override
-    public Optional<Map<String, String>> serverDefaults(StartupMessage client) {
-      return Optional.empty();
     }
 
     @Override

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
+import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.CertificateAuthority;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
@@ -30,7 +32,10 @@ class TlsIT {
   private static Path upstreamCa;
   private static Path strangerCa;
   private static CertificateAuthority.IssuedCertificate proxyCert;
-  private static UpstreamDatabase upstream;
+  private static final CertificateAuthority UPSTREAM_AUTHORITY = CertificateAuthority.create("upstream test CA");
+
+  @RegisterExtension
+  static final UpstreamFixture upstream = UpstreamFixture.create(UpstreamDatabase.tlsOnly(UPSTREAM_AUTHORITY));
 
   @BeforeAll
   static void start() throws IOException {
@@ -38,17 +43,12 @@ class TlsIT {
     CertificateAuthority proxyAuthority = CertificateAuthority.create("proxy test CA");
     proxyCa = proxyAuthority.writeCertificate(dir.resolve("proxy-ca.crt"));
     proxyCert = proxyAuthority.issueServer(dir, "proxy", "localhost", "127.0.0.1");
-    CertificateAuthority upstreamAuthority = CertificateAuthority.create("upstream test CA");
-    upstreamCa = upstreamAuthority.writeCertificate(dir.resolve("upstream-ca.crt"));
+    upstreamCa = UPSTREAM_AUTHORITY.writeCertificate(dir.resolve("upstream-ca.crt"));
     strangerCa = CertificateAuthority.create("unrelated CA").writeCertificate(dir.resolve("stranger-ca.crt"));
-    upstream = UpstreamDatabase.startWithTls(upstreamAuthority);
   }
 
   @AfterAll
   static void stop() throws IOException {
-    if (upstream != null) {
-      upstream.close();
-    }
     try (var files = Files.walk(dir)) {
       for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(file);

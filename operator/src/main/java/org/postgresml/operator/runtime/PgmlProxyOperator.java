@@ -1,4 +1,4 @@
-package org.postgresml.operator;
+package org.postgresml.operator.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
