@@ -73,7 +73,9 @@ final class UpstreamHandshake extends ChannelInboundHandlerAdapter {
       }
       case MessageType.PARAMETER_STATUS -> {
         ParameterStatus status = ParameterStatus.decode(body);
-        parameters.put(status.name(), status.value());
+        // Interned: every connection of a pool hears the same dozen names and values, and a
+        // session-mode client holds its connection (and these) as long as it stays idle.
+        parameters.put(status.name().intern(), status.value().intern());
       }
       case MessageType.BACKEND_KEY_DATA -> backendKey = BackendKeyData.decode(body);
       case MessageType.ERROR_RESPONSE -> {
