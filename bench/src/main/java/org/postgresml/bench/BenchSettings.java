@@ -98,7 +98,7 @@ public record BenchSettings(
     return new BenchSettings(false, runName, Set.copyOf(scenarios), 5, Duration.ofSeconds(5), Duration.ofSeconds(3),
         List.of(1, 16, 64, 256), 3, 32, 16, 3000, 300, ONE_RTT_10, ONE_RTT_20, List.of(1, 8), 30,
         ONE_RTT_20.get(0), List.of(0, 50, 90), List.of(1, 8), 100, 3,
-        3_000, 1L << 30, List.of(100, 500), 16, 20, 300, 0, proxyJar, resultsDir, workDir, only);
+        10_000, 1L << 30, List.of(100, 500), 16, 20, 300, 0, proxyJar, resultsDir, workDir, only);
   }
 
   /** The pool size a mode gets: session mode must seat every client (as direct does), transaction mode shares. */
