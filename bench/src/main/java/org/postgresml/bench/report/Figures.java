@@ -75,6 +75,11 @@ public final class Figures {
     return "login " + mode;
   }
 
+  /** The same logins after each pooler served {@code LoginLatency.WARM_LOGINS} more: the JIT has compiled them. */
+  public static String loginWarm(String mode) {
+    return "login warm " + mode;
+  }
+
   public static String connect(Duration roundTrip, String mode) {
     return "connect " + roundTrip.toMillis() + "ms " + mode;
   }

@@ -53,6 +53,11 @@ public final class RunSummary {
         rows.add(row("login p50 ms, " + mode, c, true, 2, Optional.of(Goal.atMost(1.0, "PgBouncer")), Double.NaN));
         rows.add(p99Row("login p99 ms, " + mode, c));
       });
+      figures.get(Figures.loginWarm(mode)).ifPresent(c -> {
+        rows.add(row("login p50 ms, " + mode + ", warm", c, true, 2, Optional.of(Goal.atMost(1.0, "PgBouncer")),
+            Double.NaN));
+        rows.add(p99Row("login p99 ms, " + mode + ", warm", c));
+      });
     }
     for (String mode : MODES) {
       for (int callers : dblinkCallers) {

@@ -31,6 +31,12 @@ public final class LoginLatency implements Scenario {
   static final String SERVER_SIDE = "without the client's derivation ms";
 
   private static final int WARM_UP_LOGINS = 20;
+  /**
+   * Logins each pooler serves before the warm rounds. The first rounds run on a fresh process, as a
+   * pod just rolled out does: a JVM is still compiling its login path then (C2 was still busy after
+   * 8,000 logins). The warm rounds show a pooler that has served for a while, as most do.
+   */
+  static final int WARM_LOGINS = 10_000;
 
   @Override
   public String id() {
@@ -44,7 +50,9 @@ public final class LoginLatency implements Scenario {
     section.text("One client, " + logins + " logins per round one after another: TCP connect, StartupMessage,"
         + " SCRAM-SHA-256 (the client derives the key from the password at each login, as libpq does), until the"
         + " first ReadyForQuery; then Terminate. Latency = p50 per round (median over rounds), p99 over all logins"
-        + " of all rounds; rate = logins per second. The summary compares p50s.");
+        + " of all rounds; rate = logins per second. The summary compares p50s. First on fresh processes (after "
+        + WARM_UP_LOGINS + " logins, as a pod just rolled out), then again once each pooler has served "
+        + WARM_LOGINS + " more (direct PostgreSQL forks a backend per login: it is not warmed).");
     for (PoolMode mode : PoolMode.values()) {
       try (TargetSet set = context.targets(context.poolerSettings(mode), Duration.ZERO)) {
         for (Target target : set.targets()) {
@@ -55,6 +63,18 @@ public final class LoginLatency implements Scenario {
         section.table(comparison);
         context.figures().put(Figures.login(mode.key()), comparison);
         section.text(clientShare(comparison));
+        for (Target pooler : set.poolers()) {
+          Measurement warming = logins(pooler, WARM_LOGINS);
+          if (warming.error().isPresent()) {
+            section.text("warming " + pooler.name() + " failed: " + warming.error().get());
+          }
+        }
+        Comparison warm = Rounds.compare("sequential login, warm (after " + WARM_LOGINS + " more logins), "
+            + PgbenchRuns.modeLabel(mode), "logins/s", set, set.poolers(), context.settings().rounds(),
+            target -> logins(target, logins));
+        section.table(warm);
+        context.figures().put(Figures.loginWarm(mode.key()), warm);
+        section.text(clientShare(warm));
       }
     }
   }
