@@ -1,15 +1,14 @@
 package org.postgresml.proxy;
 
-import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
-import java.util.Arrays;
 import java.util.List;
+import org.postgresml.testing.arch.PackageLayers;
+import org.postgresml.testing.arch.PackageLayers.Layer;
 
 /**
  * The proxy's packages and the direction of their arrows. Each layer may use the layers below it,
@@ -48,31 +47,8 @@ class ArchitectureTest {
       new Layer("server", ""));
 
   @ArchTest
-  static final ArchRule layers = layered();
+  static final ArchRule layers = PackageLayers.rule(ROOT, LAYERS);
 
   @ArchTest
   static final ArchRule noCycles = slices().matching(ROOT + ".(*)..").should().beFreeOfCycles();
-
-  private static LayeredArchitecture layered() {
-    LayeredArchitecture architecture = layeredArchitecture().consideringOnlyDependenciesInLayers()
-        .ensureAllClassesAreContainedInArchitecture();
-    for (Layer layer : LAYERS) {
-      architecture = architecture.layer(layer.name()).definedBy(layer.packageIdentifiers());
-    }
-    for (int i = 0; i < LAYERS.size(); i++) {
-      String[] above = LAYERS.subList(i + 1, LAYERS.size()).stream().map(Layer::name).toArray(String[]::new);
-      architecture = above.length == 0 ? architecture.whereLayer(LAYERS.get(i).name()).mayNotBeAccessedByAnyLayer()
-          : architecture.whereLayer(LAYERS.get(i).name()).mayOnlyBeAccessedByLayers(above);
-    }
-    return architecture;
-  }
-
-  /** A layer and its packages below {@link #ROOT} ("" is the root package itself, without its subpackages). */
-  private record Layer(String name, String... packages) {
-
-    String[] packageIdentifiers() {
-      return Arrays.stream(packages).map(name -> name.isEmpty() ? ROOT : ROOT + "." + name + "..")
-          .toArray(String[]::new);
-    }
-  }
 }
