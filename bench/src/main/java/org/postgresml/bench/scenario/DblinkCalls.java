@@ -7,13 +7,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.postgresml.bench.report.Percentiles;
+import org.postgresml.bench.report.RunSummary;
 import org.postgresml.bench.target.Target;
 import org.postgresml.testing.PgmlStandIn;
 import org.postgresml.testing.PostgresCluster;
@@ -28,7 +32,7 @@ final class DblinkCalls implements AutoCloseable {
   static final String MODEL = "intfloat/e5-small-v2";
 
   /** The extra a round files: the median of its dblink logins (see {@link #logins}). */
-  static final String LOGIN_P50 = org.postgresml.bench.report.RunSummary.DBLINK_LOGIN;
+  static final String LOGIN_P50 = RunSummary.DBLINK_LOGIN;
 
   /** Logins per caller per round: enough for a stable median, few beside the calls. */
   static final int LOGINS_PER_CALLER = 30;
@@ -87,16 +91,16 @@ final class DblinkCalls implements AutoCloseable {
    * caller's side like {@link #batch} (one statement on the caller's PostgreSQL per login).
    */
   Batch logins(Target target, int count) {
-    return run(java.util.Collections.nCopies(count, ""), (caller, unused) -> login(caller, target));
+    return run(Collections.nCopies(count, ""), (caller, unused) -> login(caller, target));
   }
 
   /** The round's dblink logins, filed as {@link #LOGIN_P50} beside its calls' figures. */
-  Optional<String> addLogins(Target target, java.util.Map<String, Double> extras) {
+  Optional<String> addLogins(Target target, Map<String, Double> extras) {
     Batch logins = logins(target, LOGINS_PER_CALLER * callers.size());
     if (logins.error().isPresent()) {
       return logins.error();
     }
-    extras.put(LOGIN_P50, org.postgresml.bench.report.Percentiles.of(logins.all()).p50());
+    extras.put(LOGIN_P50, Percentiles.of(logins.all()).p50());
     return Optional.empty();
   }
 

@@ -1,5 +1,6 @@
 package org.postgresml.proxy.admin;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /** One admin console command ({@code SHOW POOLS}, {@code RELOAD}, …), PgBouncer's names and columns. */
@@ -14,7 +15,7 @@ public interface AdminCommand {
   CompletionStage<AdminTable> run(AdminContext context);
 
   /** What runs once the client has the reply (empty: nothing); see {@link AdminReply}. */
-  default java.util.Optional<Runnable> afterSent(AdminContext context) {
-    return java.util.Optional.empty();
+  default Optional<Runnable> afterSent(AdminContext context) {
+    return Optional.empty();
   }
 }
