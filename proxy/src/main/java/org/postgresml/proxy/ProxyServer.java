@@ -191,19 +191,21 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
-  // The warm-up's own loopback listener lives only while its logins run (see LoginWarmUp).
+  // The warm-up's own loopback listener and pools live only while its logins run (see LoginWarmUp).
   private void warmUpLogins(ProxySettings settings) throws InterruptedException {
     if (settings.warmUpLogins() == 0) {
       return;
     }
-    LoginWarmUp warmUp = new LoginWarmUp(settings, context.clientTls(), context.cancels(), servers);
-    ClientListener warmUpListener = new ClientListener(acceptor, workers, new ClientChannelInitializer(warmUp.context()));
-    try {
-      InetSocketAddress warmUpAddress = warmUpListener.bind(LOOPBACK, 0);
-      warmUpListener.accept();
-      warmUpOutcome = Optional.of(warmUp.run(warmUpAddress, workers, settings.warmUpLogins()));
-    } finally {
-      warmUpListener.close();
+    try (LoginWarmUp warmUp = new LoginWarmUp(settings, context.clientTls(), context.cancels(), workers)) {
+      ClientListener warmUpListener = new ClientListener(acceptor, workers,
+          new ClientChannelInitializer(warmUp.context()));
+      try {
+        InetSocketAddress warmUpAddress = warmUpListener.bind(LOOPBACK, 0);
+        warmUpListener.accept();
+        warmUpOutcome = Optional.of(warmUp.run(warmUpAddress, workers, settings.warmUpLogins()));
+      } finally {
+        warmUpListener.close();
+      }
     }
   }
 

@@ -26,9 +26,10 @@ import org.postgresml.testing.CertificateAuthority;
 import org.postgresml.testing.netty.NettyLeakCheck;
 
 /**
- * The login warm-up at start: the logins it was asked for, made over its own loopback listener
- * (gone once the proxy listens) with every client auth method and with TLS, and invisible to the
- * proxy's clients, sessions and meters; its database is not one the public port serves.
+ * The login warm-up at start: the logins it was asked for (each with a query through a pool of its
+ * own, in both pool modes), made over its own loopback listener (gone once the proxy listens) with
+ * every client auth method and with TLS, and invisible to the proxy's clients, sessions, pools and
+ * meters; its database is not one the public port serves.
  */
 @ExtendWith(NettyLeakCheck.class)
 class LoginWarmUpIT {
@@ -40,9 +41,10 @@ class LoginWarmUpIT {
     return ProxyOptions.defaults().with("--warm-up-logins", Integer.toString(logins));
   }
 
-  @Test
-  void makesTheLoginsItWasAskedForBeforeListeningAndNoClientOrMeterSeesThem() throws SQLException {
-    try (RunningProxy proxy = upstream.startProxy(warmUp(200))) {
+  @ParameterizedTest
+  @ValueSource(strings = {"session", "transaction"})
+  void makesTheLoginsItWasAskedForBeforeListeningAndNoClientOrMeterSeesThem(String mode) throws SQLException {
+    try (RunningProxy proxy = upstream.startProxy(warmUp(200).poolMode(mode))) {
       LoginWarmUp.Outcome outcome = proxy.server().warmUpOutcome().orElseThrow();
       assertThat(outcome.logins()).isEqualTo(200);
       assertThat(outcome.stoppedBecause()).isEmpty();
@@ -55,6 +57,8 @@ class LoginWarmUpIT {
         assertThat(rows.getInt(1)).isEqualTo(42);
         assertThat(accepted(proxy)).isEqualTo(1.0);
         assertThat(proxy.server().activeSessions()).isEqualTo(1);
+        assertThat(proxy.server().pools()).as("the proxy's pools").allSatisfy(key ->
+            assertThat(key.database()).isEqualTo(UpstreamDatabase.DATABASE));
       }
     }
   }
