@@ -40,6 +40,10 @@ public final class CachedEmbed implements Scenario {
   static final String SEQUENCE = "sequence hit ratio";
   static final String REPEATS = "repeated texts p50 ms";
   static final String FIRSTS = "first texts p50 ms";
+  /** With 1 caller: the repeated-text calls whose caller's previous call was a repeat too (no idle gap before). */
+  static final String REPEATS_AFTER_REPEAT = "repeated after a repeated p50 ms";
+  /** With 1 caller: the repeated-text calls right after a first text's call (which waited a round trip). */
+  static final String REPEATS_AFTER_FIRST = "repeated after a first p50 ms";
 
   @Override
   public String id() {
@@ -156,6 +160,22 @@ public final class CachedEmbed implements Scenario {
     if (!repeated.isEmpty()) {
       extras.put(REPEATS, Percentiles.of(repeated).p50());
     }
+    if (calls.callers() == 1) {
+      // One caller makes the calls in the list's order: each call's predecessor is its own.
+      List<Double> afterRepeat = new ArrayList<>();
+      List<Double> afterFirst = new ArrayList<>();
+      for (int i = 1; i < repeats.length; i++) {
+        if (repeats[i]) {
+          (repeats[i - 1] ? afterRepeat : afterFirst).add(batch.millis()[i]);
+        }
+      }
+      if (!afterRepeat.isEmpty()) {
+        extras.put(REPEATS_AFTER_REPEAT, Percentiles.of(afterRepeat).p50());
+      }
+      if (!afterFirst.isEmpty()) {
+        extras.put(REPEATS_AFTER_FIRST, Percentiles.of(afterFirst).p50());
+      }
+    }
     extras.put(FIRSTS, Percentiles.of(first).p50());
     return Measurement.timed(batch.all(), batch.wallSeconds(), extras);
   }
@@ -169,9 +189,10 @@ public final class CachedEmbed implements Scenario {
         .append(percent(comparison.extra(comparison.targets().isEmpty() ? "" : comparison.targets().get(0),
             SEQUENCE))).append("\n\n");
     out.append("| target | calls/s median (min–max) | per call p50 ms | p99 ms | repeated texts p50 ms"
-        + " | first texts p50 ms | dblink login p50 ms | measured hit ratio | SHOW CACHE's | calls/s × PgBouncer | calls/s × pgml-proxy"
+        + " | after a repeated | after a first | first texts p50 ms | dblink login p50 ms"
+        + " | after " + DblinkCalls.IDLE_PAUSE.toMillis() + " ms idle | measured hit ratio | SHOW CACHE's | calls/s × PgBouncer | calls/s × pgml-proxy"
         + " | note |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (String target : comparison.targets()) {
       Percentiles all = comparison.percentiles(target);
       out.append("| ").append(target)
@@ -179,8 +200,11 @@ public final class CachedEmbed implements Scenario {
           .append(" | ").append(comparison.latency(target).format(2))
           .append(" | ").append(all.format(all.p99(), 2))
           .append(" | ").append(comparison.extra(target, REPEATS).format(2))
+          .append(" | ").append(comparison.extra(target, REPEATS_AFTER_REPEAT).format(2))
+          .append(" | ").append(comparison.extra(target, REPEATS_AFTER_FIRST).format(2))
           .append(" | ").append(comparison.extra(target, FIRSTS).format(2))
           .append(" | ").append(comparison.extra(target, DblinkCalls.LOGIN_P50).format(2))
+          .append(" | ").append(comparison.extra(target, DblinkCalls.LOGIN_AFTER_IDLE_P50).format(2))
           .append(" | ").append(percent(comparison.extra(target, MEASURED)))
           .append(" | ").append(percent(comparison.extra(target, REPORTED)))
           .append(" | ").append(ratio(comparison, target, PgBouncer.NAME))
@@ -189,7 +213,7 @@ public final class CachedEmbed implements Scenario {
           .append(" |\n");
     }
     comparison.skipped().forEach((target, reason) -> out.append("| ").append(target)
-        .append(" | skipped | | | | | | | | | | ").append(reason.replace("|", "\\|")).append(" |\n"));
+        .append(" | skipped | | | | | | | | | | | | | ").append(reason.replace("|", "\\|")).append(" |\n"));
     return out.toString();
   }
 
