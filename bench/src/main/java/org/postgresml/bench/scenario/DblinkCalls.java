@@ -37,12 +37,6 @@ final class DblinkCalls implements AutoCloseable {
   /** Logins per caller per round: enough for a stable median, few beside the calls. */
   static final int LOGINS_PER_CALLER = 30;
 
-  /** The extra of the round's dblink logins each timed after {@link #IDLE_PAUSE} without traffic. */
-  static final String LOGIN_AFTER_IDLE_P50 = "dblink login after idle p50 ms";
-
-  /** About what a call across 20 ms leaves every process of the path idle for before the next call. */
-  static final java.time.Duration IDLE_PAUSE = java.time.Duration.ofMillis(25);
-
   /** Each call's time by its index in the batch's list of texts, and the batch's wall time. */
   record Batch(double[] millis, double wallSeconds, Optional<String> error) {
     List<Double> all() {
@@ -101,19 +95,18 @@ final class DblinkCalls implements AutoCloseable {
   }
 
   /**
-   * Like {@link #logins}, each login after {@code pause} in which the caller sends nothing (its
-   * timer starts after the pause): the conditions of a cached call that follows a call which
-   * waited one round trip for the upstream.
+   * The batch's sequence again with a dblink login in place of each empty entry and a call for each
+   * text, every entry timed: the logins of {@link CachedEmbed}'s reference, under the conditions of
+   * the calls whose places they take (after a call that waited a round trip, or back to back).
    */
-  Batch loginsAfterIdle(Target target, int count, java.time.Duration pause) {
-    return run(Collections.nCopies(count, ""), (caller, unused) -> {
-      try {
-        Thread.sleep(pause.toMillis()); // the workload's idle gap, not a synchronisation
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SQLException("interrupted", e);
+  Batch callsAndLogins(Target target, List<Optional<String>> sequence) {
+    return run(sequence, (caller, entry) -> {
+      if (entry.isPresent()) {
+        call(caller, target, entry.get());
+      } else {
+        login(caller, target);
       }
-    }, (caller, unused) -> login(caller, target));
+    });
   }
 
   /** The round's dblink logins, filed as {@link #LOGIN_P50} beside its calls' figures. */
@@ -123,24 +116,14 @@ final class DblinkCalls implements AutoCloseable {
       return logins.error();
     }
     extras.put(LOGIN_P50, Percentiles.of(logins.all()).p50());
-    Batch afterIdle = loginsAfterIdle(target, LOGINS_PER_CALLER * callers.size(), IDLE_PAUSE);
-    if (afterIdle.error().isPresent()) {
-      return afterIdle.error();
-    }
-    extras.put(LOGIN_AFTER_IDLE_P50, Percentiles.of(afterIdle.all()).p50());
     return Optional.empty();
   }
 
-  private interface Call {
-    void on(Connection caller, String text) throws SQLException;
+  private interface Call<T> {
+    void on(Connection caller, T item) throws SQLException;
   }
 
-  private Batch run(List<String> texts, Call call) {
-    return run(texts, (caller, text) -> { }, call);
-  }
-
-  /** {@code before} runs ahead of each timed {@code call}, outside its time. */
-  private Batch run(List<String> texts, Call before, Call call) {
+  private <T> Batch run(List<T> texts, Call<T> call) {
     double[] millis = new double[texts.size()];
     AtomicInteger next = new AtomicInteger();
     long start = System.nanoTime();
@@ -148,7 +131,6 @@ final class DblinkCalls implements AutoCloseable {
     for (Connection caller : callers) {
       running.add(threads.submit(() -> {
         for (int i = next.getAndIncrement(); i < texts.size(); i = next.getAndIncrement()) {
-          before.on(caller, texts.get(i));
           long t0 = System.nanoTime();
           call.on(caller, texts.get(i));
           millis[i] = (System.nanoTime() - t0) / 1e6;
