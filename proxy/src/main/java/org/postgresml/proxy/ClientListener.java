@@ -73,10 +73,12 @@ final class ClientListener {
    */
   static void refuseIfTaken(String host, int port) {
     try (ServerSocket probe = new ServerSocket()) {
-      probe.setReuseAddress(true); // as Netty binds: a port left in TIME_WAIT is free
+      // As Netty binds: a port its last listener's connections left in TIME_WAIT is free. One that an
+      // outgoing connection of this host used as its own port and left in TIME_WAIT is not, for any bind.
+      probe.setReuseAddress(true);
       probe.bind(new InetSocketAddress(host, port), 1);
     } catch (BindException e) {
-      throw new UncheckedIOException("port " + port + " on " + host + " is in use: another process listens on it", e);
+      throw new UncheckedIOException("port " + port + " on " + host + " is in use: another process listens on it, or a connection of this host still holds it as its own port", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
