@@ -91,6 +91,14 @@ public final class BenchMain implements Callable<Integer> {
       + " connect, dblink, cache, select, tpcb, prepared, idle, copy, operator.")
   Set<String> only = new LinkedHashSet<>();
 
+  @Option(names = "--cache-hit-percents", split = ",", description = "The cache scenario's hit ratios only (of 0, 50,"
+      + " 90: the run's own by default), for a shorter look at one of them.")
+  List<Integer> cacheHitPercents = new java.util.ArrayList<>();
+
+  @Option(names = "--cache-callers", split = ",", description = "The cache scenario's caller counts only (1, 8 by"
+      + " default).")
+  List<Integer> cacheCallers = new java.util.ArrayList<>();
+
   @Option(names = "--pgbouncer-plain-password", description = "Give PgBouncer the plain password in its userlist"
       + " instead of the SCRAM secret (it then derives the SCRAM key at every login).")
   boolean plainUserlist;
@@ -116,6 +124,7 @@ public final class BenchMain implements Callable<Integer> {
         ? BenchSettings.profiles(profiles, quick, proxyJar, resultsDir, work, only)
         : quick ? BenchSettings.quick(proxyJar, resultsDir, work, only)
         : BenchSettings.full(proxyJar, resultsDir, work, only);
+    settings = settings.withCache(cacheHitPercents, cacheCallers);
     String date = LocalDate.now(ZoneOffset.UTC).toString();
     String fileName = Optional.ofNullable(name).orElse(date + (profiles.isEmpty() ? "" : "-" + String.join("-",
         profiles)) + (quick ? "-quick" : ""));

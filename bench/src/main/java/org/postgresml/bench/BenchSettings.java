@@ -101,6 +101,19 @@ public record BenchSettings(
         10_000, 1L << 30, List.of(100, 500), 16, 20, 300, 0, proxyJar, resultsDir, workDir, only);
   }
 
+  /**
+   * The cache scenario with only these hit ratios and caller counts ({@code --cache-hit-percents},
+   * {@code --cache-callers}); an empty list keeps the run's own.
+   */
+  public BenchSettings withCache(List<Integer> hitPercents, List<Integer> callers) {
+    return new BenchSettings(quick, runName, scenarios, rounds, runTime, warmUp, selectOnlyClients, selectRounds,
+        clientsPerExtraSecond, cpuClients, cpuTransactionsPerClient, loginsPerRound, connectRoundTrips,
+        dblinkRoundTrips, dblinkCallers, dblinkCallsPerRound, cacheRoundTrip,
+        hitPercents.isEmpty() ? cacheHitPercents : List.copyOf(hitPercents), callers.isEmpty() ? cacheCallers
+        : List.copyOf(callers), cacheCallsPerRound, cacheRounds, idleConnections, copyBytes, operatorScales,
+        pgbenchScale, transactionPoolSize, sessionPoolSize, minPoolSize, proxyJar, resultsDir, workDir, only);
+  }
+
   /** The pool size a mode gets: session mode must seat every client (as direct does), transaction mode shares. */
   public PoolerSettings poolerSettings(PoolMode mode) {
     int size = mode == PoolMode.SESSION ? sessionPoolSize : transactionPoolSize;

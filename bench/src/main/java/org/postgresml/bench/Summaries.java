@@ -33,8 +33,10 @@ final class Summaries {
     if (!cache.isEmpty()) {
       out.append("Issue 18's cache: the dblink call across ").append(settings.cacheRoundTrip().toMillis())
           .append(" ms with repeated texts (hit ratio wanted, and measured at the upstream); the goal: a cached call"
-              + " ≤ 1.2× the local login it pays (the same callers' dblink login, same rounds; the raw client's"
-              + " login p50 where that was not measured).\n\n").append(cache).append('\n');
+              + " ≤ 1.2× the local login it pays: the same callers' dblink logins in the repeated texts' places of"
+              + " the same rounds' sequences, so timed after a miss's round trip as often as those calls were"
+              + " (the back-to-back dblink logins and the raw client's login p50 beside it; see the cache"
+              + " scenario's section).\n\n").append(cache).append('\n');
     }
     String markdown = out.toString().strip();
     if (!markdown.isEmpty()) {

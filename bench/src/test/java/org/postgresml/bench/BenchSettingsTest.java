@@ -49,4 +49,18 @@ class BenchSettingsTest {
     BenchSettings settings = profiles(Set.of("issue17"), Set.of());
     assertThat(settings.dblinkCalls(8)).isEqualTo(4 * settings.dblinkCalls(1));
   }
+
+  @Test
+  void theCacheScenarioCanBeNarrowedToSomeHitRatiosAndCallerCounts() {
+    BenchSettings issue18 = profiles(Set.of("issue18"), Set.of());
+
+    BenchSettings fifty = issue18.withCache(java.util.List.of(50), java.util.List.of());
+    assertThat(fifty.cacheHitPercents()).containsExactly(50);
+    assertThat(fifty.cacheCallers()).containsExactly(1, 8);
+    assertThat(fifty.cacheRounds()).isEqualTo(issue18.cacheRounds());
+    assertThat(issue18.withCache(java.util.List.of(), java.util.List.of(1))).satisfies(one -> {
+      assertThat(one.cacheHitPercents()).containsExactly(0, 50, 90);
+      assertThat(one.cacheCallers()).containsExactly(1);
+    });
+  }
 }

@@ -17,6 +17,7 @@ import org.postgresml.bench.report.Comparison;
 import org.postgresml.bench.report.Figures;
 import org.postgresml.bench.report.Measurement;
 import org.postgresml.bench.report.Percentiles;
+import org.postgresml.bench.report.RunSummary;
 import org.postgresml.bench.report.Section;
 import org.postgresml.bench.report.Stats;
 import org.postgresml.bench.target.PgBouncer;
@@ -40,6 +41,20 @@ public final class CachedEmbed implements Scenario {
   static final String SEQUENCE = "sequence hit ratio";
   static final String REPEATS = "repeated texts p50 ms";
   static final String FIRSTS = "first texts p50 ms";
+  /** With 1 caller: the repeated-text calls whose caller's previous call was a repeat too (no idle gap before). */
+  static final String REPEATS_AFTER_REPEAT = "repeated after a repeated p50 ms";
+  /** With 1 caller: the repeated-text calls right after a first text's call (which waited a round trip). */
+  static final String REPEATS_AFTER_FIRST = "repeated after a first p50 ms";
+  /**
+   * The reference a cached call is judged against: the round's sequence again, a dblink login in
+   * each repeated text's place and a call of a fresh text (a miss, as the first texts were) in each
+   * first text's, so each login meets the conditions its call met (after a round trip's wait, or
+   * back to back, and with as many callers busy).
+   */
+  static final String LOGIN_IN_PLACE = RunSummary.LOGIN_IN_PLACE;
+  /** With 1 caller: those logins right after a first text's call, and right after another login. */
+  static final String LOGIN_AFTER_FIRST = "login in place after a first p50 ms";
+  static final String LOGIN_AFTER_REPEAT = "login in place after a repeated p50 ms";
 
   @Override
   public String id() {
@@ -60,8 +75,14 @@ public final class CachedEmbed implements Scenario {
         + " *Measured* hit ratio = 1 − calls that reached the upstream's `pgml.embed` (counted there) / calls;"
         + " *SHOW CACHE's* = the proxy's own (Δ hits + Δ coalesced) / calls."
         + " pgml-proxy+cache runs with `--config` holding `" + PgmlProxy.CACHE_DESCRIPTION + "`. Each round also"
-        + " times " + DblinkCalls.LOGINS_PER_CALLER + " dblink logins per caller (connect and disconnect, no"
-        + " statement): the local login a cached call is judged against.");
+        + " times " + DblinkCalls.LOGINS_PER_CALLER + " dblink logins per caller back to back (connect and"
+        + " disconnect, no statement), and then its sequence again with a dblink login in each repeated text's"
+        + " place and a call of a fresh text (a miss) in each first text's: the *logins in the repeats' places*,"
+        + " timed under the conditions of the calls they stand for, are what a cached call is judged against. A"
+        + " call right after a miss starts on a machine that sat idle for the round trip, and every process of the"
+        + " path (the caller's PostgreSQL backend, the pooler, the client) pays for waking from that: with 1"
+        + " caller the tables split both the repeated texts' calls and the logins in their places by what came"
+        + " right before (a repeated text's call, or a first text's across the round trip).");
     context.callerSide();
     Optional<UpstreamCalls> counter = UpstreamCalls.open(context.postgres(), context.upstream().database());
     if (counter.isEmpty()) {
@@ -155,9 +176,53 @@ public final class CachedEmbed implements Scenario {
     }
     if (!repeated.isEmpty()) {
       extras.put(REPEATS, Percentiles.of(repeated).p50());
+      putSplit(extras, calls, repeats, batch.millis(), REPEATS_AFTER_REPEAT, REPEATS_AFTER_FIRST);
+      // Fresh texts under a prefix of their own: each first text's place misses again.
+      List<String> fresh = ZipfTexts.texts("c" + comparison + " r" + round + " reference", ranks);
+      List<Optional<String>> sequence = new ArrayList<>();
+      for (int i = 0; i < repeats.length; i++) {
+        sequence.add(repeats[i] ? Optional.empty() : Optional.of(fresh.get(i)));
+      }
+      DblinkCalls.Batch reference = calls.callsAndLogins(target, sequence);
+      if (reference.error().isPresent()) {
+        return Measurement.failed(reference.error().get());
+      }
+      List<Double> inPlace = new ArrayList<>();
+      for (int i = 0; i < repeats.length; i++) {
+        if (repeats[i]) {
+          inPlace.add(reference.millis()[i]);
+        }
+      }
+      extras.put(LOGIN_IN_PLACE, Percentiles.of(inPlace).p50());
+      putSplit(extras, calls, repeats, reference.millis(), LOGIN_AFTER_REPEAT, LOGIN_AFTER_FIRST);
     }
     extras.put(FIRSTS, Percentiles.of(first).p50());
     return Measurement.timed(batch.all(), batch.wallSeconds(), extras);
+  }
+
+  /**
+   * With 1 caller (who makes the calls in the list's order, so each one's predecessor is its own):
+   * the medians of the repeated texts' places right after another repeated one and right after a
+   * first text's call, which waited a round trip for the upstream.
+   */
+  private static void putSplit(Map<String, Double> extras, DblinkCalls calls, boolean[] repeats, double[] millis,
+      String afterRepeat, String afterFirst) {
+    if (calls.callers() != 1) {
+      return;
+    }
+    List<Double> afterRepeats = new ArrayList<>();
+    List<Double> afterFirsts = new ArrayList<>();
+    for (int i = 1; i < repeats.length; i++) {
+      if (repeats[i]) {
+        (repeats[i - 1] ? afterRepeats : afterFirsts).add(millis[i]);
+      }
+    }
+    if (!afterRepeats.isEmpty()) {
+      extras.put(afterRepeat, Percentiles.of(afterRepeats).p50());
+    }
+    if (!afterFirsts.isEmpty()) {
+      extras.put(afterFirst, Percentiles.of(afterFirsts).p50());
+    }
   }
 
   static String table(Comparison comparison, ZipfTexts workload) {
@@ -169,9 +234,10 @@ public final class CachedEmbed implements Scenario {
         .append(percent(comparison.extra(comparison.targets().isEmpty() ? "" : comparison.targets().get(0),
             SEQUENCE))).append("\n\n");
     out.append("| target | calls/s median (min–max) | per call p50 ms | p99 ms | repeated texts p50 ms"
-        + " | first texts p50 ms | dblink login p50 ms | measured hit ratio | SHOW CACHE's | calls/s × PgBouncer | calls/s × pgml-proxy"
+        + " | after a repeated | after a first | first texts p50 ms | dblink login p50 ms (back to back)"
+        + " | login in the repeats' places p50 ms | after a repeated | after a first | measured hit ratio | SHOW CACHE's | calls/s × PgBouncer | calls/s × pgml-proxy"
         + " | note |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (String target : comparison.targets()) {
       Percentiles all = comparison.percentiles(target);
       out.append("| ").append(target)
@@ -179,8 +245,13 @@ public final class CachedEmbed implements Scenario {
           .append(" | ").append(comparison.latency(target).format(2))
           .append(" | ").append(all.format(all.p99(), 2))
           .append(" | ").append(comparison.extra(target, REPEATS).format(2))
+          .append(" | ").append(comparison.extra(target, REPEATS_AFTER_REPEAT).format(2))
+          .append(" | ").append(comparison.extra(target, REPEATS_AFTER_FIRST).format(2))
           .append(" | ").append(comparison.extra(target, FIRSTS).format(2))
           .append(" | ").append(comparison.extra(target, DblinkCalls.LOGIN_P50).format(2))
+          .append(" | ").append(comparison.extra(target, LOGIN_IN_PLACE).format(2))
+          .append(" | ").append(comparison.extra(target, LOGIN_AFTER_REPEAT).format(2))
+          .append(" | ").append(comparison.extra(target, LOGIN_AFTER_FIRST).format(2))
           .append(" | ").append(percent(comparison.extra(target, MEASURED)))
           .append(" | ").append(percent(comparison.extra(target, REPORTED)))
           .append(" | ").append(ratio(comparison, target, PgBouncer.NAME))
@@ -189,7 +260,7 @@ public final class CachedEmbed implements Scenario {
           .append(" |\n");
     }
     comparison.skipped().forEach((target, reason) -> out.append("| ").append(target)
-        .append(" | skipped | | | | | | | | | | ").append(reason.replace("|", "\\|")).append(" |\n"));
+        .append(" | skipped | | | | | | | | | | | | | | | ").append(reason.replace("|", "\\|")).append(" |\n"));
     return out.toString();
   }
 

@@ -94,6 +94,21 @@ final class DblinkCalls implements AutoCloseable {
     return run(Collections.nCopies(count, ""), (caller, unused) -> login(caller, target));
   }
 
+  /**
+   * The batch's sequence again with a dblink login in place of each empty entry and a call for each
+   * text, every entry timed: the logins of {@link CachedEmbed}'s reference, under the conditions of
+   * the calls whose places they take (after a call that waited a round trip, or back to back).
+   */
+  Batch callsAndLogins(Target target, List<Optional<String>> sequence) {
+    return run(sequence, (caller, entry) -> {
+      if (entry.isPresent()) {
+        call(caller, target, entry.get());
+      } else {
+        login(caller, target);
+      }
+    });
+  }
+
   /** The round's dblink logins, filed as {@link #LOGIN_P50} beside its calls' figures. */
   Optional<String> addLogins(Target target, Map<String, Double> extras) {
     Batch logins = logins(target, LOGINS_PER_CALLER * callers.size());
@@ -104,11 +119,11 @@ final class DblinkCalls implements AutoCloseable {
     return Optional.empty();
   }
 
-  private interface Call {
-    void on(Connection caller, String text) throws SQLException;
+  private interface Call<T> {
+    void on(Connection caller, T item) throws SQLException;
   }
 
-  private Batch run(List<String> texts, Call call) {
+  private <T> Batch run(List<T> texts, Call<T> call) {
     double[] millis = new double[texts.size()];
     AtomicInteger next = new AtomicInteger();
     long start = System.nanoTime();

@@ -151,4 +151,38 @@ class SummaryRowTest {
     assertThat(rows.get(2).verdict()).isEqualTo("≤ 32 MiB: met");
     assertThat(rows.get(2).versusPgBouncer().isEmpty()).isTrue();
   }
+
+  @Test
+  void aCachedCallIsJudgedAgainstTheLoginsTimedInItsPlacesWithTheBackToBackOnesBeside() {
+    String cached = "pgml-proxy+cache";
+    Comparison cache = new Comparison("cache", "calls/s", List.of("pgbouncer", "pgml-proxy", cached), Map.of());
+    cache.add("pgbouncer", rate(24, 41.6));
+    cache.add("pgml-proxy", rate(42, 23.8));
+    // Back to back the login is 2.4 ms; timed where the repeated texts' calls were (half of them right
+    // after a miss's round trip), 3.0 ms: the cached call's 3.3 ms is 1.38× the one, 1.10× the other.
+    cache.add(cached, Measurement.timed(List.of(3.3, 24.5), 1, Map.of("repeated texts p50 ms", 3.3,
+        RunSummary.DBLINK_LOGIN, 2.4, RunSummary.LOGIN_IN_PLACE, 3.0, "measured hit ratio", 0.5)));
+    Figures figures = new Figures();
+    figures.put(Figures.cache(50, 1, "session"), cache);
+
+    String table = new RunSummary(figures, Optional.empty()).cacheTable(List.of(50), List.of(1));
+
+    assertThat(table).contains("| its dblink logins in the repeats' places p50 ms | × them"
+        + " | its dblink logins back to back p50 ms | × them |")
+        .contains("| 3.30 | 3.00 | 1.10× (met) | 2.40 | 1.38× | – |");
+  }
+
+  @Test
+  void withoutTheLoginsInItsPlacesACachedCallIsJudgedAgainstTheBackToBackOnes() {
+    String cached = "pgml-proxy+cache";
+    Comparison cache = new Comparison("cache", "calls/s", List.of("pgml-proxy", cached), Map.of());
+    cache.add("pgml-proxy", rate(42, 23.8));
+    cache.add(cached, Measurement.timed(List.of(2.4), 1, Map.of("repeated texts p50 ms", 2.4,
+        RunSummary.DBLINK_LOGIN, 2.0)));
+    Figures figures = new Figures();
+    figures.put(Figures.cache(90, 8, "transaction"), cache);
+
+    assertThat(new RunSummary(figures, Optional.empty()).cacheTable(List.of(90), List.of(8)))
+        .contains("| 2.40 | – | 1.20× (met) | 2.00 | 1.20× | – |");
+  }
 }
