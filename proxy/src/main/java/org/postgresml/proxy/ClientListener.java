@@ -43,7 +43,10 @@ final class ClientListener {
     this.initializer = initializer;
   }
 
-  /** Binds; returns the bound address once clients can connect. */
+  /**
+   * Binds, without accepting yet: connections wait in the kernel's backlog until {@link #accept()}.
+   * Returns the bound address.
+   */
   InetSocketAddress bind(String host, int port) throws InterruptedException {
     if (!Transport.selected().reusesPort()) {
       return bound(bootstrap(acceptor, workers).bind(host, port).sync().channel());
@@ -82,6 +85,7 @@ final class ClientListener {
   private ServerBootstrap bootstrap(EventLoopGroup parent, EventLoopGroup child) {
     return new ServerBootstrap().group(parent, child).channel(Transport.selected().serverChannel())
         .option(ChannelOption.SO_BACKLOG, BACKLOG)
+        .option(ChannelOption.AUTO_READ, false)
         // TCP_NODELAY: Netty's epoll and NIO channels set it on every socket already (some clients wait
         // only milliseconds for a notification or a reply); setting it again would be a syscall per login.
         .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -94,6 +98,15 @@ final class ClientListener {
       channels.add(channel);
     }
     return (InetSocketAddress) channel.localAddress();
+  }
+
+  /** Accepts the connections that came since {@link #bind} and every one after. */
+  void accept() {
+    List<Channel> bound;
+    synchronized (channels) {
+      bound = List.copyOf(channels);
+    }
+    bound.forEach(channel -> channel.config().setAutoRead(true));
   }
 
   /** Stops accepting and returns once the port is closed; sessions already open go on. */

@@ -34,6 +34,7 @@ import org.postgresml.proxy.session.SessionContext;
 import org.postgresml.proxy.session.SessionRegistry;
 import org.postgresml.proxy.tls.ClientTlsContext;
 import org.postgresml.proxy.upstream.UpstreamConnector;
+import org.postgresml.proxy.warmup.LoginWarmUp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,9 @@ import org.slf4j.LoggerFactory;
 public final class ProxyServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+
+  /** Where the login warm-up's listener binds: this host only. */
+  private static final String LOOPBACK = "127.0.0.1";
 
   /** How often the configuration file is compared with what was loaded. */
   private static final long CONFIG_CHECK_MILLIS = 1000;
@@ -66,6 +70,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ShutdownOnce shutdown;
   private ConfigFileWatcher configWatcher;
   private volatile InetSocketAddress address;
+  private Optional<LoginWarmUp.Outcome> warmUpOutcome = Optional.empty();
   private Optional<InetSocketAddress> httpAddress = Optional.empty();
 
   public ProxyServer(ProxySettings settings) {
@@ -171,18 +176,46 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private void bind(ProxySettings settings) throws InterruptedException {
+    // The port is taken first (a taken port stops the start at once, and no warm-up socket can hold
+    // it), accepting only once warm connections of the URL's own pool are on their way (the WAN win)
+    // and the login path has warmed up, so the first clients find both ready; meanwhile they wait in
+    // the backlog.
     address = listener.bind(settings.listenHost(), settings.port());
+    servers.warmUp(new PoolKey(settings.upstream().url().user(), settings.upstream().url().database()));
+    warmUpLogins(settings);
+    listener.accept();
     settings.configFile().ifPresent(file -> configWatcher = new ConfigFileWatcher(file, this::reloadLogged)
         .start(acceptor, CONFIG_CHECK_MILLIS));
-    // Warm connections of the URL's own pool open before any client arrives (the WAN win).
-    servers.warmUp(new PoolKey(settings.upstream().url().user(), settings.upstream().url().database()));
     if (settings.httpPort() > 0) {
       httpAddress = Optional.of(health.start(acceptor, settings.listenHost(), settings.httpPort()));
     }
   }
 
+  // The warm-up's own loopback listener and pools live only while its logins run (see LoginWarmUp).
+  private void warmUpLogins(ProxySettings settings) throws InterruptedException {
+    if (settings.warmUpLogins() == 0) {
+      return;
+    }
+    try (LoginWarmUp warmUp = new LoginWarmUp(settings, context.clientTls(), context.cancels(), workers)) {
+      ClientListener warmUpListener = new ClientListener(acceptor, workers,
+          new ClientChannelInitializer(warmUp.context()));
+      try {
+        InetSocketAddress warmUpAddress = warmUpListener.bind(LOOPBACK, 0);
+        warmUpListener.accept();
+        warmUpOutcome = Optional.of(warmUp.run(warmUpAddress, workers, settings.warmUpLogins()));
+      } finally {
+        warmUpListener.close();
+      }
+    }
+  }
+
   public InetSocketAddress address() {
     return address;
+  }
+
+  /** How the login warm-up went (empty when it was off). */
+  public Optional<LoginWarmUp.Outcome> warmUpOutcome() {
+    return warmUpOutcome;
   }
 
   public Optional<InetSocketAddress> httpAddress() {

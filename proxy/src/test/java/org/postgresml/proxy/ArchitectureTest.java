@@ -41,8 +41,9 @@ class ArchitectureTest {
       new Layer("services", "cancel", "cache"),
       // The client session state machine, transaction pooling and the server lease beside it.
       new Layer("session", "session"),
-      // The admin console: its wire side (a handler a session login swaps in) and its commands.
-      new Layer("admin", "admin"),
+      // The proxy's own databases: the admin console (its wire side, a handler a session login swaps
+      // in, and its commands) and the login warm-up's.
+      new Layer("local databases", "admin", "warmup"),
       // Main and ProxyServer: composition, the channel initializer, reload and drain.
       new Layer("server", ""));
 

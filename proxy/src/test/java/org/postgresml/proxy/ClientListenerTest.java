@@ -48,7 +48,7 @@ class ClientListenerTest {
 
   @Test
   void everyClientSocketHasNoDelayAndKeepAlive() throws Exception {
-    InetSocketAddress address = listener.bind("127.0.0.1", 0);
+    InetSocketAddress address = bindAndAccept();
     connect(address, 8);
     assertThat(accepted).hasSize(8).allSatisfy(client -> {
       assertThat(client.noDelay()).as("TCP_NODELAY").isTrue();
@@ -58,7 +58,7 @@ class ClientListenerTest {
 
   @Test
   void withEpollEachLoopAcceptsTheClientsItServesAndAllLoopsGetSome() throws Exception {
-    InetSocketAddress address = listener.bind("127.0.0.1", 0);
+    InetSocketAddress address = bindAndAccept();
     connect(address, 64);
     if (!Transport.selected().reusesPort()) {
       assertThat(accepted).noneMatch(Accepted::acceptedOnItsLoop); // the acceptor hands every client on
@@ -72,8 +72,19 @@ class ClientListenerTest {
   }
 
   @Test
-  void closeStopsAcceptingOnEverySocket() throws Exception {
+  void aBoundListenerAcceptsOnlyOnceToldAndTheClientsThatCameMeanwhileWaitForIt() throws Exception {
     InetSocketAddress address = listener.bind("127.0.0.1", 0);
+    try (Socket early = new Socket()) {
+      early.connect(address, 5000); // the kernel completes the handshake and queues it in the backlog
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(accepted::isEmpty);
+      listener.accept();
+      await().atMost(Duration.ofSeconds(10)).until(() -> accepted.size() == 1);
+    }
+  }
+
+  @Test
+  void closeStopsAcceptingOnEverySocket() throws Exception {
+    InetSocketAddress address = bindAndAccept();
     listener.close();
     for (int i = 0; i < 8; i++) {
       try (Socket socket = new Socket()) {
@@ -84,7 +95,7 @@ class ClientListenerTest {
 
   @Test
   void aPortAnotherListenerHoldsStopsTheStartEvenWhenBothCouldShareIt() throws Exception {
-    InetSocketAddress address = listener.bind("127.0.0.1", 0);
+    InetSocketAddress address = bindAndAccept();
     // Another proxy (same user, same SO_REUSEPORT group rules) asking for the port this one holds.
     ClientListener second = new ClientListener(acceptor, workers, new ChannelInitializer<SocketChannel>() {
       @Override
@@ -105,7 +116,7 @@ class ClientListenerTest {
 
   @Test
   void theSamePortCanBeBoundAgainOnceItsListenerClosed() throws Exception {
-    InetSocketAddress address = listener.bind("127.0.0.1", 0);
+    InetSocketAddress address = bindAndAccept();
     connect(address, 2);
     listener.close();
     ClientListener again = new ClientListener(acceptor, workers, new ChannelInitializer<SocketChannel>() {
@@ -119,6 +130,12 @@ class ClientListenerTest {
     } finally {
       again.close();
     }
+  }
+
+  private InetSocketAddress bindAndAccept() throws InterruptedException {
+    InetSocketAddress address = listener.bind("127.0.0.1", 0);
+    listener.accept();
+    return address;
   }
 
   private static boolean connectFails(Socket socket, InetSocketAddress address) {

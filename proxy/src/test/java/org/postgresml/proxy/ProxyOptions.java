@@ -40,6 +40,13 @@ public final class ProxyOptions {
     return new ProxyOptions(List.copyOf(more));
   }
 
+  /** A flag that takes no value ({@code --tls-required}). */
+  public ProxyOptions flag(String option) {
+    List<String> more = new ArrayList<>(arguments);
+    more.add(option);
+    return new ProxyOptions(List.copyOf(more));
+  }
+
   /** The full command line for a proxy in front of the given upstream URL. */
   public List<String> toArguments(String databaseUrl) {
     List<String> all = new ArrayList<>(List.of("--database-url", databaseUrl));

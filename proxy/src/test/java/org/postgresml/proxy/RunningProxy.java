@@ -29,6 +29,11 @@ public final class RunningProxy implements AutoCloseable {
   public static RunningProxy start(List<String> arguments, Map<String, String> env) {
     List<String> args = new ArrayList<>(List.of("--listen-host", "127.0.0.1", "--port", "0", "--http-port",
         Integer.toString(org.postgresml.testing.FreePorts.next())));
+    if (!arguments.contains("--warm-up-logins")) {
+      // Tests start hundreds of proxies in one JVM, whose JIT is warm after the first: LoginWarmUpIT
+      // and the tests that run the jar or the operator's rendering keep the default warm-up.
+      args.addAll(List.of("--warm-up-logins", "0"));
+    }
     args.addAll(arguments);
     StringWriter errors = new StringWriter();
     CommandLineParser.Outcome outcome = CommandLineParser.parse(args.toArray(String[]::new), env,

@@ -56,7 +56,7 @@ public final class ProxyConfigRenderer {
         spec.pool.queryWaitTimeout, spec.pool.serverIdleTimeout, spec.pool.serverLifetime,
         null, null, null, null, null, null);
     return new ConfigFile(
-        new ConfigFile.Listen(ConfigWords.ALL_ADDRESSES, ContainerLayout.PG_PORT),
+        new ConfigFile.Listen(ConfigWords.ALL_ADDRESSES, ContainerLayout.PG_PORT, null),
         new ConfigFile.Http(ContainerLayout.HTTP_PORT),
         upstream(spec),
         tls,

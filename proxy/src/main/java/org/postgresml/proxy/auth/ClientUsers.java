@@ -27,10 +27,15 @@ public final class ClientUsers {
   private final byte[] mockSecret = new byte[32];
 
   public ClientUsers(List<ClientUser> configured) {
+    this(configured, ScramCredentials.DEFAULT_ITERATIONS);
+  }
+
+  /** @param iterations of the SCRAM keys (PostgreSQL's 4096 for every configured user) */
+  public ClientUsers(List<ClientUser> configured, int iterations) {
     // A trust-only user has no password, and so no SCRAM keys: a password login as it always fails.
     this.users = configured.stream().collect(Collectors.toUnmodifiableMap(ClientUser::name,
         user -> new Entry(user, user.password().isEmpty() ? null : ScramCredentials.fromPassword(user.password(),
-            randomBytes(16), ScramCredentials.DEFAULT_ITERATIONS)), (a, b) -> b));
+            randomBytes(16), iterations)), (a, b) -> b));
     RANDOM.nextBytes(mockSecret);
   }
 

@@ -27,6 +27,9 @@ public final class CliOptions {
   @Option(names = "--port", paramLabel = "N")
   public Integer port;
 
+  @Option(names = "--warm-up-logins", paramLabel = "N")
+  public Integer warmUpLogins;
+
   @Option(names = "--http-port", paramLabel = "N")
   public Integer httpPort;
 

@@ -10,6 +10,7 @@ import org.postgresml.proxy.config.model.Setting;
 public record ProxySettings(
     String listenHost,
     int port,
+    int warmUpLogins,
     int httpPort,
     Upstream upstream,
     Optional<ClientTls> clientTls,
@@ -30,6 +31,13 @@ public record ProxySettings(
     Cancel cancel,
     CacheSettings cache,
     Optional<Path> configFile) {
+
+  /** These settings with no INFO line per session (for the proxy's own warm-up logins). */
+  public ProxySettings withoutConnectionLog() {
+    return new ProxySettings(listenHost, port, warmUpLogins, httpPort, upstream, clientTls, tlsRequired,
+        clientAuthMethod, allowTrustOnNetwork, clientUsers, adminUsers, pool, limits, clientLoginTimeout,
+        shutdownTimeout, shutdownGrace, logFormat, false, replicaId, fleet, cancel, cache, configFile);
+  }
 
   /**
    * Client cancels: the budget of cancels that match no session, per source address (refilled at

@@ -61,6 +61,7 @@ public final class SettingValues {
       case UPSTREAM_URL -> s.upstream().url().toString();
       case LISTEN_HOST -> s.listenHost();
       case LISTEN_PORT -> Integer.toString(s.port());
+      case LISTEN_WARM_UP_LOGINS -> Integer.toString(s.warmUpLogins());
       case HTTP_PORT -> Integer.toString(s.httpPort());
       case TLS_CERT_FILE -> s.clientTls().map(tls -> tls.certFile().toString()).orElse("");
       case TLS_KEY_FILE -> s.clientTls().map(tls -> tls.keyFile().toString()).orElse("");

@@ -111,6 +111,8 @@ public final class SettingsResolver {
     return new ProxySettings(
         listenHost,
         port("--port", first(cli.port, () -> first(file.listen().port(), () -> number(Setting.LISTEN_PORT))), true),
+        atLeastZero("--warm-up-logins", first(cli.warmUpLogins, () -> first(file.listen().warmUpLogins(),
+            () -> number(Setting.LISTEN_WARM_UP_LOGINS)))),
         port("--http-port", first(cli.httpPort, () -> first(file.http().port(), () -> number(Setting.HTTP_PORT))), true),
         upstream, clientTls, tlsRequired, clientAuth, trustOnNetwork,
         users, adminUsers, pool(file.pool(), upstream), limits(file.limits()),
@@ -243,6 +245,13 @@ public final class SettingsResolver {
   private static int positive(String flag, int value) {
     if (value < 1) {
       throw new ConfigException(flag + " must be at least 1, not " + value);
+    }
+    return value;
+  }
+
+  private static int atLeastZero(String flag, int value) {
+    if (value < 0) {
+      throw new ConfigException(flag + " must be 0 or more, not " + value);
     }
     return value;
   }

@@ -26,7 +26,7 @@ public record ConfigFile(Listen listen, Http http, Upstream upstream, Tls tls, C
   /** This file with every absent section empty, so a reader can ask {@code file.pool().size()} directly. */
   public ConfigFile withEmptySections() {
     return new ConfigFile(
-        listen != null ? listen : new Listen(null, null),
+        listen != null ? listen : new Listen(null, null, null),
         http != null ? http : new Http(null),
         upstream != null ? upstream : new Upstream(null, null, null, null),
         tls != null ? tls : new Tls(null, null, null),
@@ -47,9 +47,9 @@ public record ConfigFile(Listen listen, Http http, Upstream upstream, Tls tls, C
         cancel, null);
   }
 
-  /** Where clients connect. */
+  /** Where clients connect, and how many logins the proxy makes to itself before it listens. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Listen(String host, Integer port) {}
+  public record Listen(String host, Integer port, Integer warmUpLogins) {}
 
   /** The health and metrics port. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -23,6 +23,9 @@ public enum Setting {
       Apply.ON_RESTART, "Address to listen on"),
   LISTEN_PORT("listen.port", "--port N", null, Kind.NUMBER, "6432", null, Apply.ON_RESTART,
       "PostgreSQL protocol port; 0 = any free port"),
+  LISTEN_WARM_UP_LOGINS("listen.warmUpLogins", "--warm-up-logins N", null, Kind.NUMBER, "1000", null,
+      Apply.ON_RESTART, "Logins the proxy makes to itself over loopback before it listens, so that the first clients"
+          + " find the login path compiled (the JIT) rather than pay for it; 0 turns the warm-up off"),
   HTTP_PORT("http.port", "--http-port N", null, Kind.NUMBER, "9930", null, Apply.ON_RESTART,
       "HTTP port for /livez, /readyz, /metrics; 0 turns it off"),
   TLS_CERT_FILE("tls.certFile", "--tls-cert FILE", null, Kind.TEXT, null, "none (no client TLS)", Apply.ON_RESTART,

@@ -60,7 +60,7 @@ class ConfigFileTest {
 
   @Test
   void unsetKeysAreNotWrittenAndSetOnesInDeclarationOrder() throws IOException {
-    ConfigFile file = new ConfigFile(new ConfigFile.Listen(ConfigWords.ALL_ADDRESSES, 6432), null, null, null,
+    ConfigFile file = new ConfigFile(new ConfigFile.Listen(ConfigWords.ALL_ADDRESSES, 6432, null), null, null, null,
         new ConfigFile.ClientAuth(ConfigWords.SCRAM_SHA_256, null,
             List.of(new ConfigFile.User("app", ConfigWords.MD5, null, "/p", null))),
         null, null, null, new ConfigFile.Timeouts(null, "30s", "5s"), null, null, null,
