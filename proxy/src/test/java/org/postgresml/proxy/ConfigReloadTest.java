@@ -18,17 +18,6 @@ import org.postgresml.proxy.upstream.UpstreamEvents;
 /** What a reload hands the running proxy, without a running proxy: no socket is opened. */
 class ConfigReloadTest {
 
-  private static final UpstreamEvents NO_EVENTS = new UpstreamEvents() {
-    @Override
-    public void upstreamConnected(long nanos) {}
-
-    @Override
-    public void upstreamConnectFailed() {}
-
-    @Override
-    public void error(String sqlStateClass) {}
-  };
-
   private final List<String> applied = new ArrayList<>();
   private final ConfigReload.Target target = new ConfigReload.Target() {
     @Override
@@ -47,7 +36,7 @@ class ConfigReloadTest {
     ProxySettings initial = settings("127.0.0.1:9", "--pool-size", "5");
     List<ProxySettings> next = new ArrayList<>(List.of(settings("127.0.0.1:9", "--pool-size", "7"),
         settings("127.0.0.2:9", "--pool-size", "7")));
-    ConfigReload reload = new ConfigReload(initial, () -> next.remove(0), NO_EVENTS, target);
+    ConfigReload reload = new ConfigReload(initial, () -> next.remove(0), UpstreamEvents.NONE, target);
     UpstreamConnector first = reload.connector();
 
     reload.reload().toCompletableFuture().join();
@@ -66,7 +55,7 @@ class ConfigReloadTest {
     Supplier<ProxySettings> broken = () -> {
       throw new ConfigException("pool.size must be at least 1");
     };
-    ConfigReload reload = new ConfigReload(initial, broken, NO_EVENTS, target);
+    ConfigReload reload = new ConfigReload(initial, broken, UpstreamEvents.NONE, target);
     UpstreamConnector first = reload.connector();
     assertThat(reload.reload().toCompletableFuture()).failsWithin(java.time.Duration.ZERO)
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
@@ -78,7 +67,7 @@ class ConfigReloadTest {
 
   @Test
   void withoutASourceThereIsNothingToReload() {
-    ConfigReload reload = new ConfigReload(settings("127.0.0.1:9"), null, NO_EVENTS, target);
+    ConfigReload reload = new ConfigReload(settings("127.0.0.1:9"), null, UpstreamEvents.NONE, target);
     assertThat(reload.reload().toCompletableFuture()).isCompletedExceptionally();
     try {
       reload.reload().toCompletableFuture().join();

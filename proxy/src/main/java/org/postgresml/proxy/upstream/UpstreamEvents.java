@@ -7,6 +7,18 @@ package org.postgresml.proxy.upstream;
  */
 public interface UpstreamEvents {
 
+  /** Events nobody counts: the login warm-up's own connections, tests. */
+  UpstreamEvents NONE = new UpstreamEvents() {
+    @Override
+    public void upstreamConnected(long nanos) {}
+
+    @Override
+    public void upstreamConnectFailed() {}
+
+    @Override
+    public void error(String sqlStateClass) {}
+  };
+
   /** An upstream connection logged in, this many nanoseconds after it started. */
   void upstreamConnected(long nanos);
 

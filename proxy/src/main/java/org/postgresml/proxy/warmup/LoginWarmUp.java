@@ -59,17 +59,6 @@ public final class LoginWarmUp implements AutoCloseable {
   /** The query each login runs through its pool. */
   private static final String QUERY = "SELECT 1";
 
-  private static final UpstreamEvents UNCOUNTED = new UpstreamEvents() {
-    @Override
-    public void upstreamConnected(long nanos) {}
-
-    @Override
-    public void upstreamConnectFailed() {}
-
-    @Override
-    public void error(String sqlStateClass) {}
-  };
-
   /**
    * How the warm-up went: the listener it logged in to (closed once it is over), the logins made,
    * how long they took, and why it stopped early (empty when it did not).
@@ -115,7 +104,7 @@ public final class LoginWarmUp implements AutoCloseable {
     ProxySettings.Upstream self = new ProxySettings.Upstream(
         new DatabaseUrl(address.getHostString(), address.getPort(), WarmUpDatabase.NAME, user, password, Map.of()),
         clientTls.isPresent() ? SslMode.REQUIRE : SslMode.DISABLE, Optional.empty(), LOGIN_TIMEOUT);
-    UpstreamConnector connector = new UpstreamConnector(self, UpstreamTlsContext.create(self), UNCOUNTED);
+    UpstreamConnector connector = new UpstreamConnector(self, UpstreamTlsContext.create(self), UpstreamEvents.NONE);
     upstream.connectTo(connector);
     long started = System.nanoTime();
     long deadline = started + BUDGET.toNanos();
