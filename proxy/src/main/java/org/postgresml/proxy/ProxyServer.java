@@ -70,6 +70,8 @@ public final class ProxyServer implements AutoCloseable {
   private final ShutdownOnce shutdown;
   private ConfigFileWatcher configWatcher;
   private volatile InetSocketAddress address;
+  /** Set once the PostgreSQL port accepts clients (after the login warm-up): /readyz says so. */
+  private volatile boolean accepting;
   private Optional<LoginWarmUp.Outcome> warmUpOutcome = Optional.empty();
   private Optional<InetSocketAddress> httpAddress = Optional.empty();
 
@@ -118,7 +120,7 @@ public final class ProxyServer implements AutoCloseable {
     this.listener = new ClientListener(acceptor, workers, new ClientChannelInitializer(context));
     this.drain = new ShutdownCoordinator(registry, listener::close, metrics.registry());
     this.shutdown = new ShutdownOnce(drain, this::stop);
-    this.health = new HealthServer(metrics, reload::connector, () -> drain.isStopping());
+    this.health = new HealthServer(metrics, reload::connector, () -> accepting, () -> drain.isStopping());
   }
 
   /** Fleet-wide cancel when a fleet secret is configured; the peers' port is ours (one Deployment). */
@@ -176,19 +178,20 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private void bind(ProxySettings settings) throws InterruptedException {
-    // The port is taken first (a taken port stops the start at once, and no warm-up socket can hold
-    // it), accepting only once warm connections of the URL's own pool are on their way (the WAN win)
-    // and the login path has warmed up, so the first clients find both ready; meanwhile they wait in
-    // the backlog.
+    // Both ports are taken first (a taken port stops the start at once, and no warm-up socket can
+    // hold one); the PostgreSQL port accepts only once warm connections of the URL's own pool are on
+    // their way (the WAN win) and the login path has warmed up, so the first clients find both
+    // ready; meanwhile they wait in the backlog, /livez answers and /readyz says "starting".
     address = listener.bind(settings.listenHost(), settings.port());
-    servers.warmUp(new PoolKey(settings.upstream().url().user(), settings.upstream().url().database()));
-    warmUpLogins(settings);
-    listener.accept();
-    settings.configFile().ifPresent(file -> configWatcher = new ConfigFileWatcher(file, this::reloadLogged)
-        .start(acceptor, CONFIG_CHECK_MILLIS));
     if (settings.httpPort() > 0) {
       httpAddress = Optional.of(health.start(acceptor, settings.listenHost(), settings.httpPort()));
     }
+    servers.warmUp(new PoolKey(settings.upstream().url().user(), settings.upstream().url().database()));
+    warmUpLogins(settings);
+    listener.accept();
+    accepting = true;
+    settings.configFile().ifPresent(file -> configWatcher = new ConfigFileWatcher(file, this::reloadLogged)
+        .start(acceptor, CONFIG_CHECK_MILLIS));
   }
 
   // The warm-up's own loopback listener and pools live only while its logins run (see LoginWarmUp).

@@ -66,9 +66,10 @@ class ProcessIT {
         Integer.toString(httpPort), "--log-format", "json");
     try {
       HttpClient http = HttpClient.newHttpClient();
+      // /livez answers from the start; /readyz once the login warm-up is over and clients are accepted.
       Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-          .until(() -> get(http, httpPort, "/livez").statusCode() == 200);
-      assertThat(get(http, httpPort, "/readyz").statusCode()).isEqualTo(200);
+          .until(() -> get(http, httpPort, "/readyz").statusCode() == 200);
+      assertThat(get(http, httpPort, "/livez").statusCode()).isEqualTo(200);
 
       Connection connection = connect(port);
       try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("SELECT 1")) {

@@ -55,6 +55,11 @@ public final class ProxyProcess implements AutoCloseable {
     if (!args.contains("--shutdown-grace")) {
       command.addAll(List.of("--shutdown-grace", "0s"));
     }
+    if (!args.contains("--warm-up-logins")) {
+      // A tenth of the default warm-up: these tests start many fresh JVMs one after another (a
+      // rollout, a fleet), each paying its warm-up; ProcessIT and the image ITs start with the default.
+      command.addAll(List.of("--warm-up-logins", "100"));
+    }
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(stderr.toFile());
     builder.environment().remove("DATABASE_URL");

@@ -28,20 +28,26 @@ import org.postgresml.proxy.upstream.UpstreamReadiness;
 import java.util.function.Supplier;
 
 /**
- * The HTTP port: {@code /livez} (the process serves), {@code /readyz} (a server connection can log
- * in to the upstream and the proxy is not draining) and {@code /metrics} (Prometheus text).
+ * The HTTP port: {@code /livez} (the process serves), {@code /readyz} (the PostgreSQL port accepts
+ * clients, a server connection can log in to the upstream and the proxy is not draining) and
+ * {@code /metrics} (Prometheus text). It opens before the login warm-up, so that /livez answers
+ * while it runs (and no warm-up socket can hold its port).
  */
 public final class HealthServer {
 
   private final ProxyMetrics metrics;
   /** The running upstream's connector (a reload may replace it). */
   private final Supplier<UpstreamConnector> upstream;
+  private final BooleanSupplier accepting;
   private final BooleanSupplier draining;
   private Channel channel;
 
-  public HealthServer(ProxyMetrics metrics, Supplier<UpstreamConnector> upstream, BooleanSupplier draining) {
+  /** @param accepting false until the PostgreSQL port accepts clients (the login warm-up runs before) */
+  public HealthServer(ProxyMetrics metrics, Supplier<UpstreamConnector> upstream, BooleanSupplier accepting,
+      BooleanSupplier draining) {
     this.metrics = metrics;
     this.upstream = upstream;
+    this.accepting = accepting;
     this.draining = draining;
   }
 
@@ -69,6 +75,11 @@ public final class HealthServer {
       switch (new QueryStringDecoder(request.uri()).path()) {
         case "/livez" -> reply(ctx, keepAlive, HttpResponseStatus.OK, "text/plain", "ok\n");
         case "/readyz" -> {
+          if (!accepting.getAsBoolean()) {
+            reply(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
+                "starting: the login warm-up runs\n");
+            return;
+          }
           if (draining.getAsBoolean()) {
             reply(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain", "draining\n");
             return;
