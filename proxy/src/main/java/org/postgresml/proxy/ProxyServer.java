@@ -205,7 +205,7 @@ public final class ProxyServer implements AutoCloseable {
       try {
         InetSocketAddress warmUpAddress = warmUpListener.bind(LOOPBACK, 0);
         warmUpListener.accept();
-        warmUpOutcome = Optional.of(warmUp.run(warmUpAddress, workers, settings.warmUpLogins()));
+        warmUpOutcome = Optional.of(warmUp.run(warmUpAddress, settings.warmUpLogins()));
       } finally {
         warmUpListener.close();
       }

@@ -68,6 +68,7 @@ public final class LoginWarmUp implements AutoCloseable {
   private final String user = "pgml_proxy_warm_up_" + HexFormat.of().formatHex(ClientUsers.randomBytes(8));
   private final String password = HexFormat.of().formatHex(ClientUsers.randomBytes(32));
   private final Optional<SslContext> clientTls;
+  private final EventLoopGroup loops;
   private final WarmUpUpstream upstream = new WarmUpUpstream();
   private final ServerPools pools;
   private final SessionContext context;
@@ -81,6 +82,7 @@ public final class LoginWarmUp implements AutoCloseable {
   public LoginWarmUp(ProxySettings settings, Optional<SslContext> clientTls, CancelDispatch cancels,
       EventLoopGroup loops) {
     this.clientTls = clientTls;
+    this.loops = loops;
     ProxyMetrics metrics = new ProxyMetrics();
     SessionRegistry registry = new SessionRegistry();
     this.pools = new ServerPools(upstream, loops, settings.pool().mode(), settings.pool().perPool(),
@@ -100,7 +102,7 @@ public final class LoginWarmUp implements AutoCloseable {
    * query, one after another on the loops in turn, within {@link #BUDGET}; returns how it went (a
    * failure ends it early and is logged: the proxy starts anyway, only colder).
    */
-  public Outcome run(InetSocketAddress address, EventLoopGroup loops, int logins) throws InterruptedException {
+  public Outcome run(InetSocketAddress address, int logins) throws InterruptedException {
     ProxySettings.Upstream self = new ProxySettings.Upstream(
         new DatabaseUrl(address.getHostString(), address.getPort(), WarmUpDatabase.NAME, user, password, Map.of()),
         clientTls.isPresent() ? SslMode.REQUIRE : SslMode.DISABLE, Optional.empty(), LOGIN_TIMEOUT);
@@ -116,7 +118,7 @@ public final class LoginWarmUp implements AutoCloseable {
         break;
       }
       try {
-        stopped = loginAndQuery(connector, loops);
+        stopped = loginAndQuery(connector);
         done += stopped.isEmpty() ? 1 : 0;
       } catch (ExecutionException e) {
         stopped = Optional.of("a login failed: " + Failures.cause(e.getCause()).getMessage());
@@ -136,7 +138,7 @@ public final class LoginWarmUp implements AutoCloseable {
   }
 
   // One client: logs in to the pooled database, runs the query, leaves. Empty when all went well.
-  private static Optional<String> loginAndQuery(UpstreamConnector connector, EventLoopGroup loops)
+  private Optional<String> loginAndQuery(UpstreamConnector connector)
       throws InterruptedException, ExecutionException, TimeoutException {
     ServerConnection client = connector.connect(loops.next(), WarmUpDatabase.POOLED)
         .get(LOGIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
