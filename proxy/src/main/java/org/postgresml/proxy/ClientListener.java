@@ -78,7 +78,8 @@ final class ClientListener {
       probe.setReuseAddress(true);
       probe.bind(new InetSocketAddress(host, port), 1);
     } catch (BindException e) {
-      throw new UncheckedIOException("port " + port + " on " + host + " is in use: another process listens on it, or a connection of this host still holds it as its own port", e);
+      throw new UncheckedIOException("port " + port + " on " + host + " is in use: another process listens on it,"
+          + " or a connection of this host still holds it as its own port", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
@@ -104,19 +105,17 @@ final class ClientListener {
 
   /** Accepts the connections that came since {@link #bind} and every one after. */
   void accept() {
-    List<Channel> bound;
-    synchronized (channels) {
-      bound = List.copyOf(channels);
-    }
-    bound.forEach(channel -> channel.config().setAutoRead(true));
+    boundChannels().forEach(channel -> channel.config().setAutoRead(true));
   }
 
   /** Stops accepting and returns once the port is closed; sessions already open go on. */
   void close() {
-    List<Channel> bound;
+    boundChannels().forEach(channel -> channel.close().syncUninterruptibly());
+  }
+
+  private List<Channel> boundChannels() {
     synchronized (channels) {
-      bound = List.copyOf(channels);
+      return List.copyOf(channels);
     }
-    bound.forEach(channel -> channel.close().syncUninterruptibly());
   }
 }
