@@ -10,11 +10,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresml.proxy.CallerDatabase;
 import org.postgresml.proxy.ProxyOptions;
 import org.postgresml.proxy.UpstreamDatabase;
 import org.postgresml.proxy.UpstreamFixture;
@@ -54,14 +56,9 @@ class DblinkUpstreamStatementsIT {
 
   @BeforeAll
   static void startRds() {
-    rds = PostgresCluster.start();
-    rds.execute("postgres", "CREATE EXTENSION IF NOT EXISTS dblink", "CREATE EXTENSION IF NOT EXISTS postgres_fdw");
+    rds = CallerDatabase.start();
     for (String mode : new String[] {"transaction", "session"}) {
-      rds.execute("postgres",
-          "CREATE SERVER " + mode + " FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '"
-              + DB.proxy(mode).port() + "', dbname '" + UpstreamDatabase.DATABASE + "', sslmode 'disable')",
-          "CREATE USER MAPPING FOR CURRENT_USER SERVER " + mode + " OPTIONS (user '" + UpstreamDatabase.USER
-              + "', password '" + DB.password() + "')");
+      CallerDatabase.addServer(rds, mode, DB.proxy(mode).port(), DB.password(), Optional.of("disable"));
     }
   }
 

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import java.util.Optional;
+import org.postgresml.proxy.CallerDatabase;
 import org.postgresml.proxy.ProxyOptions;
-import org.postgresml.proxy.UpstreamDatabase;
 import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.PgmlStandIn;
 import org.postgresml.testing.PostgresCluster;
@@ -35,14 +36,8 @@ class ForeignDataIT {
 
   @BeforeAll
   static void startRds() {
-    rds = PostgresCluster.start();
-    rds.execute("postgres",
-        "CREATE EXTENSION IF NOT EXISTS dblink",
-        "CREATE EXTENSION IF NOT EXISTS postgres_fdw",
-        "CREATE SERVER postgresml FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '"
-            + DB.proxy().port() + "', dbname '" + UpstreamDatabase.DATABASE + "')",
-        "CREATE USER MAPPING FOR CURRENT_USER SERVER postgresml OPTIONS (user '" + UpstreamDatabase.USER
-            + "', password '" + DB.password() + "')");
+    rds = CallerDatabase.start();
+    CallerDatabase.addServer(rds, "postgresml", DB.proxy().port(), DB.password(), Optional.empty());
   }
 
   @AfterAll
