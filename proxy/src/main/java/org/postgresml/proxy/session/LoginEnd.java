@@ -73,7 +73,7 @@ final class LoginEnd {
         new ServerLease(context.servers(), channel, settingsRefused), clock, parameters);
     greeting = new LoginGreeting(parameters, context.servers().acceptedSettings(startup), context.cancelKeys(),
         events);
-    // A pool that has logged in before (and seen any setting beyond the drivers' usual ones accepted)
+    // A pool that has logged in before (and seen every setting but application_name accepted)
     // may answer the login from what its server reported, without a connection.
     serverDefaults = relay.pooling().greetsFromPool() ? context.servers().serverDefaults(startup) : Optional.empty();
     return serverDefaults.isPresent() && greeting.needsNoServer() ? Joined.GREETED : Joined.NEEDS_SERVER;
