@@ -153,6 +153,7 @@ class JdbcRelayIT {
   @Test
   void cancelEndsALongQueryQuickly() throws Exception {
     try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+      int backend = backendPid(connection);
       CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
         try {
           statement.execute("SELECT pg_sleep(30)");
@@ -160,7 +161,7 @@ class JdbcRelayIT {
           throw new IllegalStateException(e);
         }
       });
-      awaitQueryRunning(connection);
+      awaitQueryRunning(backend);
       long started = System.nanoTime();
       statement.cancel();
       assertThatThrownBy(() -> running.get(2, TimeUnit.SECONDS)).hasRootCauseInstanceOf(SQLException.class)
@@ -185,8 +186,7 @@ class JdbcRelayIT {
     }
   }
 
-  private void awaitQueryRunning(Connection connection) throws SQLException {
-    int pid = backendPid(connection);
+  private void awaitQueryRunning(int pid) throws SQLException {
     try (Connection observer = DB.cluster().connect(); PreparedStatement query = observer.prepareStatement(
         "SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND query LIKE 'SELECT pg_sleep%' AND state = 'active'")) {
       query.setInt(1, pid);
