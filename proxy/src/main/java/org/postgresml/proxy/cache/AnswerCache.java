@@ -107,12 +107,15 @@ public final class AnswerCache {
 
   Lookup lookup(CacheKey key, String sql, Consumer<Flight.Outcome> waiter) {
     CacheMeters.Counts counts = meters.of(key.function());
-    FlightKey flightKey = new FlightKey(key, sql);
+    FlightKey flightKey = null; // made on the first miss: a hit needs none
     while (true) {
       CachedAnswer cached = entries.getIfPresent(key);
       if (cached != null) {
         counts.hit();
         return new Lookup.Hit(cached);
+      }
+      if (flightKey == null) {
+        flightKey = new FlightKey(key, sql);
       }
       Flight mine = new Flight();
       Flight running = flights.putIfAbsent(flightKey, mine);

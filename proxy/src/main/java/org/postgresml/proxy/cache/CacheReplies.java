@@ -23,9 +23,15 @@ final class CacheReplies {
 
   private CacheReplies() {}
 
-  /** A stored answer (or the failure it was), as the server sent it. */
+  /**
+   * A stored answer (or the failure it was), as the server sent it. Copied once into one buffer of
+   * the channel's allocator (direct, as the socket wants it): a wrapped heap array would be merged
+   * and copied again on its way out.
+   */
   static void replay(Channel channel, byte[] answer) {
-    channel.writeAndFlush(Unpooled.wrappedBuffer(answer, READY_IDLE), channel.voidPromise());
+    ByteBuf reply = channel.alloc().ioBuffer(answer.length + READY_IDLE.length);
+    reply.writeBytes(answer).writeBytes(READY_IDLE);
+    channel.writeAndFlush(reply, channel.voidPromise());
   }
 
   /** {@code SET pgml_proxy.cache} or {@code SHOW pgml_proxy.cache}: the reply PostgreSQL gives a setting. */

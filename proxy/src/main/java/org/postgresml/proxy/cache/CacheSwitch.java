@@ -30,6 +30,9 @@ public final class CacheSwitch {
   private CacheSwitch() {}
 
   public static Said read(String sql) {
+    if (!mayBeTheSwitch(sql)) {
+      return Said.NOT_THE_SWITCH; // a SELECT, the usual Query: no matcher for it
+    }
     Matcher matcher = STATEMENT.matcher(sql);
     if (!matcher.matches()) {
       return Said.NOT_THE_SWITCH;
@@ -46,6 +49,17 @@ public final class CacheSwitch {
     }
     return value.equalsIgnoreCase("default") ? Said.ON : bool(value).map(on -> on ? Said.ON : Said.OFF)
         .orElse(Said.INVALID);
+  }
+
+  /** What {@link #STATEMENT} needs first: space, then the S of SET or SHOW or the R of RESET (ASCII case folding). */
+  private static boolean mayBeTheSwitch(String sql) {
+    for (int i = 0; i < sql.length(); i++) {
+      char c = sql.charAt(i);
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f') {
+        return c == 's' || c == 'S' || c == 'r' || c == 'R';
+      }
+    }
+    return false;
   }
 
   /** PostgreSQL's booleans: on, off, true, false, yes, no, 1, 0 (and unique prefixes of the words). */

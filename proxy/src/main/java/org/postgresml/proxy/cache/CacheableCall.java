@@ -61,7 +61,9 @@ public record CacheableCall(String function, String canonical) {
       if (!take('(')) {
         return Optional.empty();
       }
-      StringBuilder canonical = new StringBuilder("select ").append(schema).append('.').append(function).append('(');
+      // Sized for the whole text: the canonical call is rarely longer, so it grows no copy of itself.
+      StringBuilder canonical = new StringBuilder(sql.length() + 16).append("select ").append(schema).append('.')
+          .append(function).append('(');
       skipSpace();
       if (!take(')')) {
         while (true) {

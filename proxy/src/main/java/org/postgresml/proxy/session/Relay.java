@@ -37,6 +37,8 @@ final class Relay implements ServerListener {
   private final Conversation conversation;
   /** The answer cache's side of this session: it records the answers to the calls it may serve later. */
   private SessionCache cache = SessionCache.NONE;
+  /** Whether a client frame went to the server since the last flush (a read the cache answered sent none). */
+  private boolean unflushed;
 
   Relay(ClientSession session, Channel client, ProxyMetrics metrics, Pooling pooling, ServerLease lease,
       TrafficClock clock, ClientParameters parameters) {
@@ -88,6 +90,7 @@ final class Relay implements ServerListener {
     cache.beforeRelay(frame, lease.held());
     metrics.bytesFromClient(frame.readableBytes());
     clock.clientSent(frame.readableBytes());
+    unflushed = true;
     pooling.toServer(frame, lease.held(), conversation);
   }
 
@@ -96,9 +99,15 @@ final class Relay implements ServerListener {
     return pooling.betweenTransactions(frame, client, toServer);
   }
 
-  /** The end of one read from the client: what it sent goes out. */
+  /**
+   * The end of one read from the client: what it sent goes out. Nothing sent, nothing flushed: a
+   * flush of a connection on another event loop wakes that loop, only to find nothing to write.
+   */
   void flushToServer() {
-    lease.held().flush();
+    if (unflushed) {
+      unflushed = false;
+      lease.held().flush();
+    }
   }
 
   boolean isServerWritable() {

@@ -34,11 +34,24 @@ class QueryTextTest {
   }
 
   @Test
+  void readsAsciiAndBeyondAlike() {
+    assertThat(read(query("SELECT pgml.embed('m', 'plain')".getBytes(StandardCharsets.US_ASCII), true)))
+        .isEqualTo("SELECT pgml.embed('m', 'plain')");
+    assertThat(read(query("x\u007f".getBytes(StandardCharsets.US_ASCII), true))).isEqualTo("x\u007f");
+    assertThat(read(query("€ then ascii".getBytes(StandardCharsets.UTF_8), true))).isEqualTo("€ then ascii");
+  }
+
+  @Test
   void refusesWhatPostgresqlWouldReadDifferently() {
     assertThat(read(query("SELECT 1".getBytes(StandardCharsets.UTF_8), false))).as("no terminating NUL").isNull();
     assertThat(read(query("SELECT 1\0; DROP".getBytes(StandardCharsets.UTF_8), true)))
         .as("PostgreSQL stops at the first NUL").isNull();
+    assertThat(read(query("SELECT 'ü'\0; DROP".getBytes(StandardCharsets.UTF_8), true)))
+        .as("a NUL after a character beyond ASCII").isNull();
+    assertThat(read(query("SELECT 'ü\0'".getBytes(StandardCharsets.UTF_8), true)))
+        .as("a NUL right after a character beyond ASCII").isNull();
     assertThat(read(query(new byte[] {'S', (byte) 0xC3, '('}, true))).as("not UTF-8").isNull();
+    assertThat(read(query(new byte[] {'S', (byte) 0x80}, true))).as("a lone continuation byte").isNull();
   }
 
   @Test

@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresml.proxy.config.PoolMode;
@@ -22,6 +29,7 @@ import org.postgresml.proxy.protocol.backend.DataRow;
 import org.postgresml.proxy.protocol.backend.ErrorResponse;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery;
 import org.postgresml.proxy.protocol.backend.ReadyForQuery.TransactionStatus;
+import org.postgresml.proxy.protocol.backend.RowDescription;
 import org.postgresml.proxy.protocol.frontend.Query;
 import org.postgresml.proxy.protocol.frontend.StartupMessage;
 import org.postgresml.proxy.protocol.frontend.Terminate;
@@ -154,6 +162,40 @@ class ClientSessionTest {
 
     send(new Query("SELECT 1").encode(ALLOC));
     assertThat(server.received()).isEqualTo("Q");
+  }
+
+  @Test
+  void sessionModeFlushesNothingToTheServerForACallTheCacheAnswers(@TempDir Path dir) throws IOException {
+    Path config = Files.writeString(dir.resolve("cache.yaml"), "cache:\n  functions:\n    - name: pgml.embed\n");
+    servers = new FakeServers(PoolMode.SESSION);
+    client = StubSessions.withServers(servers, "--client-auth", "trust", "--listen-host", "127.0.0.1",
+        "--config", config.toString()).connect();
+    EmbeddedServer server = servers.add(4242);
+    AtomicInteger flushes = new AtomicInteger();
+    server.channel().pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+      @Override
+      public void flush(ChannelHandlerContext ctx) {
+        flushes.incrementAndGet();
+        ctx.flush();
+      }
+    });
+    logIn();
+    release(frames(client));
+
+    String call = "SELECT pgml.embed('intfloat/e5-small-v2', 'embed this text')";
+    send(new Query(call).encode(ALLOC));
+    assertThat(server.received()).as("the first call fills the cache").isEqualTo("Q");
+    server.says(concat(new RowDescription(List.of("embed")).encode(ALLOC),
+        new DataRow(List.of("{0.5,0.25}")).encode(ALLOC), new CommandComplete("SELECT 1").encode(ALLOC),
+        new ReadyForQuery(TransactionStatus.IDLE).encode(ALLOC)));
+    assertThat(typesOf(client)).isEqualTo("TDCZ");
+    int flushed = flushes.get();
+
+    send(new Query(call).encode(ALLOC));
+    assertThat(typesOf(client)).as("answered from the cache").isEqualTo("TDCZ");
+    assertThat(server.received()).isEmpty();
+    // On another event loop, a flush of nothing would wake that loop for each cached answer.
+    assertThat(flushes.get()).as("flushes of the server connection").isEqualTo(flushed);
   }
 
   @Test
