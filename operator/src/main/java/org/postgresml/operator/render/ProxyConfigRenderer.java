@@ -54,7 +54,7 @@ public final class ProxyConfigRenderer {
     ConfigFile.Pool pool = new ConfigFile.Pool(
         spec.pool.mode.name(), spec.pool.size, spec.pool.effectiveMinSize(), spec.pool.maxClientConn,
         spec.pool.queryWaitTimeout, spec.pool.serverIdleTimeout, spec.pool.serverLifetime,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, spec.pool.sessionServerAt);
     return new ConfigFile(
         new ConfigFile.Listen(ConfigWords.ALL_ADDRESSES, ContainerLayout.PG_PORT, null),
         new ConfigFile.Http(ContainerLayout.HTTP_PORT),

@@ -84,6 +84,17 @@ class ProxyConfigRendererTest {
   }
 
   @Test
+  void whenASessionTakesItsServerIsRenderedOnlyWhenSet() {
+    PgmlProxy proxy = Fixtures.proxy("p");
+    assertThat(ProxyConfigRenderer.render(proxy, "pgml")).doesNotContain("sessionServerAt");
+    proxy.getSpec().pool.sessionServerAt = "login";
+    assertThat(ProxyConfigRenderer.render(proxy, "pgml")).contains("""
+          serverLifetime: 1h
+          sessionServerAt: login
+        """);
+  }
+
+  @Test
   void carriesNoUrlAndNoPassword() {
     String yaml = ProxyConfigRenderer.render(Fixtures.proxy("p"), "pgml");
     assertThat(yaml).doesNotContain("url", "postgres://", "password:");

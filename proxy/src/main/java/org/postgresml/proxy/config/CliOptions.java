@@ -57,6 +57,9 @@ public final class CliOptions {
   @Option(names = "--pool-mode", paramLabel = "MODE")
   public String poolMode;
 
+  @Option(names = "--session-server-at", paramLabel = "WHEN")
+  public String sessionServerAt;
+
   @Option(names = "--pool-size", paramLabel = "N")
   public Integer poolSize;
 

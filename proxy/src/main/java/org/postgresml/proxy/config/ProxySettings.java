@@ -88,7 +88,9 @@ public record ProxySettings(
    * @param maxClientConn logged-in clients at once, the admin console's aside
    * @param maxLoginsInProgress connections not logged in yet, at once
    * @param adminConnections admin console connections, on top of {@code maxClientConn}
+   * @param sessionServerAt when a session-mode client takes its server connection
    */
   public record Pooling(PoolMode mode, PoolSettings perPool, PoolLimits limits, int maxClientConn,
-                        String serverResetQuery, int maxLoginsInProgress, int adminConnections) {}
+                        String serverResetQuery, int maxLoginsInProgress, int adminConnections,
+                        SessionServerAt sessionServerAt) {}
 }

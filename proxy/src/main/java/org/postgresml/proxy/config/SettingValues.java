@@ -75,6 +75,7 @@ public final class SettingValues {
           .collect(Collectors.joining(","));
       case ADMIN_USERS -> String.join(",", s.adminUsers());
       case POOL_MODE -> s.pool().mode().name().toLowerCase(Locale.ROOT);
+      case POOL_SESSION_SERVER_AT -> EnumText.text(s.pool().sessionServerAt());
       case POOL_SIZE -> Integer.toString(s.pool().perPool().size());
       case POOL_MIN_SIZE -> Integer.toString(s.pool().perPool().minSize());
       case POOL_MAX_CLIENT_CONN -> Integer.toString(s.pool().maxClientConn());

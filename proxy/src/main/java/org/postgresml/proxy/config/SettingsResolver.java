@@ -153,7 +153,9 @@ public final class SettingsResolver {
         positive("--max-logins-in-progress", first(cli.maxLoginsInProgress, () -> first(pool.maxLoginsInProgress(),
             () -> number(Setting.POOL_MAX_LOGINS_IN_PROGRESS)))),
         positive("--admin-connections", first(cli.adminConnections, () -> first(pool.adminConnections(),
-            () -> number(Setting.POOL_ADMIN_CONNECTIONS)))));
+            () -> number(Setting.POOL_ADMIN_CONNECTIONS)))),
+        SessionServerAt.parse(first(cli.sessionServerAt, () -> first(pool.sessionServerAt(),
+            Setting.POOL_SESSION_SERVER_AT::defaultText))));
   }
 
   private ProxySettings.Limits limits(ConfigFile.Limits limits) {

@@ -70,12 +70,14 @@ final class ClientParameters {
   }
 
   /**
-   * The settings every driver sends at each login (libpq, pgjdbc): a transaction-mode login that
-   * needs no server connection applies these unverified rather than wait for one (a refused value
-   * then ends the session at its first statement, with the server's error).
+   * The setting a login greeted from the pool applies unverified rather than wait for a connection:
+   * PostgreSQL takes any application_name, and clients vary it per connection (a pid or a host in
+   * it), so verifying each value would send nearly every login to a server. The other settings
+   * drivers send (client_encoding, DateStyle, TimeZone, extra_float_digits) take a few values per
+   * fleet, each verified once per pool, which also teaches the pool the server's spelling of the
+   * value (client_encoding utf8 is reported UTF8, DateStyle ISO as "ISO, MDY").
    */
-  private static final Set<String> DRIVER_SETTINGS = Set.of("application_name", "client_encoding", "datestyle",
-      "timezone", "extra_float_digits");
+  private static final Set<String> UNVERIFIED_SETTINGS = Set.of("application_name");
 
   /** The settings by lower-case name. */
   Map<String, String> values() {
@@ -90,9 +92,9 @@ final class ClientParameters {
     return List.of(requested);
   }
 
-  /** The settings beyond those every driver sends. */
-  List<Setting> beyondDriverSettings() {
-    return Arrays.stream(requested).filter(setting -> !DRIVER_SETTINGS.contains(setting.key())).toList();
+  /** The settings a login must have seen accepted before it is greeted from the pool. */
+  List<Setting> verifiedBeforeGreeting() {
+    return Arrays.stream(requested).filter(setting -> !UNVERIFIED_SETTINGS.contains(setting.key())).toList();
   }
 
   private boolean isRequested(String key) {

@@ -34,9 +34,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     CONNECTING,
     /** Frames flow both ways. */
     RELAYING,
-    /** Transaction mode, between transactions: logged in, holding no server connection. */
+    /**
+     * Logged in, holding no server connection: transaction mode between transactions, session mode
+     * before the first message of a client greeted from the pool's cached parameters.
+     */
     IDLE,
-    /** Transaction mode: the client spoke, its frames wait for a server connection. */
+    /** The client spoke while IDLE: its frames wait for a server connection. */
     ACQUIRING,
     /** A cacheable call waits for the same call in flight for another client (cache/SessionCache). */
     CACHE_WAIT,

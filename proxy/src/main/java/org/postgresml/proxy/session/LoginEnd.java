@@ -37,7 +37,7 @@ final class LoginEnd {
   private String refusal;
   private Relay relay;
   private LoginGreeting greeting;
-  /** The pool's cached server parameters, when it has logged in before (transaction mode). */
+  /** The pool's cached server parameters, when it has logged in before and the pool mode greets from them. */
   private Optional<Map<String, String>> serverDefaults = Optional.empty();
 
   LoginEnd(SessionContext context, SessionEvents events) {
@@ -68,13 +68,14 @@ final class LoginEnd {
     }
     TrafficClock clock = new TrafficClock(context.servers().meters(startup));
     relay = new Relay(session, channel, context.metrics(),
-        Pooling.of(context.servers().mode(), context.servers(), startup, limits, channel.alloc()),
+        Pooling.of(context.servers().mode(), context.settings().pool().sessionServerAt(), context.servers(), startup,
+            limits, channel.alloc()),
         new ServerLease(context.servers(), channel, settingsRefused), clock, parameters);
     greeting = new LoginGreeting(parameters, context.servers().acceptedSettings(startup), context.cancelKeys(),
         events);
-    // A pool that has logged in before (and seen any setting beyond the drivers' usual ones accepted)
+    // A pool that has logged in before (and seen every setting but application_name accepted)
     // may answer the login from what its server reported, without a connection.
-    serverDefaults = relay.pooling().loginWithoutServer(startup);
+    serverDefaults = relay.pooling().greetsFromPool() ? context.servers().serverDefaults(startup) : Optional.empty();
     return serverDefaults.isPresent() && greeting.needsNoServer() ? Joined.GREETED : Joined.NEEDS_SERVER;
   }
 

@@ -60,9 +60,9 @@ final class LoginGreeting {
     return ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
   }
 
-  /** The pool has seen every setting beyond the drivers' usual ones accepted: the login may be answered without a server. */
+  /** The pool has seen every setting but application_name accepted: the login may be answered without a server. */
   boolean needsNoServer() {
-    return accepted.covers(parameters.beyondDriverSettings());
+    return accepted.covers(parameters.verifiedBeforeGreeting());
   }
 
   /** Some setting is new to the pool: a round trip to a server says whether it is valid. */

@@ -3,12 +3,11 @@ package org.postgresml.proxy.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Queue;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.config.ProxySettings;
+import org.postgresml.proxy.config.SessionServerAt;
 import org.postgresml.proxy.pool.ServerConnectionProvider;
 import org.postgresml.proxy.prepared.PrepareOnlyBatch;
 import org.postgresml.proxy.protocol.Conversation;
@@ -24,19 +23,19 @@ import org.postgresml.proxy.upstream.ServerConnection;
 interface Pooling {
 
   /** The pool mode's part for a client that logged in to this pool. */
-  static Pooling of(PoolMode mode, ServerConnectionProvider servers, StartupMessage startup,
-      ProxySettings.Limits limits, ByteBufAllocator alloc) {
+  static Pooling of(PoolMode mode, SessionServerAt sessionServerAt, ServerConnectionProvider servers,
+      StartupMessage startup, ProxySettings.Limits limits, ByteBufAllocator alloc) {
     return switch (mode) {
-      case SESSION -> SessionPooling.INSTANCE;
+      case SESSION -> sessionServerAt == SessionServerAt.LOGIN ? SessionPooling.AT_LOGIN : SessionPooling.AT_FIRST_MESSAGE;
       case TRANSACTION -> new TransactionPooling(servers, startup, limits, alloc);
     };
   }
 
   /**
-   * Server parameters to answer the login with, when it needs no server connection (a pool that
-   * has logged in before, in transaction mode); empty: the login takes one.
+   * Whether a login may be answered from the pool's cached server parameters, without a server
+   * connection (once the pool has logged in before); false: every login takes one.
    */
-  Optional<Map<String, String>> loginWithoutServer(StartupMessage startup);
+  boolean greetsFromPool();
 
   /**
    * The backend pid the client may take for its own (session mode: the real one, which clients use

@@ -4,8 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Queue;
 import org.postgresml.proxy.config.ProxySettings;
@@ -48,9 +46,8 @@ final class TransactionPooling implements Pooling {
   }
 
   @Override
-  public Optional<Map<String, String>> loginWithoutServer(StartupMessage startup) {
-    // As PgBouncer answers from its cached server parameters: the login never waits for a free connection.
-    return servers.serverDefaults(startup);
+  public boolean greetsFromPool() {
+    return true; // as PgBouncer answers from its cached server parameters: the login never waits for a free connection
   }
 
   @Override

@@ -169,10 +169,11 @@ class FleetCancelIT {
       // One connection at a time: the balancer sends the cancel's connection to the next replica,
       // never the one holding the session.
       try (Connection connection = connect("require"); Statement statement = connection.createStatement()) {
+        int backend = backendPid(statement);
         CompletableFuture<Void> running = sleep(statement);
-        int pid = awaitRunning(connection);
+        awaitRunning(backend);
         long started = System.nanoTime();
-        sendOverTls(balancer.port(), new CancelRequest(pid, secretKeyOf(connection)).encode(
+        sendOverTls(balancer.port(), new CancelRequest(keyPid(connection), secretKeyOf(connection)).encode(
             UnpooledByteBufAllocator.DEFAULT));
         assertCanceled(running, started);
       }
@@ -183,8 +184,10 @@ class FleetCancelIT {
   @Test
   void aForgedKeyOrAForgedForwardCancelsNothing() throws Exception {
     try (Connection connection = connect("disable"); Statement statement = connection.createStatement()) {
+      int backend = backendPid(statement);
       CompletableFuture<Void> running = sleep(statement);
-      int pid = awaitRunning(connection);
+      awaitRunning(backend);
+      int pid = keyPid(connection);
       int key = secretKeyOf(connection);
       double forwardedBefore = sum(FORWARDED);
       double rejectedBefore = sum(REJECTED);
@@ -208,7 +211,7 @@ class FleetCancelIT {
         assertThat(sum(FORWARDED) - forwardedBefore).isEqualTo(REPLICAS);
       });
       Awaitility.await().during(TAKES_EFFECT_WITHIN).atMost(TAKES_EFFECT_WITHIN.plusSeconds(3))
-          .pollInterval(Duration.ofMillis(100)).until(() -> isRunning(pid) && !running.isDone());
+          .pollInterval(Duration.ofMillis(100)).until(() -> isRunning(backend) && !running.isDone());
 
       // The control: the same key, signed by the fleet's secret, does cancel.
       long started = System.nanoTime();
@@ -222,8 +225,9 @@ class FleetCancelIT {
 
   private static Duration jdbcCancel(String sslMode) {
     try (Connection connection = connect(sslMode); Statement statement = connection.createStatement()) {
+      int backend = backendPid(statement);
       CompletableFuture<Void> running = sleep(statement);
-      awaitRunning(connection);
+      awaitRunning(backend);
       long started = System.nanoTime();
       statement.cancel();
       return assertCanceled(running, started);
@@ -294,11 +298,22 @@ class FleetCancelIT {
     }, queries);
   }
 
-  /** Waits until the session's backend runs the sleep; returns its pid. */
-  private static int awaitRunning(Connection connection) throws SQLException {
-    int pid = connection.unwrap(org.postgresql.PGConnection.class).getBackendPID();
-    Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> isRunning(pid));
-    return pid;
+  /** The backend the session holds (its cancel key's pid is the proxy's own: pool.sessionServerAt first-message). */
+  private static int backendPid(Statement statement) throws SQLException {
+    try (ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
+  /** The pid of the cancel key the proxy handed the client. */
+  private static int keyPid(Connection connection) throws SQLException {
+    return connection.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+  }
+
+  /** Waits until the session's backend runs the sleep. */
+  private static void awaitRunning(int backend) {
+    Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> isRunning(backend));
   }
 
   private static Duration assertCanceled(CompletableFuture<Void> running, long startedNanos) {

@@ -116,7 +116,11 @@ class PoolSizeIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> UpstreamBackends.count(upstream.cluster()) == 2);
       List<Integer> warm = UpstreamBackends.pids(upstream.cluster());
       try (Connection connection = proxy.connect(UpstreamDatabase.USER, upstream.password())) {
-        assertThat(connection.unwrap(PGConnection.class).getBackendPID()).isIn(warm);
+        try (java.sql.Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+          rows.next();
+          assertThat(rows.getInt(1)).isIn(warm);
+        }
       }
       assertThat(UpstreamBackends.pids(upstream.cluster())).isEqualTo(warm);
     }

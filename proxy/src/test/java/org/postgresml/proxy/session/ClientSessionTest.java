@@ -60,10 +60,12 @@ class ClientSessionTest {
     }
   }
 
-  private EmbeddedChannel connect(PoolMode mode) {
+  private EmbeddedChannel connect(PoolMode mode, String... flags) {
     servers = new FakeServers(mode);
     // trust on a loopback listener: the login needs no password exchange, the test no SCRAM client
-    client = StubSessions.withServers(servers, "--client-auth", "trust", "--listen-host", "127.0.0.1").connect();
+    List<String> args = new java.util.ArrayList<>(List.of("--client-auth", "trust", "--listen-host", "127.0.0.1"));
+    args.addAll(List.of(flags));
+    client = StubSessions.withServers(servers, args.toArray(String[]::new)).connect();
     return client;
   }
 
@@ -82,12 +84,13 @@ class ClientSessionTest {
 
   @Test
   void sessionModeRelaysAQueryBothWaysAndGivesTheConnectionBackCleanWhenTheClientLeaves() {
-    connect(PoolMode.SESSION);
+    connect(PoolMode.SESSION, "--session-server-at", "login");
+    servers.loggedInBefore(Map.of("server_version", "15.0"));
     EmbeddedServer server = servers.add(4242);
     logIn();
     List<ByteBuf> greeting = frames(client);
     assertThat(types(greeting)).startsWith("R").contains("S").endsWith("KZ");
-    assertThat(keyOf(greeting).processId()).as("session mode hands out the real backend pid").isEqualTo(4242);
+    assertThat(keyOf(greeting).processId()).as("taken at login, the backend's real pid").isEqualTo(4242);
     release(greeting);
 
     send(new Query("SELECT 1").encode(ALLOC));
@@ -101,6 +104,64 @@ class ClientSessionTest {
     assertThat(client.isActive()).isFalse();
     assertThat(servers.releases).containsExactly("4242 clean");
     assertThat(server.received()).as("the client's Terminate is the proxy's, not the server's").isEmpty();
+  }
+
+  @Test
+  void sessionModeGreetsFromThePoolsParametersAndTakesItsConnectionAtTheFirstMessageForGood() {
+    connect(PoolMode.SESSION);
+    servers.loggedInBefore(Map.of("server_version", "15.0", "TimeZone", "UTC"));
+    logIn();
+    List<ByteBuf> greeting = frames(client);
+    assertThat(types(greeting)).startsWith("R").contains("S").endsWith("KZ");
+    assertThat(keyOf(greeting).processId()).as("no backend named: the pid is the proxy's").isPositive();
+    release(greeting);
+
+    EmbeddedServer server = servers.add(31);
+    assertThat(server.received()).as("nothing taken or sent before the client speaks").isEmpty();
+    send(new Query("SELECT 1").encode(ALLOC));
+    assertThat(server.received()).isEqualTo("Q");
+    server.says(concat(new DataRow(List.of("1")).encode(ALLOC), new CommandComplete("SELECT 1").encode(ALLOC),
+        new ReadyForQuery(TransactionStatus.IDLE).encode(ALLOC)));
+    assertThat(typesOf(client)).isEqualTo("DCZ");
+
+    send(new Query("SELECT 2").encode(ALLOC));
+    assertThat(server.received()).as("the same connection, held between transactions").isEqualTo("Q");
+    server.says(concat(new CommandComplete("SELECT 1").encode(ALLOC),
+        new ReadyForQuery(TransactionStatus.IDLE).encode(ALLOC)));
+    assertThat(typesOf(client)).isEqualTo("CZ");
+    assertThat(servers.releases).isEmpty();
+
+    send(Terminate.INSTANCE.encode(ALLOC));
+    assertThat(servers.releases).containsExactly("31 clean");
+  }
+
+  @Test
+  void aSessionModeClientGreetedFromThePoolThatLeavesWithoutAWordTakesNoConnection() {
+    connect(PoolMode.SESSION);
+    servers.loggedInBefore(Map.of("server_version", "15.0"));
+    EmbeddedServer server = servers.add(32);
+    logIn();
+    release(frames(client));
+
+    send(Terminate.INSTANCE.encode(ALLOC));
+    assertThat(client.isActive()).isFalse();
+    assertThat(servers.releases).as("no connection taken, so none to reset").isEmpty();
+    assertThat(server.received()).isEmpty();
+  }
+
+  @Test
+  void aPoolsFirstSessionModeLoginIsGreetedByItsConnectionWhichTheClientKeepsWithoutItsPid() {
+    connect(PoolMode.SESSION);
+    EmbeddedServer server = servers.add(4343);
+    logIn();
+    List<ByteBuf> greeting = frames(client);
+    assertThat(types(greeting)).endsWith("KZ");
+    assertThat(keyOf(greeting).processId()).as("greeted from the pool's way: never a backend's pid").isNotEqualTo(4343);
+    release(greeting);
+    assertThat(servers.releases).as("the connection that answered the login stays the client's").isEmpty();
+
+    send(new Query("SELECT 1").encode(ALLOC));
+    assertThat(server.received()).isEqualTo("Q");
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.postgresml.proxy.config.PoolMode;
 import org.postgresml.proxy.pool.PoolKey;
 import org.postgresml.proxy.pool.PoolMetrics;
@@ -33,6 +34,8 @@ final class FakeServers extends StubServerProvider {
   /** Backend pids a cancel was sent for. */
   final List<Integer> cancels = new ArrayList<>();
   private Throwable failure;
+  /** What the pool's connections reported at login, once a test says the pool has logged in before. */
+  private Optional<Map<String, String>> defaults = Optional.empty();
 
   FakeServers(PoolMode mode) {
     super("127.0.0.1:5432", mode, new PoolMetrics(new SimpleMeterRegistry(), new PoolKey("app", "app"),
@@ -58,6 +61,16 @@ final class FakeServers extends StubServerProvider {
       free.add(server.connection());
     }
     return server;
+  }
+
+  /** The pool has logged in before: logins that may be greeted from its parameters need no connection. */
+  void loggedInBefore(Map<String, String> reported) {
+    defaults = Optional.of(reported);
+  }
+
+  @Override
+  public Optional<Map<String, String>> serverDefaults(StartupMessage client) {
+    return defaults;
   }
 
   void failWith(Throwable next) {

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresml.proxy.ProxyOptions;
+import org.postgresml.proxy.RunningProxy;
 import org.postgresml.proxy.UpstreamDatabase;
 import org.postgresml.proxy.UpstreamFixture;
 import org.postgresml.testing.netty.NettyLeakCheck;
@@ -119,17 +121,39 @@ class JdbcRelayIT {
   }
 
   @Test
-  void clientSeesTheRealBackendPid() throws SQLException {
-    try (Connection connection = connect(); Statement statement = connection.createStatement();
+  void aClientThatTakesItsServerAtLoginSeesTheRealBackendPid() throws SQLException {
+    try (RunningProxy proxy = RunningProxy.start(List.of("--database-url", DB.url("disable"),
+        "--session-server-at", "login"))) {
+      for (int login = 0; login < 2; login++) { // the pool's first login, and one after it
+        try (Connection connection = proxy.connect(UpstreamDatabase.USER, DB.password())) {
+          assertThat(connection.unwrap(PGConnection.class).getBackendPID()).isEqualTo(backendPid(connection));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aClientGreetedFromThePoolGetsAPidOfTheProxysOwn() throws SQLException {
+    try (Connection first = connect(); Connection second = connect()) {
+      for (Connection connection : List.of(first, second)) {
+        assertThat(connection.unwrap(PGConnection.class).getBackendPID()).isPositive()
+            .isNotEqualTo(backendPid(connection));
+      }
+    }
+  }
+
+  private static int backendPid(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
          ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
       rows.next();
-      assertThat(connection.unwrap(PGConnection.class).getBackendPID()).isEqualTo(rows.getInt(1));
+      return rows.getInt(1);
     }
   }
 
   @Test
   void cancelEndsALongQueryQuickly() throws Exception {
     try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+      int backend = backendPid(connection);
       CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
         try {
           statement.execute("SELECT pg_sleep(30)");
@@ -137,7 +161,7 @@ class JdbcRelayIT {
           throw new IllegalStateException(e);
         }
       });
-      awaitQueryRunning(connection);
+      awaitQueryRunning(backend);
       long started = System.nanoTime();
       statement.cancel();
       assertThatThrownBy(() -> running.get(2, TimeUnit.SECONDS)).hasRootCauseInstanceOf(SQLException.class)
@@ -149,7 +173,7 @@ class JdbcRelayIT {
   @Test
   void terminatedBackendReachesTheClientAsFatal() throws SQLException {
     try (Connection victim = connect(); Connection killer = connect()) {
-      int pid = victim.unwrap(PGConnection.class).getBackendPID();
+      int pid = backendPid(victim);
       try (Statement statement = killer.createStatement()) {
         statement.execute("SELECT pg_terminate_backend(" + pid + ")");
       }
@@ -162,8 +186,7 @@ class JdbcRelayIT {
     }
   }
 
-  private void awaitQueryRunning(Connection connection) throws SQLException {
-    int pid = connection.unwrap(PGConnection.class).getBackendPID();
+  private void awaitQueryRunning(int pid) throws SQLException {
     try (Connection observer = DB.cluster().connect(); PreparedStatement query = observer.prepareStatement(
         "SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND query LIKE 'SELECT pg_sleep%' AND state = 'active'")) {
       query.setInt(1, pid);

@@ -100,6 +100,11 @@ class TlsIT {
     try (RunningProxy proxy = proxy(upstreamCa, "--tls-required");
          Connection connection = proxy.connect(UpstreamDatabase.USER, upstream.password(), verifyFull());
          Statement statement = connection.createStatement()) {
+      int pid;
+      try (ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+        rows.next();
+        pid = rows.getInt(1); // the backend's; the cancel key's pid is the proxy's own
+      }
       java.util.concurrent.CompletableFuture<Void> running = java.util.concurrent.CompletableFuture.runAsync(() -> {
         try {
           statement.execute("SELECT pg_sleep(30)");
@@ -107,7 +112,6 @@ class TlsIT {
           throw new IllegalStateException(e);
         }
       });
-      int pid = connection.unwrap(org.postgresql.PGConnection.class).getBackendPID();
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
         try (Connection observer = upstream.cluster().connect(); Statement query = observer.createStatement();
              ResultSet rows = query.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid

@@ -19,6 +19,14 @@ public class PoolSpec {
       + "transaction: server connections are shared between transactions.")
   public PoolMode mode = PoolMode.session;
 
+  /** Without a default in the CRD: unset, the proxy's own default, and existing resources render as before. */
+  @Pattern("^(first-message|login)$")
+  @JsonPropertyDescription("Session mode: when a client takes its server connection. first-message (the proxy's "
+      + "default, as PgBouncer and PgCat): logins are answered from the pool's cached server parameters and never "
+      + "wait for a connection; the cancel key's pid is the proxy's. login: every login waits for its connection "
+      + "and the client gets the backend's real pid (for pg_terminate_backend or pg_stat_activity).")
+  public String sessionServerAt;
+
   @Default("20")
   @Min(1)
   @Max(10000)

@@ -32,7 +32,7 @@ public record ConfigFile(Listen listen, Http http, Upstream upstream, Tls tls, C
         tls != null ? tls : new Tls(null, null, null),
         clientAuth != null ? clientAuth : new ClientAuth(null, null, null),
         adminUsers,
-        pool != null ? pool : new Pool(null, null, null, null, null, null, null, null, null, null, null, null, null),
+        pool != null ? pool : new Pool(null, null, null, null, null, null, null, null, null, null, null, null, null, null),
         limits != null ? limits : new Limits(null, null),
         timeouts != null ? timeouts : new Timeouts(null, null, null),
         log != null ? log : new Log(null, null),
@@ -85,7 +85,7 @@ public record ConfigFile(Listen listen, Http http, Upstream upstream, Tls tls, C
   public record Pool(String mode, Integer size, Integer minSize, Integer maxClientConn, String queryWaitTimeout,
                      String serverIdleTimeout, String serverLifetime, String serverIdleCheck, String serverResetQuery,
                      Integer maxPools, String poolIdleTimeout, Integer maxLoginsInProgress,
-                     Integer adminConnections) {}
+                     Integer adminConnections, String sessionServerAt) {}
 
   /** What one client may make the proxy hold. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

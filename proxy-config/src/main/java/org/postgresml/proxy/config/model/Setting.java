@@ -51,6 +51,11 @@ public enum Setting {
       "Users that may log in to the admin console (database pgml_proxy)"),
   POOL_MODE("pool.mode", "--pool-mode MODE", null, Kind.TEXT, "session", null, Apply.ON_RELOAD,
       "session or transaction (for new sessions)"),
+  POOL_SESSION_SERVER_AT("pool.sessionServerAt", "--session-server-at WHEN", null, Kind.TEXT, "first-message", null,
+      Apply.ON_RELOAD, "When a session-mode client takes its server connection: first-message (as PgBouncer and"
+          + " PgCat: the login is answered from the pool's cached server parameters and BackendKeyData carries a pid"
+          + " of the proxy's own) or login (every login waits for a connection and the client gets the backend's"
+          + " real pid)"),
   POOL_SIZE("pool.size", "--pool-size N", null, Kind.NUMBER, "20", null, Apply.ON_RELOAD,
       "Server connections per pool"),
   POOL_MIN_SIZE("pool.minSize", "--min-pool-size N", null, Kind.NUMBER, "0", "`0` (`2` is a good production value)",
