@@ -51,15 +51,17 @@ public final class CacheSwitch {
         .orElse(Said.INVALID);
   }
 
-  /** What {@link #STATEMENT} needs first: space, then the S of SET or SHOW or the R of RESET (ASCII case folding). */
+  /**
+   * What {@link #STATEMENT} needs first: space, then SET, SHOW or RESET in any case (regionMatches
+   * folds case more widely than the pattern's ASCII folding: it lets through more, never less).
+   */
   private static boolean mayBeTheSwitch(String sql) {
-    for (int i = 0; i < sql.length(); i++) {
-      char c = sql.charAt(i);
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f') {
-        return c == 's' || c == 'S' || c == 'r' || c == 'R';
-      }
+    int at = 0;
+    while (at < sql.length() && " \t\n\r\f".indexOf(sql.charAt(at)) >= 0) {
+      at++;
     }
-    return false;
+    return sql.regionMatches(true, at, "set", 0, 3) || sql.regionMatches(true, at, "show", 0, 4)
+        || sql.regionMatches(true, at, "reset", 0, 5);
   }
 
   /** PostgreSQL's booleans: on, off, true, false, yes, no, 1, 0 (and unique prefixes of the words). */
