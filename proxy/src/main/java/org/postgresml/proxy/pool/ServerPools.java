@@ -190,7 +190,9 @@ public final class ServerPools implements ServerConnectionProvider, AutoCloseabl
       return;
     }
     connection.setAutoRead(true); // the last client may have paused it (backpressure)
-    if (mode == PoolMode.SESSION) {
+    // The releasing session's mode decides, not the pool's now: a reload from session to transaction
+    // mode must not hand a session-mode client's SETs and temporary tables to the next holder.
+    if (connection.takeNeedsReset()) {
       resetForNextClient(ownership.pooled(), pool);
     }
     pool.release(ownership.pooled(), true);

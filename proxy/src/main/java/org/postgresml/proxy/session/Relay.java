@@ -77,6 +77,9 @@ final class Relay implements ServerListener {
 
   /** Holds the connection: its frames come here, the client's startup settings go ahead of the client's. */
   void attach(ServerConnection connection) {
+    if (pooling.leavesSessionState()) {
+      connection.heldForASession();
+    }
     conversation.reset(pooling.statementsOn(connection));
     String reset = cache.resetBeforeUse(connection);
     lease.attach(connection, this, reset + parameters.applyTo(connection));

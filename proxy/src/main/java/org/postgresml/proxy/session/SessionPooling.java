@@ -42,6 +42,11 @@ final class SessionPooling implements Pooling {
   }
 
   @Override
+  public boolean leavesSessionState() {
+    return true;
+  }
+
+  @Override
   public boolean releasesBetweenTransactions() {
     return false;
   }

@@ -48,6 +48,8 @@ public final class ServerConnection {
   private volatile boolean settingsUnknown;
   /** The server sent a FATAL (or PANIC) error: its own explanation of why the connection ends. */
   private volatile boolean saidGoodbye;
+  /** Marked at a session-mode attach (client loop), read at release (connection loop). */
+  private volatile boolean needsReset;
 
   ServerConnection(Channel channel, String upstreamAddress, BackendKeyData backendKey,
                    Map<String, String> parameters, ServerRelayHandler relay) {
@@ -112,6 +114,21 @@ public final class ServerConnection {
 
   void fatalReceived() {
     saidGoodbye = true;
+  }
+
+  /**
+   * A session-mode client held it, so it owes its next holder a reset when released, whatever
+   * mode the pool is in by then (a reload may have changed it while the client held it).
+   */
+  public void heldForASession() {
+    needsReset = true;
+  }
+
+  /** Whether a session-mode client held it since its last reset; the answer clears the mark. */
+  public boolean takeNeedsReset() {
+    boolean needed = needsReset;
+    needsReset = false;
+    return needed;
   }
 
   /** Never hand this connection out again (a reset failed, a protocol state is unknown). */

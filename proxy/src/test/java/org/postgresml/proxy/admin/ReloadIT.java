@@ -88,6 +88,26 @@ class ReloadIT {
   }
 
   @Test
+  void aSessionModeClientsConnectionIsResetWhenItLeavesAfterAReloadToTransactionMode() throws Exception {
+    Path file = writeConfig(directory.resolve("pgml-proxy.yaml"), upstream.url("disable"), "app-pw", 1, "session");
+    try (RunningProxy proxy = start(file)) {
+      AdminPsql admin = new AdminPsql(proxy, APP, "app-pw");
+      int backend;
+      try (Connection first = login(proxy, "app-pw")) {
+        backend = AdminConsoleIT.backendPid(first);
+        scalar(first, "SELECT set_config('statement_timeout', '4321s', false)");
+        writeConfig(file, upstream.url("disable"), "app-pw", 1, "transaction");
+        assertThat(admin.run("RELOAD").exitCode()).isZero();
+        assertThat(config(admin, "pool.mode")).isEqualTo("transaction");
+      }
+      try (Connection next = login(proxy, "app-pw")) {
+        assertThat(AdminConsoleIT.backendPid(next)).as("a pool of one: the same backend").isEqualTo(backend);
+        assertThat(scalar(next, "SHOW statement_timeout")).as("the first client's SET").isEqualTo("0");
+      }
+    }
+  }
+
+  @Test
   void aFileChangedOnDiskIsPickedUpWithoutACommand() throws Exception {
     Path file = writeConfig(upstream.url("disable"), "app-pw", 2);
     try (RunningProxy proxy = start(file); Connection session = login(proxy, "app-pw")) {
@@ -251,10 +271,14 @@ class ReloadIT {
 
   /** Replaces the file as Kubernetes does a mounted Secret: a new file moved over the old one. */
   static Path writeConfig(Path file, String url, String appPassword, int poolSize) throws IOException {
+    return writeConfig(file, url, appPassword, poolSize, "session");
+  }
+
+  static Path writeConfig(Path file, String url, String appPassword, int poolSize, String mode) throws IOException {
     String yaml = "upstream:\n  url: \"" + url + "\"\n"
         + "clientAuth:\n  users:\n    - name: " + APP + "\n      password: \"" + appPassword + "\"\n"
         + "adminUsers: [" + APP + "]\n"
-        + "pool:\n  size: " + poolSize + "\n";
+        + "pool:\n  size: " + poolSize + "\n  mode: " + mode + "\n";
     Path next = Files.createTempFile(file.getParent(), "next-", ".yaml");
     Files.writeString(next, yaml);
     return Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,

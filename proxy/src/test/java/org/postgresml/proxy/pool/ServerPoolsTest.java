@@ -195,6 +195,7 @@ class ServerPoolsTest {
     servers(PoolMode.SESSION);
     StartupMessage app = login("app", "db1");
     ServerConnection connection = acquire(app);
+    connection.heldForASession(); // as a session-mode client's relay marks it when it attaches
     EmbeddedServer server = upstream.serverOf(connection);
     servers.release(connection, true);
     List<ByteBuf> sent = server.receivedFrames();
@@ -212,6 +213,14 @@ class ServerPoolsTest {
     assertThat(connection.isUsable()).isFalse();
     assertThat(server.channel().isActive()).as("discarded: its holder sees it close").isFalse();
     assertThat(acquire(app)).isNotSameAs(connection);
+  }
+
+  @Test
+  void aConnectionNoSessionModeClientHeldIsHandedOnWithoutAReset() throws Exception {
+    servers(PoolMode.SESSION);
+    ServerConnection connection = acquire(login("app", "db1"));
+    servers.release(connection, true); // e.g. the client left before its greeting: nothing of its ran
+    assertThat(upstream.serverOf(connection).received()).isEmpty();
   }
 
   @Test
