@@ -43,12 +43,6 @@ interface Pooling {
    */
   OptionalInt backendPid(ServerConnection connection);
 
-  /**
-   * Whether the client may leave session state on the connection it holds (session mode), so that
-   * the connection owes its next holder {@code pool.serverResetQuery}.
-   */
-  boolean leavesSessionState();
-
   /** Whether a server connection goes back to its pool whenever the session owes it nothing. */
   boolean releasesBetweenTransactions();
 

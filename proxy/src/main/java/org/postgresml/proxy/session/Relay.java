@@ -77,7 +77,9 @@ final class Relay implements ServerListener {
 
   /** Holds the connection: its frames come here, the client's startup settings go ahead of the client's. */
   void attach(ServerConnection connection) {
-    if (pooling.leavesSessionState()) {
+    if (!pooling.releasesBetweenTransactions()) {
+      // Held across transactions (session mode), it may keep the client's session state: it owes
+      // its next holder a reset, whatever mode its pool is in by then. Transaction mode resets none.
       connection.heldForASession();
     }
     conversation.reset(pooling.statementsOn(connection));

@@ -42,11 +42,6 @@ final class SessionPooling implements Pooling {
   }
 
   @Override
-  public boolean leavesSessionState() {
-    return true;
-  }
-
-  @Override
   public boolean releasesBetweenTransactions() {
     return false;
   }

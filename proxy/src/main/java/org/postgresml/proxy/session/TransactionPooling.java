@@ -56,11 +56,6 @@ final class TransactionPooling implements Pooling {
   }
 
   @Override
-  public boolean leavesSessionState() {
-    return false; // as PgBouncer's transaction mode: no reset between holders
-  }
-
-  @Override
   public boolean releasesBetweenTransactions() {
     return true;
   }
