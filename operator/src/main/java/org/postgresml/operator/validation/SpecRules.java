@@ -48,6 +48,8 @@ final class SpecRules {
             ? Optional.of("spec.service.port " + ContainerLayout.HTTP_PORT + " is the proxies' metrics port on the "
                 + "same Service; choose another.") : Optional.empty(),
         CacheRules.problem(spec),
+        spec.pool.sessionServerAt != null && !spec.pool.sessionServerAt.matches(ValidationPatterns.SESSION_SERVER_AT)
+            ? Optional.of("spec.pool.sessionServerAt must be first-message or login.") : Optional.empty(),
         spec.monitoring.interval != null && !spec.monitoring.interval.matches(ValidationPatterns.PROMETHEUS_DURATION)
             ? Optional.of("spec.monitoring.interval must be a Prometheus duration, units largest first (30s, 1m30s).")
             : Optional.empty());

@@ -46,6 +46,8 @@ class SpecRulesTest {
           p.getSpec().clientAuth.users.add(user);
         }, "spec.clientAuth.users[].address"),
         Arguments.of("the metrics port", (Consumer<PgmlProxy>) p -> p.getSpec().service.port = 9930, "spec.service.port"),
+        Arguments.of("a session server taken at no known moment",
+            (Consumer<PgmlProxy>) p -> p.getSpec().pool.sessionServerAt = "first_message", "spec.pool.sessionServerAt"),
         Arguments.of("an interval out of order", (Consumer<PgmlProxy>) p -> p.getSpec().monitoring.interval = "30s1m",
             "spec.monitoring.interval"),
         Arguments.of("a cached function without its schema", (Consumer<PgmlProxy>) p -> cache(p, "embed"),

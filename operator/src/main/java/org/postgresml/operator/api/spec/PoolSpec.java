@@ -20,7 +20,7 @@ public class PoolSpec {
   public PoolMode mode = PoolMode.session;
 
   /** Without a default in the CRD: unset, the proxy's own default, and existing resources render as before. */
-  @Pattern("^(first-message|login)$")
+  @Pattern(ValidationPatterns.SESSION_SERVER_AT)
   @JsonPropertyDescription("Session mode: when a client takes its server connection. first-message (the proxy's "
       + "default, as PgBouncer and PgCat): logins are answered from the pool's cached server parameters and never "
       + "wait for a connection; the cancel key's pid is the proxy's. login: every login waits for its connection "

@@ -32,6 +32,9 @@ public final class ValidationPatterns {
    */
   public static final String FUNCTION_NAME = "^[a-z_][a-z0-9_]{0,62}\\.[a-z_][a-z0-9_]{0,62}$";
 
+  /** When a session-mode client takes its server connection, as the proxy's pool.sessionServerAt spells it. */
+  public static final String SESSION_SERVER_AT = "^(first-message|login)$";
+
   /** The fleet's name: a DNS-1035 label short enough for the "-peers" Service beside it. */
   public static final String FLEET_NAME = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
   public static final int FLEET_NAME_MAX = 57;
